@@ -1,0 +1,29 @@
+// What a reader hands to the kernels: one array's type, layout and bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "analyzer/dtype.h"
+
+namespace dtlint {
+
+struct ArrayView {
+  std::string path;                   // the input file, as the user named it
+  std::optional<std::string> member;  // member inside a container (.npz, .safetensors); none for .npy
+  DType dtype = DType::Float64;
+  std::string stored_dtype;           // the dtype as the file spells it, e.g. "<f8", ">i4", "BF16"
+  bool byte_swapped = false;          // stored in the opposite byte order to this machine's
+  bool fortran_order = false;         // elements stored with the first index varying fastest
+  std::vector<std::uint64_t> shape;   // empty for 0-d arrays
+  std::uint64_t elements = 0;         // product of shape (1 for 0-d)
+  std::span<const std::byte> data;    // elements * info(dtype).size bytes; empty for object arrays
+  std::shared_ptr<const void> owner;  // keeps `data` alive (a file mapping)
+};
+
+}  // namespace dtlint
