@@ -1,0 +1,104 @@
+#include "analyzer/io/mapped_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "analyzer/input_error.h"
+
+namespace dtlint {
+namespace {
+
+// std::strerror is not thread-safe and the scan opens files on many threads.
+std::string errno_message(int error) {
+  return std::generic_category().message(error);
+}
+
+std::string_view file_type_name(mode_t mode) {
+  if (S_ISDIR(mode)) return "directory";
+  if (S_ISFIFO(mode)) return "FIFO";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  return "unknown file type";
+}
+
+void require_regular(mode_t mode, const std::string& display_path) {
+  if (!S_ISREG(mode)) {
+    throw InputError(display_path, "not a regular file (" + std::string(file_type_name(mode)) + ")");
+  }
+}
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& file,
+                                                   const std::string& display_path) {
+  // Look before opening: opening a device can itself have effects (a tape
+  // rewinds, a serial line hangs up), so non-regular files are refused by stat.
+  struct stat status {};
+  if (::stat(file.c_str(), &status) != 0) {
+    throw InputError(display_path, "cannot open: " + errno_message(errno));
+  }
+  require_regular(status.st_mode, display_path);
+
+  // The path may be swapped between stat and open. O_NONBLOCK keeps a FIFO that
+  // appeared in the meantime from blocking open() until a writer arrives, and
+  // fstat on the descriptor is the check that counts.
+  FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (fd.get() < 0) throw InputError(display_path, "cannot open: " + errno_message(errno));
+  if (::fstat(fd.get(), &status) != 0) {
+    throw InputError(display_path, "cannot stat: " + errno_message(errno));
+  }
+  require_regular(status.st_mode, display_path);
+
+  if (status.st_size < 0 ||
+      static_cast<std::uintmax_t>(status.st_size) > std::numeric_limits<std::size_t>::max()) {
+    throw InputError(display_path,
+                     "file size " + std::to_string(status.st_size) + " cannot be mapped into memory");
+  }
+  const auto size = static_cast<std::size_t>(status.st_size);
+  // mmap rejects a zero length; an empty file is simply an empty span.
+  if (size == 0) return std::make_shared<const MappedFile>(PrivateKey{}, nullptr, 0);
+
+  // MAP_PRIVATE + PROT_READ: the mapping can never write back to the input.
+  // Note: if another process truncates the file while it is mapped, reading the
+  // vanished pages raises SIGBUS; dtlint does not defend against concurrent writers.
+  void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  if (address == MAP_FAILED) throw InputError(display_path, "cannot map: " + errno_message(errno));
+  // Advisory only: readers stream through the data once, front to back.
+  ::madvise(address, size, MADV_SEQUENTIAL);
+  try {
+    return std::make_shared<const MappedFile>(PrivateKey{}, address, size);
+  } catch (...) {
+    ::munmap(address, size);
+    throw;
+  }
+}
+
+MappedFile::~MappedFile() {
+  if (address_ != nullptr) ::munmap(address_, size_);
+}
+
+}  // namespace dtlint

@@ -1,0 +1,39 @@
+// A read-only memory mapping of one regular file, owned for as long as any
+// ArrayView built from it is alive.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+
+namespace dtlint {
+
+class MappedFile {
+  // Only open() may construct: it is the one place that vets the file first.
+  struct PrivateKey {
+    explicit PrivateKey() = default;
+  };
+
+ public:
+  // Maps `file` read-only (following symlinks). Refuses anything that is not a
+  // regular file (FIFO, socket, device, directory) before any read could block.
+  // Throws InputError(display_path, reason) on every failure; an empty file maps
+  // to an empty span. Never writes, locks or modifies the file.
+  static std::shared_ptr<const MappedFile> open(const std::filesystem::path& file,
+                                                const std::string& display_path);
+
+  MappedFile(PrivateKey, void* address, std::size_t size) : address_(address), size_(size) {}
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  std::span<const std::byte> bytes() const { return {static_cast<const std::byte*>(address_), size_}; }
+
+ private:
+  void* address_;  // nullptr for an empty file (mmap cannot map zero bytes)
+  std::size_t size_;
+};
+
+}  // namespace dtlint
