@@ -1,0 +1,109 @@
+// The facts a scan records about an array: its source statistics and, per
+// target, what the cast does to it (DESIGN §7).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/dtype.h"
+#include "analyzer/formats/array_view.h"
+#include "analyzer/kernels/semantics.h"
+
+namespace dtlint {
+
+inline constexpr std::uint64_t kNoIndex = std::numeric_limits<std::uint64_t>::max();
+
+// The first element (in storage order) that was counted, and its source value.
+struct FirstHit {
+  std::uint64_t index = kNoIndex;
+  long double value = 0;
+  void offer(std::uint64_t i, long double v) {
+    if (i < index) index = i, value = v;
+  }
+  bool found() const { return index != kNoIndex; }
+};
+
+// A count and where it was first seen.
+struct Counter {
+  std::uint64_t count = 0;
+  FirstHit first;
+  void add(std::uint64_t i, long double v) {
+    ++count;
+    first.offer(i, v);
+  }
+  void merge(const Counter& other) {
+    count += other.count;
+    if (other.first.index < first.index) first = other.first;
+  }
+};
+
+struct SourceStats {
+  Counter nan, pos_inf, neg_inf;
+  std::uint64_t zero = 0;
+  Counter non_integral;  // finite values with a fractional part
+  // Over finite values; empty when there are none.
+  std::optional<long double> finite_min, finite_max, abs_min_nonzero, abs_max;
+  void merge(const SourceStats& other);
+};
+
+enum class CastCounter : unsigned {
+  Overflow,
+  UnderflowToZero,
+  ToSubnormal,
+  Inexact,
+  OutOfRange,
+  NonfiniteToInt,
+  Truncated,
+  SignLost,
+  ImagDropped,
+  IntegerNotExact,
+  ToleranceExceeded,
+  kCount,
+};
+inline constexpr std::size_t kCastCounterCount = static_cast<std::size_t>(CastCounter::kCount);
+// The report's field name for each counter ("overflow", "underflow_to_zero", …).
+std::string_view field_name(CastCounter counter);
+
+struct CastRequest {
+  DType target;
+  double rtol;  // DT106: |cast(x) − x| ≤ atol + rtol·|x|
+  double atol;
+};
+
+// The default DT106 tolerance: silent on ordinary rounding in the normal range.
+CastRequest default_request(DType target);
+
+struct CastStats {
+  DType target = DType::Float32;
+  bool lossless = false;
+  double rtol = 0, atol = 0;
+  std::array<Counter, kCastCounterCount> counters{};
+  long double max_abs_error = 0;
+  long double max_rel_error = 0;
+  // Elements whose result under another profile differs from this report's profile.
+  std::array<Counter, 3> diverging{};  // indexed by Semantics; the report's own profile stays 0
+  Counter& operator[](CastCounter c) { return counters[static_cast<std::size_t>(c)]; }
+  const Counter& operator[](CastCounter c) const { return counters[static_cast<std::size_t>(c)]; }
+  void merge(const CastStats& other);
+};
+
+struct ArrayAnalysis {
+  SourceStats source;
+  std::vector<CastStats> casts;  // one per request, in request order
+};
+
+// One pass over the array computes the source statistics and every requested
+// target's statistics. Lossless targets are marked without being simulated.
+ArrayAnalysis analyse_array(const ArrayView& array, Semantics semantics,
+                            std::span<const CastRequest> requests);
+
+// The logical index (one entry per dimension) of the element stored at `flat`.
+std::vector<std::uint64_t> unravel_index(std::uint64_t flat, std::span<const std::uint64_t> shape,
+                                         bool fortran_order);
+
+}  // namespace dtlint

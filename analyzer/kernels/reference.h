@@ -1,0 +1,38 @@
+// The scalar reference kernels: one element at a time, obviously exact. Every
+// faster kernel must agree with these bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "analyzer/dtype.h"
+#include "analyzer/kernels/semantics.h"
+
+namespace dtlint {
+
+// One stored element's exact value. Complex sources carry both parts; every
+// other source has imag == 0.
+struct SourceValue {
+  long double real = 0;
+  long double imag = 0;
+};
+
+// Decodes element `index` of raw array bytes of `type` (byte-swapping when the
+// file's byte order is not this machine's). Reads through memcpy: the bytes may
+// be unaligned.
+SourceValue decode_element(std::span<const std::byte> data, std::uint64_t index, DType type,
+                           bool byte_swapped);
+
+// The value `x` (a value of `source`) takes when cast to the float target
+// under `semantics`. NumPy rounds once (except NumPy's own long double → float16
+// path, which goes through float32); TensorFlow uses Eigen's half/bfloat16
+// conversions, which go through float32; PyTorch goes through float32 too.
+long double cast_to_float(long double x, DType source, DType target, Semantics semantics);
+
+// Whether the three profiles can ever disagree for this source and target.
+bool profiles_may_diverge(DType source, DType target);
+
+// Whether every value of `source` is exactly a value of `target` (no pass over the data needed).
+bool is_lossless(DType source, DType target);
+
+}  // namespace dtlint
