@@ -1,0 +1,59 @@
+#include "reports/text_report.h"
+
+#include "rules/evaluate.h"
+
+namespace dtlint {
+namespace {
+
+struct Style {
+  bool on;
+  std::string operator()(std::string_view code, const std::string& text) const {
+    return on ? "\033[" + std::string(code) + "m" + text + "\033[0m" : text;
+  }
+};
+
+std::string_view severity_colour(Severity s) {
+  switch (s) {
+    case Severity::Error: return "1;31";
+    case Severity::Warning: return "1;33";
+    case Severity::Note: return "1;36";
+  }
+  return "0";
+}
+
+std::string plural(std::uint64_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string index_text(const std::vector<std::uint64_t>& index) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < index.size(); ++i) text += (i ? ", " : "") + std::to_string(index[i]);
+  return text + "]";
+}
+
+}  // namespace
+
+std::string render_text(const Report& report, bool colour) {
+  const Style style{colour};
+  std::string out;
+  for (const Finding& f : report.findings) {
+    std::string where = f.path;
+    if (f.member) where += ":" + *f.member;
+    if (f.line) where += ":" + std::to_string(*f.line);
+    out += style("1", where) + ": " + style(severity_colour(f.severity), std::string(to_string(f.severity))) +
+           " " + style("1", std::string(f.rule->code)) + " " + f.message;
+    if (f.first_index && f.first_value) {
+      out += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
+    }
+    out += " [" + std::string(f.rule->name) + "]\n";
+  }
+  const auto counts = report.counts_by_severity();
+  if (report.findings.empty()) out += "No findings.\n";
+  out += "dtlint (" + std::string(to_string(report.semantics)) + "): " + plural(report.scan.inputs, "input") +
+         ", " + plural(report.scan.arrays.size(), "array") + ", " +
+         std::to_string(report.scan.problems.size()) + " unreadable; " + plural(counts[2], "error") + ", " +
+         plural(counts[1], "warning") + ", " + plural(counts[0], "note") + "\n";
+  return out;
+}
+
+}  // namespace dtlint

@@ -1,0 +1,67 @@
+// Shared helpers for the tests: running the dtlint binary, temporary folders.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace dtlint::testing_support {
+
+inline const std::string kSourceDir = DTLINT_SOURCE_DIR;
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// A fresh, empty folder under the system's temporary folder, removed at destruction.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("dtlint-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Runs the dtlint binary with `args` (a shell-quoted string) from `cwd`.
+inline CommandResult run_dtlint(const std::string& args, const std::string& cwd = kSourceDir) {
+  TempDir tmp;
+  const std::string out = tmp / "stdout", err = tmp / "stderr";
+  const std::string command = "cd '" + cwd + "' && '" + std::string(DTLINT_BINARY) + "' " + args + " >'" +
+                              out + "' 2>'" + err + "' </dev/null";
+  const int status = std::system(command.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_file(out);
+  result.err = read_file(err);
+  return result;
+}
+
+}  // namespace dtlint::testing_support
