@@ -1,0 +1,118 @@
+// The command line end to end: the real binary, its exit codes and outputs.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace dtlint {
+namespace {
+
+using testing_support::read_file;
+using testing_support::run_dtlint;
+using testing_support::TempDir;
+
+TEST(Cli, Version) {
+  const auto r = run_dtlint("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("dtlint 0.1.0"), std::string::npos) << r.out;
+}
+
+TEST(Cli, ExamplesFailTheGate) {
+  const auto r = run_dtlint("scan examples");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  for (const char* code : {"DT101", "DT104", "DT110", "DT103", "DT111", "E901"}) {
+    EXPECT_NE(r.out.find(code), std::string::npos) << code << " missing from\n" << r.out;
+  }
+  EXPECT_NE(r.out.find("examples/broken.npy"), std::string::npos);
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << "no colour when stdout is not a terminal";
+}
+
+TEST(Cli, FailOnThresholds) {
+  EXPECT_EQ(run_dtlint("scan examples --fail-on never").exit_code, 0);
+  // gradients.npy only has warnings: it fails at warning, not at error.
+  EXPECT_EQ(run_dtlint("scan examples/gradients.npy --fail-on error").exit_code, 0);
+  EXPECT_EQ(run_dtlint("scan examples/gradients.npy --fail-on warning").exit_code, 1);
+  // A clean uint8 image: lossless in every default target.
+  const auto clean = run_dtlint("scan examples/pixels.npy --fail-on note");
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_NE(clean.out.find("No findings."), std::string::npos) << clean.out;
+}
+
+TEST(Cli, UsageErrorsNameTheArgument) {
+  struct Case {
+    const char* args;
+    const char* named;
+  };
+  for (const Case& c :
+       {Case{"scan --targets float16,float99 examples", "float99"},
+        Case{"scan --semantics jax examples", "jax"}, Case{"scan --format xml examples", "xml"},
+        Case{"scan --fail-on sometimes examples", "sometimes"},
+        Case{"scan --no-such-flag examples", "--no-such-flag"},
+        Case{"scan --targets '' examples", "--targets"}, Case{"explain DT999", "DT999"},
+        Case{"frobnicate", "frobnicate"}}) {
+    const auto r = run_dtlint(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args;
+    EXPECT_NE(r.err.find(c.named), std::string::npos) << c.args << ": " << r.err;
+  }
+}
+
+TEST(Cli, UnreadableInputsAreReportedAndTheScanGoesOn) {
+  TempDir dir;
+  std::filesystem::copy_file(testing_support::kSourceDir + "/examples/pressure_pa.npy", dir / "good.npy");
+  { std::ofstream(dir / "bad.npy") << "not an array"; }
+  const auto r =
+      run_dtlint("scan --format json '" + dir.path().string() + "' '" + (dir / "missing.npy") + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["summary"]["arrays"], 1);
+  EXPECT_EQ(report["summary"]["unreadable"], 2);
+  EXPECT_EQ(report["summary"]["inputs"], 3);
+  int e901 = 0;
+  for (const auto& f : report["findings"]) e901 += f["rule"] == "E901";
+  EXPECT_EQ(e901, 2);
+}
+
+TEST(Cli, EmptyFolderIsClean) {
+  TempDir dir;
+  const auto r = run_dtlint("scan '" + dir.path().string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("0 inputs"), std::string::npos) << r.out;
+}
+
+TEST(Cli, OutputFileAndDeterminism) {
+  TempDir dir;
+  const auto a =
+      run_dtlint("scan examples tests/golden/data --format json --output '" + (dir / "a.json") + "'");
+  const auto b =
+      run_dtlint("scan examples tests/golden/data --format json --output '" + (dir / "b.json") + "'");
+  EXPECT_EQ(a.exit_code, 1);
+  EXPECT_TRUE(a.out.empty());
+  const std::string first = read_file(dir / "a.json");
+  EXPECT_FALSE(first.empty());
+  EXPECT_EQ(first, read_file(dir / "b.json"));
+}
+
+TEST(Cli, RulesAndExplain) {
+  const auto rules = run_dtlint("rules");
+  EXPECT_EQ(rules.exit_code, 0);
+  for (const char* code : {"DT101", "DT111", "DT203", "PL304", "CX407", "E901"}) {
+    EXPECT_NE(rules.out.find(code), std::string::npos) << code;
+  }
+  const auto explain = run_dtlint("explain dt101");
+  EXPECT_EQ(explain.exit_code, 0);
+  EXPECT_NE(explain.out.find("cast-overflow"), std::string::npos);
+  EXPECT_NE(explain.out.find("## How to fix"), std::string::npos);
+}
+
+TEST(Cli, SemanticsChangesTheReportedProfile) {
+  const auto r = run_dtlint("scan examples/embeddings.npy --format json --semantics tensorflow");
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["semantics"], "tensorflow");
+  const auto& diverging = report["arrays"][0]["casts"][0]["diverging"];
+  EXPECT_TRUE(diverging.contains("numpy"));
+  EXPECT_FALSE(diverging.contains("tensorflow"));
+}
+
+}  // namespace
+}  // namespace dtlint
