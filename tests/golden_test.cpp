@@ -1,6 +1,7 @@
 // Golden fixtures: arrays and the results of casting them, written by the real
 // peers (NumPy's astype, PyTorch's Tensor.to) with tests/golden/generate.py.
-// Every count, every error maximum and every element's result must match.
+// Every count, every error maximum and every element's result must match, under
+// every kernel this CPU can run.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,6 +11,7 @@
 
 #include "analyzer/formats/npy.h"
 #include "analyzer/kernels/cast_stats.h"
+#include "analyzer/kernels/dispatch.h"
 #include "analyzer/kernels/float_format.h"
 #include "analyzer/kernels/reference.h"
 
@@ -89,39 +91,42 @@ TEST_P(Golden, SourceStatsAndCountsMatchThePeers) {
     for (const auto& [target_name, counts] : targets.items()) {
       requests.push_back(default_request(*dtype_from_name(target_name)));
     }
-    const ArrayAnalysis analysis = analyse_array(view, semantics, requests);
+    for (KernelIsa isa : supported_kernels()) {
+      SCOPED_TRACE("kernel " + std::string(to_string(isa)));
+      const ArrayAnalysis analysis = analyse_array(view, semantics, requests, isa);
 
-    const json& s = c["source_stats"];
-    EXPECT_EQ(analysis.source.nan.count, s["nan"].get<std::uint64_t>());
-    EXPECT_EQ(analysis.source.pos_inf.count, s["pos_inf"].get<std::uint64_t>());
-    EXPECT_EQ(analysis.source.neg_inf.count, s["neg_inf"].get<std::uint64_t>());
-    EXPECT_EQ(analysis.source.zero, s["zero"].get<std::uint64_t>());
-    EXPECT_EQ(analysis.source.non_integral.count, s["non_integral"].get<std::uint64_t>());
-    expect_optional(analysis.source.finite_min, s["finite_min"], "finite_min");
-    expect_optional(analysis.source.finite_max, s["finite_max"], "finite_max");
-    expect_optional(analysis.source.abs_min_nonzero, s["abs_min_nonzero"], "abs_min_nonzero");
-    expect_optional(analysis.source.abs_max, s["abs_max"], "abs_max");
+      const json& s = c["source_stats"];
+      EXPECT_EQ(analysis.source.nan.count, s["nan"].get<std::uint64_t>());
+      EXPECT_EQ(analysis.source.pos_inf.count, s["pos_inf"].get<std::uint64_t>());
+      EXPECT_EQ(analysis.source.neg_inf.count, s["neg_inf"].get<std::uint64_t>());
+      EXPECT_EQ(analysis.source.zero, s["zero"].get<std::uint64_t>());
+      EXPECT_EQ(analysis.source.non_integral.count, s["non_integral"].get<std::uint64_t>());
+      expect_optional(analysis.source.finite_min, s["finite_min"], "finite_min");
+      expect_optional(analysis.source.finite_max, s["finite_max"], "finite_max");
+      expect_optional(analysis.source.abs_min_nonzero, s["abs_min_nonzero"], "abs_min_nonzero");
+      expect_optional(analysis.source.abs_max, s["abs_max"], "abs_max");
 
-    for (const CastStats& stats : analysis.casts) {
-      const std::string where =
-          GetParam() + " → " + std::string(name(stats.target)) + " (" + profile_name + ")";
-      const json& peer = targets[std::string(name(stats.target))];
-      if (stats.lossless) {
-        // Marked lossless without a pass: the peer must agree that nothing changed.
-        EXPECT_EQ(peer["inexact"].get<std::uint64_t>(), 0u) << where;
-        EXPECT_EQ(peer["nonfinite_to_int"].get<std::uint64_t>(), 0u) << where;
-        continue;
-      }
-      for (std::size_t i = 0; i < kCastCounterCount; ++i) {
-        const std::string field(field_name(static_cast<CastCounter>(i)));
-        EXPECT_EQ(stats.counters[i].count, peer[field].get<std::uint64_t>()) << where << " " << field;
-      }
-      EXPECT_EQ(static_cast<double>(stats.max_abs_error), peer["max_abs_error"].get<double>()) << where;
-      expect_close(static_cast<double>(stats.max_rel_error), peer["max_rel_error"].get<double>(), where);
-      if (peer.contains("diverging_torch")) {
-        EXPECT_EQ(stats.diverging[static_cast<std::size_t>(Semantics::Torch)].count,
-                  peer["diverging_torch"].get<std::uint64_t>())
-            << where << " diverging from torch";
+      for (const CastStats& stats : analysis.casts) {
+        const std::string where =
+            GetParam() + " → " + std::string(name(stats.target)) + " (" + profile_name + ")";
+        const json& peer = targets[std::string(name(stats.target))];
+        if (stats.lossless) {
+          // Marked lossless without a pass: the peer must agree that nothing changed.
+          EXPECT_EQ(peer["inexact"].get<std::uint64_t>(), 0u) << where;
+          EXPECT_EQ(peer["nonfinite_to_int"].get<std::uint64_t>(), 0u) << where;
+          continue;
+        }
+        for (std::size_t i = 0; i < kCastCounterCount; ++i) {
+          const std::string field(field_name(static_cast<CastCounter>(i)));
+          EXPECT_EQ(stats.counters[i].count, peer[field].get<std::uint64_t>()) << where << " " << field;
+        }
+        EXPECT_EQ(static_cast<double>(stats.max_abs_error), peer["max_abs_error"].get<double>()) << where;
+        expect_close(static_cast<double>(stats.max_rel_error), peer["max_rel_error"].get<double>(), where);
+        if (peer.contains("diverging_torch")) {
+          EXPECT_EQ(stats.diverging[static_cast<std::size_t>(Semantics::Torch)].count,
+                    peer["diverging_torch"].get<std::uint64_t>())
+              << where << " diverging from torch";
+        }
       }
     }
   }

@@ -95,12 +95,25 @@ struct CastStats {
 struct ArrayAnalysis {
   SourceStats source;
   std::vector<CastStats> casts;  // one per request, in request order
+  // Adds another part of the same array (same requests). Every statistic merges
+  // exactly and order-independently, so any split of the array gives one result.
+  void merge(const ArrayAnalysis& other);
 };
 
+// Empty statistics for `requests`, with lossless targets marked (no pass needed).
+ArrayAnalysis prepare_analysis(const ArrayView& array, std::span<const CastRequest> requests);
+
+void keep_min(std::optional<long double>& slot, long double v);
+void keep_max(std::optional<long double>& slot, long double v);
+
+enum class KernelIsa : unsigned char;
+// The kernel dtlint picks for this CPU (or the DTLINT_KERNEL override).
+KernelIsa selected_kernel();
+
 // One pass over the array computes the source statistics and every requested
-// target's statistics. Lossless targets are marked without being simulated.
+// target's statistics, with the given kernel (all kernels agree bit for bit).
 ArrayAnalysis analyse_array(const ArrayView& array, Semantics semantics,
-                            std::span<const CastRequest> requests);
+                            std::span<const CastRequest> requests, KernelIsa isa = selected_kernel());
 
 // The logical index (one entry per dimension) of the element stored at `flat`.
 std::vector<std::uint64_t> unravel_index(std::uint64_t flat, std::span<const std::uint64_t> shape,

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "analyzer/kernels/cast_stats.h"
 #include "analyzer/kernels/float_format.h"
 
 namespace dtlint {
@@ -35,6 +36,108 @@ bool exact_in_float32(DType source) {
     default: return true;
   }
 }
+
+// Two results are the same when they are the same value with the same sign, or both NaN.
+bool same_result(long double a, long double b) {
+  return (a == b && std::signbit(a) == std::signbit(b)) || (std::isnan(a) && std::isnan(b));
+}
+
+// What one requested, non-lossless target needs per element.
+struct TargetPass {
+  CastStats* stats;
+  DType source;
+  DType target;
+  Semantics semantics;
+  bool float_target;
+  bool check_divergence;
+  long double min_normal = 0;     // float targets
+  long double low = 0, high = 0;  // integer targets
+  bool unsigned_target = false;
+  double rtol = 0, atol = 0;
+
+  // numpy.isclose's bound, atol + rtol·|x|, computed in double as NumPy does.
+  double tolerance(long double x) const { return atol + rtol * static_cast<double>(std::fabs(x)); }
+
+  void record_error(long double x, long double result) {
+    const long double error = std::fabs(result - x);  // exact: see DESIGN §7
+    stats->max_abs_error = std::max(stats->max_abs_error, error);
+    if (x != 0) {
+      // Divide as a user's NumPy would, in double, unless the source is wider than double.
+      const long double relative = source == DType::LongDouble
+                                       ? static_cast<double>(error / std::fabs(x))
+                                       : static_cast<double>(error) / static_cast<double>(std::fabs(x));
+      stats->max_rel_error = std::max(stats->max_rel_error, relative);
+    }
+  }
+
+  void add_float(std::uint64_t i, long double x) {
+    CastStats& s = *stats;
+    if (std::isnan(x)) return;  // NaN stays NaN under every profile
+    const long double result = cast_to_float(x, source, target, semantics);
+    if (std::isinf(x)) {
+      if (!same_result(result, x)) s[CastCounter::Inexact].add(i, x);  // e4m3fn: inf → NaN
+      return;
+    }
+    const bool changed = result != x;
+    if (changed) {
+      s[CastCounter::Inexact].add(i, x);
+      if (x == std::trunc(x)) s[CastCounter::IntegerNotExact].add(i, x);
+    }
+    if (!std::isfinite(result)) {
+      s[CastCounter::Overflow].add(i, x);
+    } else {
+      if (x != 0 && result == 0) s[CastCounter::UnderflowToZero].add(i, x);
+      if (result != 0 && std::fabs(result) < min_normal) s[CastCounter::ToSubnormal].add(i, x);
+      if (changed) {
+        record_error(x, result);
+        if (std::fabs(result - x) > tolerance(x)) {
+          s[CastCounter::ToleranceExceeded].add(i, x);
+        }
+      }
+    }
+    if (check_divergence) {
+      for (Semantics other : kAllSemantics) {
+        if (other == semantics) continue;
+        if (!same_result(result, cast_to_float(x, source, target, other))) {
+          s.diverging[static_cast<std::size_t>(other)].add(i, x);
+        }
+      }
+    }
+  }
+
+  void add_integer(std::uint64_t i, long double x) {
+    CastStats& s = *stats;
+    if (!std::isfinite(x)) {
+      s[CastCounter::NonfiniteToInt].add(i, x);
+      if (!std::isnan(x)) s[CastCounter::Inexact].add(i, x);
+      return;
+    }
+    const long double truncated = std::trunc(x);
+    if (truncated < low || truncated > high) {
+      s[CastCounter::OutOfRange].add(i, x);
+      s[CastCounter::Inexact].add(i, x);
+      if (unsigned_target && truncated < 0) s[CastCounter::SignLost].add(i, x);
+      return;
+    }
+    if (truncated != x) {
+      s[CastCounter::Truncated].add(i, x);
+      s[CastCounter::Inexact].add(i, x);
+      record_error(x, truncated);
+      if (std::fabs(truncated - x) > tolerance(x)) {
+        s[CastCounter::ToleranceExceeded].add(i, x);
+      }
+    }
+  }
+
+  void add(std::uint64_t i, const SourceValue& v) {
+    if (v.imag != 0) (*stats)[CastCounter::ImagDropped].add(i, v.real);  // NaN imag counts too
+    if (float_target) {
+      add_float(i, v.real);
+    } else {
+      add_integer(i, v.real);
+    }
+  }
+};
 
 }  // namespace
 
@@ -120,6 +223,57 @@ bool is_lossless(DType source, DType target) {
            b.min_subnormal <= a.min_subnormal && (b.has_infinity || !a.has_infinity);
   }
   return false;
+}
+
+void add_source_value(SourceStats& s, std::uint64_t i, long double x) {
+  x += 0.0L;  // -0 → +0: zeros report as 0 whatever their sign and order
+  if (std::isnan(x)) {
+    s.nan.add(i, x);
+  } else if (std::isinf(x)) {
+    (x > 0 ? s.pos_inf : s.neg_inf).add(i, x);
+  } else {
+    keep_min(s.finite_min, x);
+    keep_max(s.finite_max, x);
+    const long double magnitude = std::fabs(x);
+    keep_max(s.abs_max, magnitude);
+    if (x != std::trunc(x)) s.non_integral.add(i, x);
+    if (x == 0) {
+      ++s.zero;
+    } else {
+      keep_min(s.abs_min_nonzero, magnitude);
+    }
+  }
+}
+
+void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial,
+                             std::uint64_t begin, std::uint64_t end, TargetMask targets, bool source_stats) {
+  std::vector<TargetPass> passes;
+  for (std::size_t t = 0; t < partial.casts.size(); ++t) {
+    CastStats& stats = partial.casts[t];
+    if (stats.lossless || !(targets >> t & 1u)) continue;
+    TargetPass pass{&stats,
+                    array.dtype,
+                    stats.target,
+                    semantics,
+                    is_float(stats.target),
+                    profiles_may_diverge(array.dtype, stats.target)};
+    if (pass.float_target) {
+      pass.min_normal = float_format(stats.target).min_normal;
+    } else {
+      const IntRange range = int_range(stats.target);
+      pass.low = static_cast<long double>(range.min);
+      pass.high = static_cast<long double>(range.max);
+      pass.unsigned_target = kind(stats.target) == DTypeKind::UnsignedInt;
+    }
+    pass.rtol = stats.rtol;
+    pass.atol = stats.atol;
+    passes.push_back(pass);
+  }
+  for (std::uint64_t i = begin; i < end; ++i) {
+    const SourceValue value = decode_element(array.data, i, array.dtype, array.byte_swapped);
+    if (source_stats) add_source_value(partial.source, i, value.real);
+    for (TargetPass& pass : passes) pass.add(i, value);
+  }
 }
 
 }  // namespace dtlint

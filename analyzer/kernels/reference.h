@@ -35,4 +35,22 @@ bool profiles_may_diverge(DType source, DType target);
 // Whether every value of `source` is exactly a value of `target` (no pass over the data needed).
 bool is_lossless(DType source, DType target);
 
+struct ArrayAnalysis;
+struct SourceStats;
+struct ArrayView;
+
+// Bit t selects the t-th requested cast.
+using TargetMask = std::uint32_t;
+inline constexpr TargetMask kAllTargets = ~TargetMask{0};
+
+// Adds one source value (the real part) to the source statistics.
+void add_source_value(SourceStats& stats, std::uint64_t index, long double x);
+
+// The reference pass over elements [begin, end) of `array`, accumulating into
+// `partial` (from prepare_analysis): the selected targets, and the source
+// statistics when `source_stats` is set.
+void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial,
+                             std::uint64_t begin, std::uint64_t end, TargetMask targets = kAllTargets,
+                             bool source_stats = true);
+
 }  // namespace dtlint

@@ -1,0 +1,3 @@
+// The blocked kernel compiled for avx2 (flags in analyzer/CMakeLists.txt).
+#define DTLINT_KERNEL_NS blocked_avx2
+#include "analyzer/kernels/blocked_kernel.inc"

@@ -1,0 +1,3 @@
+// The blocked kernel compiled for avx512 (flags in analyzer/CMakeLists.txt).
+#define DTLINT_KERNEL_NS blocked_avx512
+#include "analyzer/kernels/blocked_kernel.inc"

@@ -1,0 +1,189 @@
+// Every compiled kernel against the scalar reference, statistic by statistic,
+// on random arrays of every source dtype full of edge values.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "analyzer/kernels/cast_stats.h"
+#include "analyzer/kernels/dispatch.h"
+#include "analyzer/kernels/float_format.h"
+
+namespace dtlint {
+namespace {
+
+// Random bytes for `count` elements of `type`, biased towards the values where
+// casts go wrong: float16/bfloat16/float32 boundaries and midpoints, ±0, NaN, ±inf,
+// subnormals, integers near 2^24, 2^53 and the integer ranges' ends.
+std::vector<std::byte> edge_bytes(DType type, std::size_t count, std::mt19937_64& rng) {
+  const unsigned size = info(type).size;
+  std::vector<std::byte> bytes(count * size);
+  static const double kEdges[] = {0.0,
+                                  -0.0,
+                                  1.0,
+                                  -1.0,
+                                  0.5,
+                                  2.5,
+                                  -2.5,
+                                  65504.0,
+                                  65519.99,
+                                  65520.0,
+                                  65536.0,
+                                  70000.0,
+                                  1e5,
+                                  3.4028234663852886e38,
+                                  3.4028235677973366e38,
+                                  1e300,
+                                  6.103515625e-05,
+                                  5.960464477539063e-08,
+                                  2.9802322387695312e-08,
+                                  1e-40,
+                                  1e-320,
+                                  16777216.0,
+                                  16777217.0,
+                                  16842753.0,
+                                  2147483647.0,
+                                  2147483648.0,
+                                  -2147483649.0,
+                                  9007199254740993.0,
+                                  255.5,
+                                  -128.7,
+                                  1 + 0x1p-11 + 0x1p-40,
+                                  1 + 0x1p-8 + 0x1p-30,
+                                  std::numeric_limits<double>::infinity(),
+                                  -std::numeric_limits<double>::infinity(),
+                                  std::numeric_limits<double>::quiet_NaN(),
+                                  4294967296.0,
+                                  1.8446744073709552e19};
+  std::uniform_int_distribution<int> pick(0, 9);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::byte* out = bytes.data() + i * size;
+    const int mode = pick(rng);
+    std::uint64_t raw = rng();
+    if (mode < 4) {  // random bits
+      std::memcpy(out, &raw, std::min<unsigned>(size, 8));
+      if (size == 16) std::memcpy(out + 8, &raw, 8);
+      continue;
+    }
+    double value = mode < 7 ? kEdges[raw % std::size(kEdges)]
+                            : std::ldexp(static_cast<double>(raw >> 11), static_cast<int>(rng() % 200) - 150);
+    if (mode == 9) value = std::nextafter(value, (rng() & 1) ? 1e308 : -1e308);  // ±1 ulp
+    switch (type) {
+      case DType::Float64: std::memcpy(out, &value, 8); break;
+      case DType::Float32: {
+        const float f = static_cast<float>(value);
+        std::memcpy(out, &f, 4);
+        break;
+      }
+      case DType::Int64:
+      case DType::UInt64: {
+        // Mostly small (≤ 2^53) values, sometimes the whole 64-bit range.
+        const std::uint64_t v = (rng() % 4 == 0) ? rng()
+                                                 : static_cast<std::uint64_t>(static_cast<std::int64_t>(
+                                                       std::fmod(std::trunc(value), 9007199254740992.0)));
+        std::memcpy(out, &v, 8);
+        break;
+      }
+      case DType::Int32:
+      case DType::UInt32: {
+        const auto v =
+            static_cast<std::uint32_t>(static_cast<std::int64_t>(std::fmod(std::trunc(value), 4294967296.0)));
+        std::memcpy(out, &v, 4);
+        break;
+      }
+      default: std::memcpy(out, &raw, std::min<unsigned>(size, 8)); break;
+    }
+  }
+  return bytes;
+}
+
+void expect_same_counter(const Counter& a, const Counter& b, const std::string& what) {
+  EXPECT_EQ(a.count, b.count) << what;
+  EXPECT_EQ(a.first.index, b.first.index) << what;
+  if (a.first.found() && b.first.found()) {
+    EXPECT_TRUE(a.first.value == b.first.value || (std::isnan(a.first.value) && std::isnan(b.first.value)))
+        << what;
+  }
+}
+
+void expect_same(const ArrayAnalysis& a, const ArrayAnalysis& b, const std::string& what) {
+  expect_same_counter(a.source.nan, b.source.nan, what + " nan");
+  expect_same_counter(a.source.pos_inf, b.source.pos_inf, what + " pos_inf");
+  expect_same_counter(a.source.neg_inf, b.source.neg_inf, what + " neg_inf");
+  expect_same_counter(a.source.non_integral, b.source.non_integral, what + " non_integral");
+  EXPECT_EQ(a.source.zero, b.source.zero) << what;
+  EXPECT_EQ(a.source.finite_min, b.source.finite_min) << what;
+  EXPECT_EQ(a.source.finite_max, b.source.finite_max) << what;
+  EXPECT_EQ(a.source.abs_min_nonzero, b.source.abs_min_nonzero) << what;
+  EXPECT_EQ(a.source.abs_max, b.source.abs_max) << what;
+  ASSERT_EQ(a.casts.size(), b.casts.size());
+  for (std::size_t t = 0; t < a.casts.size(); ++t) {
+    const std::string where = what + " → " + std::string(name(a.casts[t].target));
+    for (std::size_t c = 0; c < kCastCounterCount; ++c) {
+      expect_same_counter(a.casts[t].counters[c], b.casts[t].counters[c],
+                          where + " " + std::string(field_name(static_cast<CastCounter>(c))));
+    }
+    for (std::size_t p = 0; p < 3; ++p) {
+      expect_same_counter(a.casts[t].diverging[p], b.casts[t].diverging[p], where + " diverging");
+    }
+    EXPECT_EQ(a.casts[t].max_abs_error, b.casts[t].max_abs_error) << where;
+    EXPECT_EQ(a.casts[t].max_rel_error, b.casts[t].max_rel_error) << where;
+  }
+}
+
+class KernelDifferential : public testing::TestWithParam<KernelIsa> {};
+
+TEST_P(KernelDifferential, AgreesWithTheReference) {
+  const KernelIsa isa = GetParam();
+  if (!kernel_supported(isa)) GTEST_SKIP() << "this CPU cannot run " << to_string(isa);
+  std::mt19937_64 rng(0xD71);
+  std::vector<CastRequest> requests;
+  for (DType t : {DType::Float16, DType::BFloat16, DType::Float32, DType::Float64, DType::Int8, DType::Int16,
+                  DType::Int32, DType::Int64, DType::UInt8, DType::UInt16, DType::UInt32, DType::UInt64,
+                  DType::Float8E4M3FN}) {
+    requests.push_back(default_request(t));
+  }
+  requests[2].rtol = 1e-7;  // a tolerance that is not a power of two
+  requests[2].atol = 1e-30;
+  for (DType source : {DType::Float64, DType::Float32, DType::Float16, DType::BFloat16, DType::Int64,
+                       DType::Int32, DType::UInt64, DType::UInt32, DType::Int16, DType::UInt16, DType::Int8,
+                       DType::UInt8, DType::Bool, DType::Complex64}) {
+    for (bool swapped : {false, true}) {
+      if (swapped && info(source).size == 1) continue;
+      const std::size_t count = 5000 + rng() % 700;  // several blocks and a ragged end
+      const std::vector<std::byte> bytes = edge_bytes(source, count, rng);
+      ArrayView view;
+      view.path = "random";
+      view.dtype = source;
+      view.byte_swapped = swapped;
+      view.elements = count;
+      view.shape = {count};
+      view.data = bytes;
+      for (Semantics semantics : kAllSemantics) {
+        const std::string what = std::string(name(source)) + (swapped ? " (swapped)" : "") + " under " +
+                                 std::string(to_string(semantics));
+        const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
+        // Split at an arbitrary point, as threads do, and merge.
+        ArrayAnalysis got = prepare_analysis(view, requests);
+        ArrayAnalysis tail = prepare_analysis(view, requests);
+        const std::uint64_t split = 1 + rng() % (count - 1);
+        range_kernel(isa)(view, semantics, got, 0, split);
+        range_kernel(isa)(view, semantics, tail, split, count);
+        got.merge(tail);
+        expect_same(got, expected, what);
+        if (HasFailure()) return;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, KernelDifferential,
+                         testing::Values(KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512),
+                         [](const testing::TestParamInfo<KernelIsa>& param) {
+                           return std::string(to_string(param.param));
+                         });
+
+}  // namespace
+}  // namespace dtlint
