@@ -26,17 +26,14 @@ struct OwnedArray {
   }
 };
 
-const CastStats& only(const ArrayAnalysis& a) {
-  return a.casts.at(0);
-}
-
 TEST(CastStats, Float64ToFloat16Counts) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
   // overflow: 70000, -1e5; underflow: 1e-9 (< 2^-25); subnormal: 1e-6; integer not exact: 2049, 70000, -1e5.
   const OwnedArray<double> a{{70000.0, -1e5, 1e-9, 1e-6, 2049.0, 1.0, 0.0, nan, inf, 0.5}};
   const std::vector<CastRequest> requests{default_request(DType::Float16)};
-  const CastStats& s = only(analyse_array(a.view(DType::Float64), Semantics::NumPy, requests));
+  const ArrayAnalysis analysis = analyse_array(a.view(DType::Float64), Semantics::NumPy, requests);
+  const CastStats& s = analysis.casts.at(0);
   EXPECT_EQ(s[CastCounter::Overflow].count, 2u);
   EXPECT_EQ(s[CastCounter::Overflow].first.index, 0u);
   EXPECT_EQ(s[CastCounter::UnderflowToZero].count, 1u);
