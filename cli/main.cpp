@@ -88,12 +88,15 @@ struct ScanArguments {
   std::string fail_on = "error";
   bool quiet = false;
   bool no_progress = false;
+  unsigned threads = 0;
 };
 
 int scan(const ScanArguments& args) {
   ScanOptions options;
   options.requests = parse_targets(args.targets);
   options.semantics = *semantics_from_string(args.semantics);  // validated by CLI11
+  options.threads = args.threads;
+  options.progress = !args.no_progress && !args.quiet && isatty(STDERR_FILENO);
   const std::optional<Severity> fail_on =
       args.fail_on == "never" ? std::nullopt : severity_from_string(args.fail_on);
   const std::vector<std::string> paths = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
@@ -136,6 +139,8 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"error", "warning", "note", "never"}))
       ->capture_default_str();
   scan_cmd->add_flag("--quiet,-q", args.quiet, "Print findings only, without the summary line");
+  scan_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
   scan_cmd->add_flag("--no-progress", args.no_progress,
                      "Never show progress (it is only shown on a terminal)");
 
@@ -168,6 +173,9 @@ int run(int argc, char** argv) {
     if (*explain_cmd) return explain(code);
     return list_rules();
   } catch (const UsageError& e) {
+    std::cerr << "dtlint: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::runtime_error& e) {  // e.g. a DTLINT_KERNEL this CPU cannot run
     std::cerr << "dtlint: " << e.what() << "\n";
     return kExitUsage;
   }

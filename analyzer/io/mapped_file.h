@@ -36,4 +36,9 @@ class MappedFile {
   std::size_t size_;
 };
 
+// Tells the kernel that these mapped bytes have been read and will not be needed
+// again, so that they stop counting against the process's resident memory (the
+// page cache keeps them). Only whole pages inside the span are released.
+void release_pages(std::span<const std::byte> bytes);
+
 }  // namespace dtlint

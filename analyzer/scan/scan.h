@@ -37,6 +37,9 @@ struct ScanResult {
 struct ScanOptions {
   Semantics semantics = Semantics::NumPy;
   std::vector<CastRequest> requests;
+  unsigned threads = 0;                            // 0: every core
+  std::size_t chunk_bytes = std::size_t{4} << 20;  // the unit of work; memory ≈ threads × chunk
+  bool progress = false;                           // a progress line on stderr (the CLI: only on a terminal)
 };
 
 // The files a scan of `paths` reads, in a deterministic order: named files as
@@ -44,6 +47,10 @@ struct ScanOptions {
 // Paths that do not exist, and unreadable folders, are reported as problems.
 std::vector<std::string> discover_inputs(std::span<const std::string> paths, std::vector<Problem>& problems);
 
+// Reads and analyses every input. Arrays are split into chunks spread over the
+// threads; the pages of a chunk are released once it is analysed, so memory
+// stays near threads × chunk_bytes whatever the array's size. The result does
+// not depend on the number of threads.
 ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& options);
 
 }  // namespace dtlint
