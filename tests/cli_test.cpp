@@ -114,5 +114,34 @@ TEST(Cli, SemanticsChangesTheReportedProfile) {
   EXPECT_FALSE(diverging.contains("tensorflow"));
 }
 
+TEST(Cli, ReportsDoNotDependOnThreadsOrChunks) {
+  TempDir dir;
+  // Every thread count over every input, including the golden arrays of all dtypes.
+  const std::string inputs = "examples tests/golden/data --format json --fail-on never";
+  const auto one = run_dtlint("scan " + inputs + " --threads 1");
+  const auto two = run_dtlint("scan " + inputs + " --threads 2");
+  const auto five = run_dtlint("scan " + inputs + " --threads 5");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_FALSE(one.out.empty());
+  EXPECT_EQ(one.out, two.out);
+  EXPECT_EQ(one.out, five.out);
+}
+
+TEST(Cli, KernelOverrideIsCheckedAndHonoured) {
+  const std::string scan = "scan examples/embeddings.npy --format json --fail-on never";
+  const auto bad = run_dtlint(scan, testing_support::kSourceDir, "DTLINT_KERNEL=sse9");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("DTLINT_KERNEL=sse9"), std::string::npos) << bad.err;
+  const auto reference = run_dtlint(scan, testing_support::kSourceDir, "DTLINT_KERNEL=reference");
+  const auto scalar = run_dtlint(scan, testing_support::kSourceDir, "DTLINT_KERNEL=scalar");
+  EXPECT_EQ(reference.exit_code, 0);
+  EXPECT_EQ(reference.out, scalar.out);
+}
+
+TEST(Cli, NoProgressWhenStderrIsNotATerminal) {
+  const auto r = run_dtlint("scan examples tests/golden/data --fail-on never");
+  EXPECT_EQ(r.err, "");
+}
+
 }  // namespace
 }  // namespace dtlint

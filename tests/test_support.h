@@ -51,11 +51,13 @@ inline std::string read_file(const std::string& path) {
 }
 
 // Runs the dtlint binary with `args` (a shell-quoted string) from `cwd`.
-inline CommandResult run_dtlint(const std::string& args, const std::string& cwd = kSourceDir) {
+// `env` (e.g. "NAME=value") is prepended to the command's environment.
+inline CommandResult run_dtlint(const std::string& args, const std::string& cwd = kSourceDir,
+                                const std::string& env = "") {
   TempDir tmp;
   const std::string out = tmp / "stdout", err = tmp / "stderr";
-  const std::string command = "cd '" + cwd + "' && '" + std::string(DTLINT_BINARY) + "' " + args + " >'" +
-                              out + "' 2>'" + err + "' </dev/null";
+  const std::string command = "cd '" + cwd + "' && " + env + " '" + std::string(DTLINT_BINARY) + "' " + args +
+                              " >'" + out + "' 2>'" + err + "' </dev/null";
   const int status = std::system(command.c_str());
   CommandResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
