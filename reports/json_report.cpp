@@ -121,7 +121,8 @@ nlohmann::ordered_json to_json(const Report& report) {
 }
 
 std::string render_json(const Report& report) {
-  return to_json(report).dump(2) + "\n";
+  // File names need not be UTF-8: invalid bytes become U+FFFD instead of an exception.
+  return to_json(report).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace dtlint

@@ -73,6 +73,17 @@ TEST(Cli, UnreadableInputsAreReportedAndTheScanGoesOn) {
   EXPECT_EQ(e901, 2);
 }
 
+TEST(Cli, FileNamesThatAreNotUtf8) {
+  TempDir dir;
+  const std::string name = dir / "bad\xff\xfename.npy";
+  std::filesystem::copy_file(testing_support::kSourceDir + "/examples/pressure_pa.npy", name);
+  const auto json = run_dtlint("scan --format json '" + dir.path().string() + "'");
+  EXPECT_EQ(json.exit_code, 1) << json.err;
+  const auto report = nlohmann::json::parse(json.out);  // valid JSON, the bytes replaced by U+FFFD
+  EXPECT_NE(report["arrays"][0]["path"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
+  EXPECT_EQ(run_dtlint("scan '" + dir.path().string() + "'").exit_code, 1);
+}
+
 TEST(Cli, EmptyFolderIsClean) {
   TempDir dir;
   const auto r = run_dtlint("scan '" + dir.path().string() + "'");

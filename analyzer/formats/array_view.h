@@ -23,7 +23,8 @@ struct ArrayView {
   std::vector<std::uint64_t> shape;   // empty for 0-d arrays
   std::uint64_t elements = 0;         // product of shape (1 for 0-d)
   std::span<const std::byte> data;    // elements * info(dtype).size bytes; empty for object arrays
-  std::shared_ptr<const void> owner;  // keeps `data` alive (a file mapping)
+  std::shared_ptr<const void> owner;  // keeps `data` alive (a file mapping or buffer)
+  bool mapped = false;                // `data` is a read-only file mapping: its pages may be released
 };
 
 }  // namespace dtlint

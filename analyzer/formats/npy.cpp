@@ -508,7 +508,10 @@ ArrayView npy_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const
 ArrayView open_npy(const std::filesystem::path& file, const std::string& display_path) {
   std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, display_path);
   const std::span<const std::byte> bytes = mapping->bytes();
-  return npy_from_bytes(bytes, std::move(mapping), display_path);
+  const bool mapped = mapping->mapped();
+  ArrayView view = npy_from_bytes(bytes, std::move(mapping), display_path);
+  view.mapped = mapped;
+  return view;
 }
 
 }  // namespace dtlint

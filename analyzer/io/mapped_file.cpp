@@ -81,6 +81,21 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& 
   const auto size = static_cast<std::size_t>(status.st_size);
   // mmap rejects a zero length; an empty file is simply an empty span.
   if (size == 0) return std::make_shared<const MappedFile>(PrivateKey{}, nullptr, 0);
+  // Small files are read: one read() costs less than mapping, faulting and
+  // unmapping (which interrupts every other thread), and folders of many small
+  // arrays are common.
+  if (size <= kReadInsteadOfMapBytes) {
+    std::vector<std::byte> contents(size);
+    std::size_t done = 0;
+    while (done < size) {
+      const ssize_t got = ::read(fd.get(), contents.data() + done, size - done);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) throw InputError(display_path, "cannot read: " + errno_message(errno));
+      if (got == 0) throw InputError(display_path, "the file shrank while it was being read");
+      done += static_cast<std::size_t>(got);
+    }
+    return std::make_shared<const MappedFile>(PrivateKey{}, std::move(contents));
+  }
 
   // MAP_PRIVATE + PROT_READ: the mapping can never write back to the input.
   // Note: if another process truncates the file while it is mapped, reading the

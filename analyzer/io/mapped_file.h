@@ -7,8 +7,12 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace dtlint {
+
+// Files up to this size are read into memory rather than mapped.
+inline constexpr std::size_t kReadInsteadOfMapBytes = std::size_t{1} << 20;
 
 class MappedFile {
   // Only open() may construct: it is the one place that vets the file first.
@@ -25,15 +29,24 @@ class MappedFile {
                                                 const std::string& display_path);
 
   MappedFile(PrivateKey, void* address, std::size_t size) : address_(address), size_(size) {}
+  MappedFile(PrivateKey, std::vector<std::byte> contents)
+      : address_(nullptr), size_(contents.size()), contents_(std::move(contents)) {}
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
 
-  std::span<const std::byte> bytes() const { return {static_cast<const std::byte*>(address_), size_}; }
+  std::span<const std::byte> bytes() const {
+    return address_ ? std::span<const std::byte>(static_cast<const std::byte*>(address_), size_)
+                    : std::span<const std::byte>(contents_);
+  }
+  // True when the bytes are a file mapping (release_pages applies), false when
+  // the file was small enough to be read into memory instead.
+  bool mapped() const { return address_ != nullptr; }
 
  private:
-  void* address_;  // nullptr for an empty file (mmap cannot map zero bytes)
+  void* address_;  // nullptr for small and empty files, which are read instead
   std::size_t size_;
+  std::vector<std::byte> contents_;
 };
 
 // Tells the kernel that these mapped bytes have been read and will not be needed

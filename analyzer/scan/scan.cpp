@@ -157,7 +157,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       kernel(view, options.semantics, partials[t], task.begin, task.end);
       const std::size_t size = info(view.dtype).size;
       const auto bytes = view.data.subspan(task.begin * size, (task.end - task.begin) * size);
-      release_pages(bytes);
+      if (view.mapped) release_pages(bytes);
       progress.add_bytes(bytes.size());
     });
 
