@@ -13,6 +13,18 @@
 
 namespace dtlint {
 
+// The element bytes of an array that is not in memory, e.g. a deflated .npz
+// member, produced in order a buffer at a time. Never holds more than the caller's buffer.
+class ElementStream {
+ public:
+  virtual ~ElementStream() = default;
+  // Fills `buffer` with the next element bytes; returns how many were written,
+  // which is buffer.size() except at the end (0 once everything was read). Throws
+  // InputError (path and member in the message's context) when the data is corrupt,
+  // shorter or longer than declared.
+  virtual std::size_t read(std::span<std::byte> buffer) = 0;
+};
+
 struct ArrayView {
   std::string path;                   // the input file, as the user named it
   std::optional<std::string> member;  // member inside a container (.npz, .safetensors); none for .npy
@@ -25,6 +37,8 @@ struct ArrayView {
   std::span<const std::byte> data;    // elements * info(dtype).size bytes; empty for object arrays
   std::shared_ptr<const void> owner;  // keeps `data` alive (a file mapping or buffer)
   bool mapped = false;                // `data` is a read-only file mapping: its pages may be released
+  // When set, `data` is empty and the elements.size bytes come from this stream instead.
+  std::shared_ptr<ElementStream> stream;
 };
 
 }  // namespace dtlint

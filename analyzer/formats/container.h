@@ -1,0 +1,23 @@
+// What a container reader (.npz, .safetensors) hands to the scan: its arrays,
+// the members it could not read, and the members it skipped on purpose.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/formats/array_view.h"
+
+namespace dtlint {
+
+struct MemberIssue {
+  std::string member;  // the member's name inside the container
+  std::string reason;  // what is wrong, or why it was skipped
+};
+
+struct ContainerContents {
+  std::vector<ArrayView> arrays;        // in file order; each has path and member set
+  std::vector<MemberIssue> unreadable;  // members that cannot be read: E901 at path:member
+  std::vector<MemberIssue> skipped;     // members that are not arrays dtlint reads (DT204 notes)
+};
+
+}  // namespace dtlint
