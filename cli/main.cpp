@@ -88,6 +88,7 @@ struct ScanArguments {
   std::string fail_on = "error";
   bool quiet = false;
   bool no_progress = false;
+  std::vector<std::string> exclude;
   unsigned threads = 0;
 };
 
@@ -96,6 +97,7 @@ int scan(const ScanArguments& args) {
   options.requests = parse_targets(args.targets);
   options.semantics = *semantics_from_string(args.semantics);  // validated by CLI11
   options.threads = args.threads;
+  options.discovery.exclude = args.exclude;
   options.progress = !args.no_progress && !args.quiet && isatty(STDERR_FILENO);
   const std::optional<Severity> fail_on =
       args.fail_on == "never" ? std::nullopt : severity_from_string(args.fail_on);
@@ -138,6 +140,11 @@ int run(int argc, char** argv) {
   scan_cmd->add_option("--fail-on", args.fail_on, "Lowest severity that makes the exit code 1")
       ->check(CLI::IsMember({"error", "warning", "note", "never"}))
       ->capture_default_str();
+  scan_cmd
+      ->add_option(
+          "--exclude", args.exclude,
+          "Leave out paths matching GLOB (repeatable; VCS, cache and build folders are always left out)")
+      ->type_name("GLOB");
   scan_cmd->add_flag("--quiet,-q", args.quiet, "Print findings only, without the summary line");
   scan_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));

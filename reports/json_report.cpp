@@ -106,6 +106,7 @@ nlohmann::ordered_json to_json(const Report& report) {
   j["summary"] = {{"inputs", report.scan.inputs},
                   {"arrays", report.scan.arrays.size()},
                   {"unreadable", report.scan.problems.size()},
+                  {"skipped", report.scan.skipped.size()},
                   {"findings",
                    {{"error", counts[static_cast<std::size_t>(Severity::Error)]},
                     {"warning", counts[static_cast<std::size_t>(Severity::Warning)]},
@@ -115,8 +116,21 @@ nlohmann::ordered_json to_json(const Report& report) {
   j["findings"] = Json::array();
   for (const Finding& f : report.findings) j["findings"].push_back(finding_json(f));
   j["problems"] = Json::array();
-  for (const Problem& p : report.scan.problems)
-    j["problems"].push_back({{"path", p.path}, {"message", p.message}});
+  for (const Problem& p : report.scan.problems) {
+    Json problem;
+    problem["path"] = p.path;
+    problem["member"] = p.member ? Json(*p.member) : Json(nullptr);
+    problem["message"] = p.message;
+    j["problems"].push_back(std::move(problem));
+  }
+  j["skipped"] = Json::array();
+  for (const Skipped& s : report.scan.skipped) {
+    Json skipped;
+    skipped["path"] = s.path;
+    skipped["member"] = s.member ? Json(*s.member) : Json(nullptr);
+    skipped["reason"] = s.reason;
+    j["skipped"].push_back(std::move(skipped));
+  }
   return j;
 }
 

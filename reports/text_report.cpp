@@ -51,7 +51,8 @@ std::string render_text(const Report& report, bool colour) {
   if (report.findings.empty()) out += "No findings.\n";
   out += "dtlint (" + std::string(to_string(report.semantics)) + "): " + plural(report.scan.inputs, "input") +
          ", " + plural(report.scan.arrays.size(), "array") + ", " +
-         std::to_string(report.scan.problems.size()) + " unreadable; " + plural(counts[2], "error") + ", " +
+         std::to_string(report.scan.problems.size()) + " unreadable, " +
+         std::to_string(report.scan.skipped.size()) + " skipped; " + plural(counts[2], "error") + ", " +
          plural(counts[1], "warning") + ", " + plural(counts[0], "note") + "\n";
   return out;
 }

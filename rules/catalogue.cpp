@@ -10,7 +10,7 @@ namespace {
 
 // Documentation text is wrapped at 88 columns; raw strings start at column 0
 // so that no source indentation leaks into the text.
-constexpr std::array<RuleDoc, 26> kRules{{
+constexpr std::array<RuleDoc, 27> kRules{{
     // ------------------------------------------------------------------ DT1xx
     {
         .code = "DT101",
@@ -371,6 +371,25 @@ ValueError: Object arrays cannot be loaded when allow_pickle=False)doc",
 mask), store text as a fixed-width 'U' or 'S' dtype, or use a format that does not
 pickle.)doc",
         .options = "Configuration: `severity` changes this rule's level, `off` disables it.",
+    },
+    {
+        .code = "DT204",
+        .name = "skipped-input",
+        .default_severity = Severity::Note,
+        .summary = "An input or container member holds no array dtlint reads and was skipped.",
+        .what = R"doc(Notes inputs that are skipped on purpose: FIFOs, sockets and devices (never
+opened, so a scan cannot hang on them), and members of an .npz archive that are not
+.npy arrays (a README or metadata file stored beside the arrays).)doc",
+        .why = R"doc(A skipped input is not checked. The note says so, so that a gate that passes
+has not silently ignored something that was meant to be data - an .npz whose arrays
+were saved under other names, or a pipe left where a file was expected.)doc",
+        .example = R"doc($ mkfifo data/stream.npy
+$ dtlint scan data/
+data/stream.npy: note DT204 skipped: a FIFO is never opened [skipped-input])doc",
+        .fix = R"doc(Nothing, when the skip is intended. Otherwise store the arrays as .npy members
+(np.savez names them NAME.npy) or replace the special file with a regular one.)doc",
+        .options = R"doc(--exclude GLOB keeps paths out of the scan altogether. Configuration:
+`severity` changes this rule's level, `off` disables it.)doc",
     },
     // ------------------------------------------------------------------ PL3xx
     {

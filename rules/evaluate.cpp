@@ -239,12 +239,24 @@ std::string format_number(long double value) {
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics) {
   std::vector<Finding> findings;
   for (const ArrayResult& array : scan.arrays) ArrayJudge(array, semantics, findings).run();
+  for (const Skipped& skipped : scan.skipped) {
+    Finding f;
+    f.rule = find_rule("DT204");
+    f.severity = f.rule->default_severity;
+    f.path = skipped.path;
+    f.member = skipped.member;
+    f.message = "skipped " + (skipped.member ? "member '" + *skipped.member + "'" : std::string("input")) +
+                ": " + skipped.reason;
+    findings.push_back(std::move(f));
+  }
   for (const Problem& problem : scan.problems) {
     Finding f;
     f.rule = find_rule("E901");
     f.severity = f.rule->default_severity;
     f.path = problem.path;
-    f.message = "cannot read " + problem.path + ": " + problem.message;
+    f.member = problem.member;
+    f.message = "cannot read " + problem.path + (problem.member ? " member '" + *problem.member + "'" : "") +
+                ": " + problem.message;
     findings.push_back(std::move(f));
   }
   return findings;

@@ -9,7 +9,8 @@
 namespace dtlint {
 
 // Findings in a deterministic order: per array (in scan order), by rule code,
-// then by target in request order; unreadable inputs (E901) last.
+// then by target in request order; then skipped inputs (DT204) and unreadable
+// inputs (E901) in discovery order.
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics);
 
 // Numbers in messages: integers exactly, others with six significant digits.

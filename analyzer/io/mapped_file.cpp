@@ -43,6 +43,7 @@ class FileDescriptor {
   ~FileDescriptor() {
     if (fd_ >= 0) ::close(fd_);
   }
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   FileDescriptor(const FileDescriptor&) = delete;
   FileDescriptor& operator=(const FileDescriptor&) = delete;
   int get() const { return fd_; }
@@ -51,13 +52,11 @@ class FileDescriptor {
   int fd_;
 };
 
-}  // namespace
-
-std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& file,
-                                                   const std::string& display_path) {
+// Opens a regular file for reading, refusing anything else before it could block.
+FileDescriptor open_regular_file(const std::filesystem::path& file, const std::string& display_path,
+                                 struct stat& status) {
   // Look before opening: opening a device can itself have effects (a tape
   // rewinds, a serial line hangs up), so non-regular files are refused by stat.
-  struct stat status {};
   if (::stat(file.c_str(), &status) != 0) {
     throw InputError(display_path, "cannot open: " + errno_message(errno));
   }
@@ -72,6 +71,26 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& 
     throw InputError(display_path, "cannot stat: " + errno_message(errno));
   }
   require_regular(status.st_mode, display_path);
+  return fd;
+}
+
+}  // namespace
+
+std::vector<std::byte> read_prefix(const std::filesystem::path& file, const std::string& display_path,
+                                   std::size_t count) {
+  struct stat status {};
+  const FileDescriptor fd = open_regular_file(file, display_path, status);
+  std::vector<std::byte> prefix(count);
+  const ssize_t got = ::pread(fd.get(), prefix.data(), count, 0);
+  if (got < 0) throw InputError(display_path, "cannot read: " + errno_message(errno));
+  prefix.resize(static_cast<std::size_t>(got));
+  return prefix;
+}
+
+std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& file,
+                                                   const std::string& display_path) {
+  struct stat status {};
+  const FileDescriptor fd = open_regular_file(file, display_path, status);
 
   if (status.st_size < 0 ||
       static_cast<std::uintmax_t>(status.st_size) > std::numeric_limits<std::size_t>::max()) {

@@ -49,6 +49,11 @@ class MappedFile {
   std::vector<std::byte> contents_;
 };
 
+// The first `count` bytes of a regular file (fewer if it is shorter), read with
+// the same checks as MappedFile::open: special files are refused, never opened.
+std::vector<std::byte> read_prefix(const std::filesystem::path& file, const std::string& display_path,
+                                   std::size_t count);
+
 // Tells the kernel that these mapped bytes have been read and will not be needed
 // again, so that they stop counting against the process's resident memory (the
 // page cache keeps them). Only whole pages inside the span are released.

@@ -70,6 +70,17 @@ ArrayAnalysis prepare_analysis(const ArrayView& array, std::span<const CastReque
   return analysis;
 }
 
+void ArrayAnalysis::shift_indices(std::uint64_t offset) {
+  auto shift = [offset](Counter& c) {
+    if (c.first.found()) c.first.index += offset;
+  };
+  for (Counter* c : {&source.nan, &source.pos_inf, &source.neg_inf, &source.non_integral}) shift(*c);
+  for (CastStats& stats : casts) {
+    for (Counter& c : stats.counters) shift(c);
+    for (Counter& c : stats.diverging) shift(c);
+  }
+}
+
 void ArrayAnalysis::merge(const ArrayAnalysis& other) {
   source.merge(other.source);
   for (std::size_t i = 0; i < casts.size(); ++i) casts[i].merge(other.casts[i]);

@@ -98,6 +98,9 @@ struct ArrayAnalysis {
   // Adds another part of the same array (same requests). Every statistic merges
   // exactly and order-independently, so any split of the array gives one result.
   void merge(const ArrayAnalysis& other);
+  // Adds `offset` to every first-element index: for statistics of a chunk
+  // analysed on its own (a streamed member) before they join the whole array's.
+  void shift_indices(std::uint64_t offset);
 };
 
 // Empty statistics for `requests`, with lossless targets marked (no pass needed).

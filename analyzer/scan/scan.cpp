@@ -2,78 +2,19 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
-#include <system_error>
+#include <memory>
 #include <thread>
 
+#include "analyzer/formats/container.h"
 #include "analyzer/formats/npy.h"
+#include "analyzer/formats/npz.h"
+#include "analyzer/formats/safetensors.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/kernels/dispatch.h"
 #include "analyzer/scan/progress.h"
 
-namespace fs = std::filesystem;
-
 namespace dtlint {
-namespace {
-
-bool has_array_extension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".npy";
-}
-
-std::string display(const fs::path& path) {
-  return path.lexically_normal().generic_string();
-}
-
-void walk_folder(const fs::path& root, std::vector<std::string>& files, std::vector<Problem>& problems) {
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-  if (ec) {
-    problems.push_back({display(root), "cannot read folder: " + ec.message()});
-    return;
-  }
-  std::vector<std::string> found;
-  for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
-    if (ec) {
-      problems.push_back({display(it->path()), "cannot read folder: " + ec.message()});
-      break;
-    }
-    const fs::directory_entry& entry = *it;
-    std::error_code type_ec;
-    // Data files by name; whether each is really a readable regular file is the
-    // reader's question, so that FIFOs and broken links are reported, not skipped.
-    if (has_array_extension(entry.path()) && !entry.is_directory(type_ec)) {
-      found.push_back(display(entry.path()));
-    } else if (has_array_extension(entry.path()) && entry.is_directory(type_ec)) {
-      found.push_back(display(entry.path()));  // a folder named x.npy: reported by the reader
-      it.disable_recursion_pending();
-    }
-  }
-  std::sort(found.begin(), found.end());
-  files.insert(files.end(), found.begin(), found.end());
-}
-
-}  // namespace
-
-std::vector<std::string> discover_inputs(std::span<const std::string> paths, std::vector<Problem>& problems) {
-  std::vector<std::string> files;
-  for (const std::string& given : paths) {
-    const fs::path path(given);
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (ec && !fs::exists(fs::symlink_status(path, ec))) {
-      problems.push_back({display(path), "no such file or folder"});
-    } else if (fs::is_directory(status)) {
-      walk_folder(path, files, problems);
-    } else {
-      files.push_back(display(path));  // named explicitly: read whatever it is
-    }
-  }
-  return files;
-}
-
 namespace {
 
 // Runs body(i) for i in [0, count) on up to `threads` threads (this one included).
@@ -90,30 +31,75 @@ void parallel_for(std::size_t count, unsigned threads, const Body& body) {
   for (std::thread& helper : helpers) helper.join();
 }
 
-ArrayView open_input(const std::string& file) {
-  if (!has_array_extension(file)) throw InputError(file, "not a supported array file (expected .npy)");
-  return open_npy(file, file);
+ContainerContents read_input(const std::string& file) {
+  const std::optional<InputFormat> format = recognise(file);
+  if (!format) throw InputError(file, "not an array file (.npy, .npz or .safetensors, by name or content)");
+  switch (*format) {
+    case InputFormat::Npz: return open_npz(file, file);
+    case InputFormat::Safetensors: return open_safetensors(file, file);
+    case InputFormat::Npy: break;
+  }
+  ContainerContents contents;
+  contents.arrays.push_back(open_npy(file, file));
+  return contents;
 }
 
 // One input's outcome within a batch.
 struct Opened {
-  std::optional<ArrayView> view;
-  std::optional<Problem> problem;
+  ContainerContents contents;
+  std::optional<Problem> problem;  // the whole input is unreadable
 };
 
+// A unit of work: a chunk of an array in memory, or a whole streamed array.
 struct Task {
   std::size_t input;  // index in the batch
+  std::size_t array;  // index in the input's arrays
   std::uint64_t begin, end;
 };
 
 // Inputs are handled in batches, so that the number of open mappings stays bounded.
 constexpr std::size_t kBatchInputs = 256;
 
+// Analyses a streamed array a chunk at a time through a reused buffer.
+void analyse_stream(const ArrayView& view, const ScanOptions& options, RangeKernel kernel,
+                    ArrayAnalysis& analysis, Progress& progress) {
+  const std::size_t size = info(view.dtype).size;
+  const std::uint64_t chunk_elements = std::max<std::uint64_t>(1, options.chunk_bytes / size);
+  std::vector<std::byte> buffer(static_cast<std::size_t>(std::min(chunk_elements, view.elements)) * size);
+  ArrayView window = view;  // the same array, one chunk of it in `buffer`
+  window.stream.reset();
+  window.mapped = false;
+  for (std::uint64_t done = 0; done < view.elements;) {
+    const std::uint64_t n = std::min(chunk_elements, view.elements - done);
+    const std::span<std::byte> bytes(buffer.data(), static_cast<std::size_t>(n) * size);
+    for (std::size_t filled = 0; filled < bytes.size();) {
+      const std::size_t got = view.stream->read(bytes.subspan(filled));
+      if (got == 0) throw InputError(view.path, "member data ends early");
+      filled += got;
+    }
+    window.data = bytes;
+    window.elements = n;
+    ArrayAnalysis part = prepare_analysis(window, options.requests);
+    kernel(window, options.semantics, part, 0, n);
+    part.shift_indices(done);
+    analysis.merge(part);
+    done += n;
+    progress.add_bytes(bytes.size());
+  }
+  std::byte extra;
+  if (view.stream->read(std::span<std::byte>(&extra, 1)) != 0) {
+    throw InputError(view.path, "member data is longer than its header declares");
+  }
+}
+
 }  // namespace
 
 ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& options) {
   ScanResult result;
-  const std::vector<std::string> files = discover_inputs(paths, result.problems);
+  Discovery found = discover_inputs(paths, options.discovery);
+  result.problems = std::move(found.problems);
+  result.skipped = std::move(found.skipped);
+  const std::vector<std::string>& files = found.files;
   result.inputs = files.size() + result.problems.size();
   const unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -126,34 +112,49 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     parallel_for(count, threads, [&](std::size_t i) {
       const std::string& file = files[first + i];
       try {
-        opened[i].view = open_input(file);
-        progress.add_total(opened[i].view->data.size());
+        opened[i].contents = read_input(file);
+        for (const ArrayView& view : opened[i].contents.arrays) {
+          progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
+        }
       } catch (const InputError& error) {
-        opened[i].problem = Problem{error.path(), error.reason()};
+        opened[i].problem = Problem{error.path(), std::nullopt, error.reason()};
       } catch (const std::bad_alloc&) {
-        opened[i].problem = Problem{file, "out of memory while reading"};
+        opened[i].problem = Problem{file, std::nullopt, "out of memory while reading"};
       }
     });
 
-    // Chunks of every array in the batch, in order, as one list of tasks.
+    // Chunks of every array in memory, and every streamed array whole, as one list of tasks.
     std::vector<Task> tasks;
-    std::vector<std::size_t> first_task(count + 1, 0);
     for (std::size_t i = 0; i < count; ++i) {
-      first_task[i] = tasks.size();
-      const std::optional<ArrayView>& view = opened[i].view;
-      if (!view || view->dtype == DType::Object) continue;
-      const std::uint64_t chunk = std::max<std::uint64_t>(1, options.chunk_bytes / info(view->dtype).size);
-      for (std::uint64_t begin = 0; begin < view->elements; begin += chunk) {
-        tasks.push_back({i, begin, std::min(view->elements, begin + chunk)});
+      const std::vector<ArrayView>& arrays = opened[i].contents.arrays;
+      for (std::size_t a = 0; a < arrays.size(); ++a) {
+        const ArrayView& view = arrays[a];
+        if (view.dtype == DType::Object) continue;
+        if (view.stream) {
+          tasks.push_back({i, a, 0, view.elements});
+          continue;
+        }
+        const std::uint64_t chunk = std::max<std::uint64_t>(1, options.chunk_bytes / info(view.dtype).size);
+        for (std::uint64_t begin = 0; begin < view.elements; begin += chunk) {
+          tasks.push_back({i, a, begin, std::min(view.elements, begin + chunk)});
+        }
       }
     }
-    first_task[count] = tasks.size();
 
     std::vector<ArrayAnalysis> partials(tasks.size());
+    std::vector<std::optional<std::string>> task_errors(tasks.size());
     parallel_for(tasks.size(), threads, [&](std::size_t t) {
       const Task& task = tasks[t];
-      const ArrayView& view = *opened[task.input].view;
+      const ArrayView& view = opened[task.input].contents.arrays[task.array];
       partials[t] = prepare_analysis(view, options.requests);
+      if (view.stream) {
+        try {
+          analyse_stream(view, options, kernel, partials[t], progress);
+        } catch (const InputError& error) {
+          task_errors[t] = error.reason();
+        }
+        return;
+      }
       kernel(view, options.semantics, partials[t], task.begin, task.end);
       const std::size_t size = info(view.dtype).size;
       const auto bytes = view.data.subspan(task.begin * size, (task.end - task.begin) * size);
@@ -162,18 +163,36 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     });
 
     // Merging is exact and order-independent; doing it in task order keeps it obvious.
+    std::size_t t = 0;
     for (std::size_t i = 0; i < count; ++i) {
       progress.file_done();
       if (opened[i].problem) {
         result.problems.push_back(std::move(*opened[i].problem));
         continue;
       }
-      const ArrayView& view = *opened[i].view;
-      ArrayResult array{
-          view.path,  view.member,   view.dtype,         view.stored_dtype,
-          view.shape, view.elements, view.fortran_order, prepare_analysis(view, options.requests)};
-      for (std::size_t t = first_task[i]; t < first_task[i + 1]; ++t) array.analysis.merge(partials[t]);
-      result.arrays.push_back(std::move(array));
+      const ContainerContents& contents = opened[i].contents;
+      for (std::size_t a = 0; a < contents.arrays.size(); ++a) {
+        const ArrayView& view = contents.arrays[a];
+        ArrayResult array{
+            view.path,  view.member,   view.dtype,         view.stored_dtype,
+            view.shape, view.elements, view.fortran_order, prepare_analysis(view, options.requests)};
+        std::optional<std::string> error;
+        for (; t < tasks.size() && tasks[t].input == i && tasks[t].array == a; ++t) {
+          array.analysis.merge(partials[t]);
+          if (task_errors[t]) error = task_errors[t];
+        }
+        if (error) {
+          result.problems.push_back({view.path, view.member, *error});
+        } else {
+          result.arrays.push_back(std::move(array));
+        }
+      }
+      for (const MemberIssue& issue : contents.unreadable) {
+        result.problems.push_back({files[first + i], issue.member, issue.reason});
+      }
+      for (const MemberIssue& issue : contents.skipped) {
+        result.skipped.push_back({files[first + i], issue.member, issue.reason});
+      }
     }
   }
   return result;

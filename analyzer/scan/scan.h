@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/kernels/cast_stats.h"
+#include "analyzer/scan/discovery.h"
 
 namespace dtlint {
 
@@ -23,34 +24,27 @@ struct ArrayResult {
   ArrayAnalysis analysis;
 };
 
-struct Problem {
-  std::string path;
-  std::string message;
-};
-
 struct ScanResult {
   std::uint64_t inputs = 0;  // files attempted, readable or not
   std::vector<ArrayResult> arrays;
-  std::vector<Problem> problems;
+  std::vector<Problem> problems;  // E901
+  std::vector<Skipped> skipped;   // DT204
 };
 
 struct ScanOptions {
   Semantics semantics = Semantics::NumPy;
   std::vector<CastRequest> requests;
+  DiscoveryOptions discovery;
   unsigned threads = 0;                            // 0: every core
   std::size_t chunk_bytes = std::size_t{4} << 20;  // the unit of work; memory ≈ threads × chunk
   bool progress = false;                           // a progress line on stderr (the CLI: only on a terminal)
 };
 
-// The files a scan of `paths` reads, in a deterministic order: named files as
-// given, folders recursed (symlinked folders are not followed) and sorted.
-// Paths that do not exist, and unreadable folders, are reported as problems.
-std::vector<std::string> discover_inputs(std::span<const std::string> paths, std::vector<Problem>& problems);
-
 // Reads and analyses every input. Arrays are split into chunks spread over the
-// threads; the pages of a chunk are released once it is analysed, so memory
-// stays near threads × chunk_bytes whatever the array's size. The result does
-// not depend on the number of threads.
+// threads; the pages of a chunk are released once it is analysed, and streamed
+// members (deflated .npz) are inflated a chunk at a time, so memory stays near
+// threads × chunk_bytes whatever the arrays' sizes. The result does not depend
+// on the number of threads.
 ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& options);
 
 }  // namespace dtlint

@@ -1,0 +1,51 @@
+// Discovery: which files a scan reads. Folders are walked once; files are
+// recognised by content as well as by name; special files are noted, never opened.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace dtlint {
+
+enum class InputFormat { Npy, Npz, Safetensors };
+
+// An input (or one of its members) that cannot be read: an E901 finding.
+struct Problem {
+  std::string path;
+  std::optional<std::string> member;
+  std::string message;
+};
+
+// An input (or member) skipped on purpose: a DT204 note.
+struct Skipped {
+  std::string path;
+  std::optional<std::string> member;
+  std::string reason;
+};
+
+struct DiscoveryOptions {
+  std::vector<std::string> exclude;  // globs, matched against paths and file names
+  bool default_excludes = true;      // VCS metadata, caches and build folders
+};
+
+struct Discovery {
+  std::vector<std::string> files;  // in a deterministic order
+  std::vector<Problem> problems;
+  std::vector<Skipped> skipped;
+};
+
+// Named files are read whatever their name or content (the reader says what is
+// wrong); folders are recursed (symlinked folders are not followed) and keep
+// only files recognised as arrays.
+Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOptions& options);
+
+// The format of a file from its first bytes (and, for zip archives, its name).
+// Throws InputError when the file cannot be opened.
+std::optional<InputFormat> recognise(const std::string& path);
+
+// The folders every scan leaves out unless told otherwise.
+std::span<const std::string_view> default_excludes();
+
+}  // namespace dtlint

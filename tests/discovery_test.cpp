@@ -1,0 +1,119 @@
+// Discovery: what a scan of a folder reads, skips and reports.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "analyzer/scan/discovery.h"
+#include "test_support.h"
+
+namespace dtlint {
+namespace {
+
+namespace fs = std::filesystem;
+using testing_support::TempDir;
+
+void copy_example(const std::string& to) {
+  fs::create_directories(fs::path(to).parent_path());
+  fs::copy_file(testing_support::kSourceDir + "/examples/labels.npy", to);
+}
+
+Discovery discover(const TempDir& dir, DiscoveryOptions options = {}) {
+  const std::vector<std::string> paths{dir.path().string()};
+  return discover_inputs(paths, options);
+}
+
+std::vector<std::string> names(const Discovery& d, const TempDir& dir) {
+  std::vector<std::string> out;
+  for (const std::string& f : d.files)
+    out.push_back(fs::path(f).lexically_relative(dir.path()).generic_string());
+  return out;
+}
+
+TEST(Discovery, RecursesSortsAndRecognisesByContent) {
+  TempDir dir;
+  copy_example(dir / "b/two.npy");
+  copy_example(dir / "a/one.npy");
+  copy_example(dir / "a/saved_without_extension");  // np.save to a name of one's own
+  { std::ofstream(dir / "a/notes.txt") << "not an array"; }
+  { std::ofstream(dir / "a/archive.zip") << "PK\x03\x04 a zip that is not an .npz"; }
+  const Discovery d = discover(dir);
+  EXPECT_EQ(names(d, dir), (std::vector<std::string>{"a/one.npy", "a/saved_without_extension", "b/two.npy"}));
+  EXPECT_TRUE(d.problems.empty());
+}
+
+TEST(Discovery, DefaultAndUserExclusions) {
+  TempDir dir;
+  copy_example(dir / "data/x.npy");
+  copy_example(dir / ".git/objects/y.npy");
+  copy_example(dir / "node_modules/z.npy");
+  copy_example(dir / "build/w.npy");
+  copy_example(dir / "data/scratch/v.npy");
+  copy_example(dir / "data/tmp_u.npy");
+  DiscoveryOptions options;
+  options.exclude = {"scratch", "tmp_*.npy"};
+  EXPECT_EQ(names(discover(dir, options), dir), (std::vector<std::string>{"data/x.npy"}));
+  options.default_excludes = false;
+  options.exclude.clear();
+  EXPECT_EQ(discover(dir, options).files.size(), 6u);
+}
+
+TEST(Discovery, SpecialFilesAreNotedNeverOpened) {
+  TempDir dir;
+  ASSERT_EQ(::mkfifo((dir / "stream.npy").c_str(), 0600), 0);
+  const Discovery d = discover(dir);
+  EXPECT_TRUE(d.files.empty());
+  ASSERT_EQ(d.skipped.size(), 1u);
+  EXPECT_NE(d.skipped[0].reason.find("FIFO"), std::string::npos);
+  // Named explicitly, a FIFO is skipped the same way.
+  const std::vector<std::string> named{dir / "stream.npy"};
+  EXPECT_EQ(discover_inputs(named, {}).skipped.size(), 1u);
+}
+
+TEST(Discovery, SymlinkLoopsAndDanglingLinksAreProblems) {
+  TempDir dir;
+  fs::create_symlink(dir / "loop_b", dir / "loop_a");
+  fs::create_symlink(dir / "loop_a", dir / "loop_b");
+  fs::create_symlink(dir / "missing.npy", dir / "dangling.npy");
+  fs::create_symlink(dir / "missing.txt", dir / "dangling.txt");  // not data: ignored
+  const Discovery d = discover(dir);
+  std::size_t loops = 0, dangling = 0;
+  for (const Problem& p : d.problems) {
+    loops += p.message == "symbolic link loop";
+    dangling += p.message == "dangling symbolic link";
+  }
+  EXPECT_EQ(loops, 2u);
+  EXPECT_EQ(dangling, 1u);
+  const std::vector<std::string> named{dir / "loop_a"};
+  ASSERT_EQ(discover_inputs(named, {}).problems.size(), 1u);
+  EXPECT_EQ(discover_inputs(named, {}).problems[0].message, "symbolic link loop");
+}
+
+TEST(Discovery, SymlinkedFoldersAreNotFollowed) {
+  TempDir dir;
+  copy_example(dir / "real/x.npy");
+  fs::create_directory_symlink(dir / "real", dir / "alias");
+  fs::create_directory_symlink(dir.path(), dir / "real/up");  // a cycle through folders
+  EXPECT_EQ(names(discover(dir), dir), (std::vector<std::string>{"real/x.npy"}));
+}
+
+TEST(Discovery, RecognisesFormatsByContent) {
+  TempDir dir;
+  copy_example(dir / "labels.bin");
+  EXPECT_EQ(recognise(dir / "labels.bin"), InputFormat::Npy);
+  { std::ofstream(dir / "empty.npz") << ""; }
+  EXPECT_EQ(recognise(dir / "empty.npz"), InputFormat::Npz);  // by name: the reader says what is wrong
+  std::string header = "{\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+  std::string file(8, '\0');
+  file[0] = static_cast<char>(header.size());
+  { std::ofstream(dir / "model.bin", std::ios::binary) << file << header << "abcd"; }
+  EXPECT_EQ(recognise(dir / "model.bin"), InputFormat::Safetensors);
+  { std::ofstream(dir / "readme") << "hello"; }
+  EXPECT_EQ(recognise(dir / "readme"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace dtlint
