@@ -14,6 +14,7 @@
 #include "analyzer/kernels/dispatch.h"
 #include "analyzer/kernels/float_format.h"
 #include "analyzer/kernels/reference.h"
+#include "analyzer/scan/scan.h"
 
 namespace dtlint {
 namespace {
@@ -74,6 +75,53 @@ long double peer_value(std::uint32_t bits, DType target) {
   return value;
 }
 
+// Every statistic of `analysis` against the peers' for one profile of a case.
+void expect_matches_peer(const ArrayAnalysis& analysis, const json& c, const std::string& profile_name,
+                         const std::string& where_prefix) {
+  const json& targets = c["profiles"][profile_name];
+  const json& s = c["source_stats"];
+  EXPECT_EQ(analysis.source.nan.count, s["nan"].get<std::uint64_t>()) << where_prefix;
+  EXPECT_EQ(analysis.source.pos_inf.count, s["pos_inf"].get<std::uint64_t>()) << where_prefix;
+  EXPECT_EQ(analysis.source.neg_inf.count, s["neg_inf"].get<std::uint64_t>()) << where_prefix;
+  EXPECT_EQ(analysis.source.zero, s["zero"].get<std::uint64_t>()) << where_prefix;
+  EXPECT_EQ(analysis.source.non_integral.count, s["non_integral"].get<std::uint64_t>()) << where_prefix;
+  expect_optional(analysis.source.finite_min, s["finite_min"], where_prefix + " finite_min");
+  expect_optional(analysis.source.finite_max, s["finite_max"], where_prefix + " finite_max");
+  expect_optional(analysis.source.abs_min_nonzero, s["abs_min_nonzero"], where_prefix + " abs_min_nonzero");
+  expect_optional(analysis.source.abs_max, s["abs_max"], where_prefix + " abs_max");
+
+  for (const CastStats& stats : analysis.casts) {
+    const std::string where =
+        where_prefix + " → " + std::string(name(stats.target)) + " (" + profile_name + ")";
+    const json& peer = targets[std::string(name(stats.target))];
+    if (stats.lossless) {
+      // Marked lossless without a pass: the peer must agree that nothing changed.
+      EXPECT_EQ(peer["inexact"].get<std::uint64_t>(), 0u) << where;
+      EXPECT_EQ(peer["nonfinite_to_int"].get<std::uint64_t>(), 0u) << where;
+      continue;
+    }
+    for (std::size_t i = 0; i < kCastCounterCount; ++i) {
+      const std::string field(field_name(static_cast<CastCounter>(i)));
+      EXPECT_EQ(stats.counters[i].count, peer[field].get<std::uint64_t>()) << where << " " << field;
+    }
+    EXPECT_EQ(static_cast<double>(stats.max_abs_error), peer["max_abs_error"].get<double>()) << where;
+    expect_close(static_cast<double>(stats.max_rel_error), peer["max_rel_error"].get<double>(), where);
+    if (peer.contains("diverging_torch")) {
+      EXPECT_EQ(stats.diverging[static_cast<std::size_t>(Semantics::Torch)].count,
+                peer["diverging_torch"].get<std::uint64_t>())
+          << where << " diverging from torch";
+    }
+  }
+}
+
+std::vector<CastRequest> requests_for(const json& targets) {
+  std::vector<CastRequest> requests;
+  for (const auto& [target_name, counts] : targets.items()) {
+    requests.push_back(default_request(*dtype_from_name(target_name)));
+  }
+  return requests;
+}
+
 class Golden : public testing::TestWithParam<std::string> {};
 
 TEST_P(Golden, SourceStatsAndCountsMatchThePeers) {
@@ -87,48 +135,36 @@ TEST_P(Golden, SourceStatsAndCountsMatchThePeers) {
   for (const auto& [profile_name, targets] : c["profiles"].items()) {
     if (targets.contains("skipped")) continue;
     const Semantics semantics = *semantics_from_string(profile_name);
-    std::vector<CastRequest> requests;
-    for (const auto& [target_name, counts] : targets.items()) {
-      requests.push_back(default_request(*dtype_from_name(target_name)));
-    }
+    const std::vector<CastRequest> requests = requests_for(targets);
     for (KernelIsa isa : supported_kernels()) {
-      SCOPED_TRACE("kernel " + std::string(to_string(isa)));
       const ArrayAnalysis analysis = analyse_array(view, semantics, requests, isa);
-
-      const json& s = c["source_stats"];
-      EXPECT_EQ(analysis.source.nan.count, s["nan"].get<std::uint64_t>());
-      EXPECT_EQ(analysis.source.pos_inf.count, s["pos_inf"].get<std::uint64_t>());
-      EXPECT_EQ(analysis.source.neg_inf.count, s["neg_inf"].get<std::uint64_t>());
-      EXPECT_EQ(analysis.source.zero, s["zero"].get<std::uint64_t>());
-      EXPECT_EQ(analysis.source.non_integral.count, s["non_integral"].get<std::uint64_t>());
-      expect_optional(analysis.source.finite_min, s["finite_min"], "finite_min");
-      expect_optional(analysis.source.finite_max, s["finite_max"], "finite_max");
-      expect_optional(analysis.source.abs_min_nonzero, s["abs_min_nonzero"], "abs_min_nonzero");
-      expect_optional(analysis.source.abs_max, s["abs_max"], "abs_max");
-
-      for (const CastStats& stats : analysis.casts) {
-        const std::string where =
-            GetParam() + " → " + std::string(name(stats.target)) + " (" + profile_name + ")";
-        const json& peer = targets[std::string(name(stats.target))];
-        if (stats.lossless) {
-          // Marked lossless without a pass: the peer must agree that nothing changed.
-          EXPECT_EQ(peer["inexact"].get<std::uint64_t>(), 0u) << where;
-          EXPECT_EQ(peer["nonfinite_to_int"].get<std::uint64_t>(), 0u) << where;
-          continue;
-        }
-        for (std::size_t i = 0; i < kCastCounterCount; ++i) {
-          const std::string field(field_name(static_cast<CastCounter>(i)));
-          EXPECT_EQ(stats.counters[i].count, peer[field].get<std::uint64_t>()) << where << " " << field;
-        }
-        EXPECT_EQ(static_cast<double>(stats.max_abs_error), peer["max_abs_error"].get<double>()) << where;
-        expect_close(static_cast<double>(stats.max_rel_error), peer["max_rel_error"].get<double>(), where);
-        if (peer.contains("diverging_torch")) {
-          EXPECT_EQ(stats.diverging[static_cast<std::size_t>(Semantics::Torch)].count,
-                    peer["diverging_torch"].get<std::uint64_t>())
-              << where << " diverging from torch";
-        }
-      }
+      expect_matches_peer(analysis, c, profile_name, GetParam() + " [" + std::string(to_string(isa)) + "]");
     }
+  }
+}
+
+// The same arrays inside .npz (stored and deflated) and .safetensors files,
+// read by the scan itself (streamed members, chunks small enough to split them).
+TEST(GoldenContainers, MembersMatchThePeers) {
+  for (const std::string profile_name : {"numpy", "torch"}) {
+    const json& targets = find_case("f64_mixed")["profiles"][profile_name];
+    ScanOptions options;
+    options.semantics = *semantics_from_string(profile_name);
+    options.requests = requests_for(targets);
+    options.chunk_bytes = 1000;  // several chunks per member
+    const std::vector<std::string> paths{kGoldenDir + "containers"};
+    const ScanResult scan = scan_paths(paths, options);
+    EXPECT_TRUE(scan.problems.empty()) << scan.problems.front().path << ": " << scan.problems.front().message;
+    std::size_t checked = 0;
+    for (const ArrayResult& array : scan.arrays) {
+      ASSERT_TRUE(array.member.has_value());
+      const json& c = find_case(*array.member);
+      EXPECT_EQ(array.elements, c["elements"].get<std::uint64_t>()) << array.path << ":" << *array.member;
+      if (c["profiles"][profile_name].contains("skipped")) continue;
+      expect_matches_peer(array.analysis, c, profile_name, array.path + ":" + *array.member);
+      ++checked;
+    }
+    EXPECT_GE(checked, 30u);  // 11 + 11 npz members, and the safetensors tensors
   }
 }
 

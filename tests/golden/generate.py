@@ -96,6 +96,7 @@ torch float64 -> float16/bfloat16 and int -> bfloat16 go through float32
 (double rounding), and NumPy's longdouble -> float16 does too (see notes).
 """
 import json
+import struct
 import os
 import shutil
 import subprocess
@@ -713,6 +714,48 @@ def process(case, x):
     return entry
 
 
+# Containers: the same arrays inside the formats that hold several. Their
+# expected counts are the cases' own (the values are the same), keyed by member.
+CONTAINERS = os.path.join(DATA, "containers")
+NPZ_CASES = ["f64_mixed", "f64_fortran", "f64_bigendian", "f32_mixed", "f16_sample", "i64_ids",
+             "u8_mixed", "bool_mixed", "c64_mixed", "f64_scalar", "f64_empty"]
+SAFETENSORS_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "int64": "I64",
+                      "int32": "I32", "int16": "I16", "int8": "I8", "uint8": "U8", "uint16": "U16",
+                      "uint32": "U32", "uint64": "U64", "bool": "BOOL"}
+
+
+def write_safetensors(path, tensors):
+    """The safetensors format, written by hand from its specification (Debian has
+    no safetensors package): an 8-byte little-endian header length, a JSON header
+    {name: {dtype, shape, data_offsets: [begin, end]}} padded with spaces to a
+    multiple of 8, then the tensors' little-endian C-order bytes, back to back.
+    Tensors are laid out in name order."""
+    header, blobs, offset = {}, [], 0
+    for name, x in sorted(tensors.items()):
+        data = np.ascontiguousarray(x.astype(x.dtype.newbyteorder("<"))).tobytes()
+        header[name] = {"dtype": SAFETENSORS_DTYPES[x.dtype.name], "shape": list(x.shape),
+                        "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as fh:
+        fh.write(struct.pack("<Q", len(text)))
+        fh.write(text)
+        for blob in blobs:
+            fh.write(blob)
+
+
+def write_containers(cases):
+    os.makedirs(CONTAINERS)
+    arrays = dict(cases)
+    members = {name: arrays[name] for name in NPZ_CASES}
+    np.savez(os.path.join(CONTAINERS, "cases.npz"), **members)
+    np.savez_compressed(os.path.join(CONTAINERS, "cases_compressed.npz"), **members)
+    tensors = {name: x for name, x in cases if x.dtype.name in SAFETENSORS_DTYPES}
+    write_safetensors(os.path.join(CONTAINERS, "cases.safetensors"), tensors)
+
+
 def main():
     if os.path.isdir(DATA):
         shutil.rmtree(DATA)
@@ -721,6 +764,7 @@ def main():
     np.seterr(all="ignore")  # NaN/sNaN/overflow casts are data, not warnings
     cases = build_cases()
     entries = [process(name, x) for name, x in cases]
+    write_containers(cases)
     doc = {"generator": "tests/golden/generate.py", "numpy": np.__version__,
            "torch": torch.__version__, "notes": NOTES, "cases": entries}
     with open(os.path.join(DATA, "expected.json"), "w") as fh:
