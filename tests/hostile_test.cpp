@@ -1,0 +1,78 @@
+// The hostile-input corpus (tests/hostile/, written by make_corpus.py) scanned
+// as one folder, with a FIFO and a symlink loop beside it: one clear E901 per bad
+// input, the good files still reported, in bounded time and memory.
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace dtlint {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+TEST(HostileCorpus, EachBadInputGetsOneClearE901AndTheScanGoesOn) {
+  const std::string corpus = testing_support::kSourceDir + "/tests/hostile/corpus";
+  const json expected =
+      json::parse(testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected.json"));
+  testing_support::TempDir dir;
+  fs::copy(corpus, dir.path() / "corpus");
+  ASSERT_EQ(::mkfifo((dir / "corpus/stream.npy").c_str(), 0600), 0);
+  fs::create_symlink(dir / "corpus/loop_b.npy", dir / "corpus/loop_a.npy");
+  fs::create_symlink(dir / "corpus/loop_a.npy", dir / "corpus/loop_b.npy");
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = testing_support::run_dtlint("scan --format json '" + (dir / "corpus") + "'");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 10.0);
+  rusage usage{};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  EXPECT_LT(usage.ru_maxrss, 256 * 1024) << "KiB";
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+
+  const json report = json::parse(result.out);
+  auto file_of = [](const json& entry) {
+    return fs::path(entry["path"].get<std::string>()).filename().string();
+  };
+  for (const auto& [file, phrase] : expected["unreadable"].items()) {
+    std::vector<std::string> messages;
+    for (const json& p : report["problems"]) {
+      if (file_of(p) == file) messages.push_back(p["message"]);
+    }
+    ASSERT_EQ(messages.size(), 1u) << file;
+    EXPECT_NE(messages[0].find(phrase.get<std::string>()), std::string::npos) << file << ": " << messages[0];
+  }
+  for (const auto& [file, what] : expected["readable"].items()) {
+    std::size_t arrays = 0;
+    for (const json& a : report["arrays"]) arrays += file_of(a) == file;
+    EXPECT_EQ(arrays, what["arrays"].get<std::size_t>()) << file;
+    if (what.contains("skipped")) {
+      bool noted = false;
+      for (const json& s : report["skipped"]) {
+        noted = noted || (file_of(s) == file && s["reason"] == what["skipped"]);
+      }
+      EXPECT_TRUE(noted) << file;
+    }
+  }
+  // The FIFO is noted without being opened; each link of the loop is one E901.
+  bool fifo = false;
+  for (const json& s : report["skipped"]) fifo = fifo || (file_of(s) == "stream.npy");
+  EXPECT_TRUE(fifo);
+  std::size_t loops = 0;
+  for (const json& p : report["problems"]) loops += p["message"] == "symbolic link loop";
+  EXPECT_EQ(loops, 2u);
+  EXPECT_EQ(report["problems"].size(), expected["unreadable"].size() + 2);
+  std::size_t e901 = 0;
+  for (const json& f : report["findings"]) e901 += f["rule"] == "E901";
+  EXPECT_EQ(e901, report["problems"].size());
+}
+
+}  // namespace
+}  // namespace dtlint
