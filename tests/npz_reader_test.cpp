@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -351,10 +352,12 @@ TEST_F(NpzReader, StoredMembersOfALargeArchivePointIntoTheMapping) {
   EXPECT_TRUE(big.mapped);
   EXPECT_EQ(big.stream, nullptr);
   EXPECT_EQ(element_bytes(big), data);
-  // Zero copy: both members' bytes lie in one block of memory, the mapping.
-  const auto distance = contents.arrays[1].data.data() - big.data.data();
-  EXPECT_GT(distance, 0);
-  EXPECT_LT(static_cast<std::size_t>(distance), data.size() + 1024);
+  // Zero copy: the views point into one mapping of the archive, where the
+  // second member's data follows the first one's, its local header and its
+  // .npy header.
+  const std::size_t between = 30 + std::string_view("i.npy").size() + npy("<i4", "(4,)", "").size();
+  EXPECT_EQ(contents.arrays[1].data.data() - big.data.data(),
+            static_cast<std::ptrdiff_t>(data.size() + between));
 }
 
 TEST_F(NpzReader, DeflatedMembersStreamThroughSmallBuffers) {
@@ -569,9 +572,10 @@ TEST_F(NpzArchiveError, TruncatedBeforeTheEndRecord) {
 
 TEST_F(NpzArchiveError, TruncatedEndRecord) {
   const std::string archive = zip_archive(mixed_members(true));
-  EXPECT_EQ(error_of(archive.substr(0, archive.size() - 10)),
-            "damaged zip archive: its central directory or end-of-central-directory record is corrupt or "
-            "truncated (libzip: Not a zip archive)");
+  EXPECT_TRUE(
+      contains(error_of(archive.substr(0, archive.size() - 10)),
+               "damaged zip archive: its central directory or end-of-central-directory record is corrupt "
+               "or truncated (libzip: "));
 }
 
 TEST_F(NpzArchiveError, CentralDirectoryBeyondTheEndRecord) {
@@ -839,11 +843,11 @@ TEST_F(NpzHostile, TwoEntriesShareOneLocalHeader) {
     open(zip_archive({first, second, stored("c.npy", kGood)}));
     ADD_FAILURE() << "no InputError";
   } catch (const InputError& error) {
-    EXPECT_EQ(
-        error.reason(),
-        "damaged zip archive: its entries do not match its central directory (a local header that "
-        "disagrees with its entry, or entry data running into the central directory; libzip: Zip archive "
-        "inconsistent)");
+    EXPECT_TRUE(
+        contains(error.reason(),
+                 "damaged zip archive: its entries do not match its central directory (a local header "
+                 "that disagrees with its entry, or entry data running into the central directory; "
+                 "libzip: "));
   }
 }
 

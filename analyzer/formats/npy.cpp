@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "analyzer/formats/untrusted_text.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
 
@@ -22,28 +23,6 @@ unsigned byte_at(std::span<const std::byte> bytes, std::size_t index) {
   return std::to_integer<unsigned>(bytes[index]);
 }
 
-std::string hex_byte(unsigned value) {
-  constexpr std::string_view kDigits = "0123456789abcdef";
-  return {'0', 'x', kDigits[(value >> 4) & 0xF], kDigits[value & 0xF]};
-}
-
-// Untrusted text in a message: quoted, control and non-ASCII bytes escaped, and
-// cut short, so a hostile header cannot flood or garble the report.
-std::string quote_text(std::string_view text) {
-  constexpr std::size_t kMaxShown = 40;
-  std::string out = "'";
-  for (std::size_t i = 0; i < text.size() && i < kMaxShown; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x" + hex_byte(c).substr(2);
-    }
-  }
-  if (text.size() > kMaxShown) out += "...";
-  return out + "'";
-}
-
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
   std::string out = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -51,41 +30,6 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
     out += std::to_string(shape[i]);
   }
   return out + (shape.size() == 1 ? ",)" : ")");
-}
-
-// Offset of the first byte that breaks UTF-8 (overlong forms, surrogates and
-// code points past U+10FFFF included), or nullopt when `text` is valid.
-std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    unsigned char min_second = 0x80, max_second = 0xBF;
-    if (lead < 0x80) {
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) min_second = 0xA0;  // overlong
-      if (lead == 0xED) max_second = 0x9F;  // UTF-16 surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) min_second = 0x90;  // overlong
-      if (lead == 0xF4) max_second = 0x8F;  // past U+10FFFF
-    } else {
-      return i;
-    }
-    if (length > text.size() - i) return i;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      const unsigned char low = k == 1 ? min_second : 0x80;
-      const unsigned char high = k == 1 ? max_second : 0xBF;
-      if (c < low || c > high) return i;
-    }
-    i += length;
-  }
-  return std::nullopt;
 }
 
 struct DescrType {
@@ -130,7 +74,7 @@ std::string unsupported_reason(std::string_view code) {
 }
 
 DescrType parse_descr(std::string_view descr, const std::string& path) {
-  const std::string unsupported = "unsupported dtype " + quote_text(descr);
+  const std::string unsupported = "unsupported dtype " + quote_untrusted(descr);
   char order = '=';
   std::string_view code = descr;
   // NumPy only reads a leading order character when a type code follows it.
@@ -178,7 +122,7 @@ class HeaderDictParser {
     while (!at('}')) {
       const std::string key = parse_key();
       skip_space();
-      expect(':', "after key " + quote_text(key));
+      expect(':', "after key " + quote_untrusted(key));
       skip_space();
       if (key == "descr") {
         fields_.descr = parse_descr_value();
@@ -196,7 +140,7 @@ class HeaderDictParser {
         skip_space();
       } else if (!at('}')) {
         fail(std::string(pos_ >= text_.size() ? "the header dict is not closed: " : "") +
-             "expected ',' or '}' after the value of " + quote_text(key) + ", " + found_here());
+             "expected ',' or '}' after the value of " + quote_untrusted(key) + ", " + found_here());
       }
     }
     ++pos_;  // the closing '}'
@@ -271,9 +215,9 @@ class HeaderDictParser {
     if (key == "fortran_order") seen = &seen_fortran_order_;
     if (key == "shape") seen = &seen_shape_;
     if (seen == nullptr) {
-      fail("unknown key " + quote_text(key) + " (expected 'descr', 'fortran_order' and 'shape')");
+      fail("unknown key " + quote_untrusted(key) + " (expected 'descr', 'fortran_order' and 'shape')");
     }
-    if (*seen) fail("duplicate key " + quote_text(key));
+    if (*seen) fail("duplicate key " + quote_untrusted(key));
     return key;
   }
 
@@ -298,8 +242,8 @@ class HeaderDictParser {
     if (word == "True") return true;
     if (word == "False") return false;
     pos_ = start;
-    fail(quote_text(key) + " must be True or False, " +
-         (word.empty() ? found_here() : "but found " + quote_text(word)));
+    fail(quote_untrusted(key) + " must be True or False, " +
+         (word.empty() ? found_here() : "but found " + quote_untrusted(word)));
   }
 
   std::vector<std::uint64_t> parse_shape_value() {
@@ -356,15 +300,15 @@ class HeaderDictParser {
     if (allow_long_suffix_ && at('L')) ++pos_;
     if (pos_ < text_.size() && is_word_char(text_[pos_])) {
       while (pos_ < text_.size() && is_word_char(text_[pos_])) ++pos_;
-      fail("dimension " + quote_text(text_.substr(start, pos_ - start)) +
+      fail("dimension " + quote_untrusted(text_.substr(start, pos_ - start)) +
            " in 'shape' is not a decimal integer");
     }
     const std::string_view literal = text_.substr(start, pos_ - start);
-    if (negative) fail("negative dimension " + quote_text(literal) + " in 'shape'");
+    if (negative) fail("negative dimension " + quote_untrusted(literal) + " in 'shape'");
     if (digits.size() > 1 && digits.front() == '0') {
-      fail("dimension " + quote_text(literal) + " in 'shape' has a leading zero");
+      fail("dimension " + quote_untrusted(literal) + " in 'shape' has a leading zero");
     }
-    if (overflow) fail("dimension " + quote_text(literal) + " in 'shape' does not fit in 64 bits");
+    if (overflow) fail("dimension " + quote_untrusted(literal) + " in 'shape' does not fit in 64 bits");
     return value;
   }
 
@@ -393,7 +337,7 @@ NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& 
       throw InputError(path,
                        "not a .npy file: it does not start with the \\x93NUMPY magic "
                        "(first bytes " +
-                           quote_text(first) + ")");
+                           quote_untrusted(first) + ")");
     }
   }
   if (bytes.size() < kMagicAndVersionBytes) {

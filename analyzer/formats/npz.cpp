@@ -104,7 +104,7 @@ class ArchiveSource {
     return static_cast<ArchiveSource*>(self)->handle(data, length, command);
   }
 
-  // Starts noting reads; returns where the first one since began.
+  // arm() starts noting reads; disarm() stops and tells where the first read since began.
   void arm() {
     armed_ = true;
     first_read_.reset();
@@ -684,8 +684,9 @@ ArrayView deflated_view(const Entry& entry, const std::shared_ptr<const MappedFi
 ContainerContents open_npz(const std::filesystem::path& file, const std::string& display_path) {
   std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, display_path);
   const std::span<const std::byte> bytes = mapping->bytes();
-  if (bytes.empty())
+  if (bytes.empty()) {
     throw InputError(display_path, "empty file (expected a .npz archive, which is a zip file)");
+  }
 
   // Strict first: libzip compares every local header with its central directory
   // entry and keeps all data before the central directory. It also refuses

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer/dtype.h"
+#include "analyzer/formats/untrusted_text.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
 
@@ -49,30 +50,9 @@ constexpr std::array<FormatDType, 15> kFormatDTypes{{
 // so that the user can tell them from a corrupt or foreign dtype string.
 constexpr std::array<std::string_view, 5> kFormatDTypesNotRead{"F4", "F6_E2M3", "F6_E3M2", "F8_E8M0", "C64"};
 
-std::string hex_byte(unsigned value) {
-  constexpr std::string_view kDigits = "0123456789abcdef";
-  return {'0', 'x', kDigits[(value >> 4) & 0xF], kDigits[value & 0xF]};
-}
-
-// Untrusted text in a message (tensor names, keys, dtype strings, parser
-// messages): control and non-ASCII bytes escaped and the length cut, so that a
-// hostile header can neither flood nor garble the report.
-std::string escaped(std::string_view text, std::size_t max_shown) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < max_shown; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x" + hex_byte(c).substr(2);
-    }
-  }
-  if (text.size() > max_shown) out += "...";
-  return out;
-}
-
+// Tensor names may be long and still meaningful: show more of them.
 std::string quote_name(std::string_view text) {
-  return "'" + escaped(text, 60) + "'";
+  return quote_untrusted(text, 60);
 }
 
 std::string shape_text(const std::vector<std::uint64_t>& shape) {
@@ -99,42 +79,6 @@ std::string dtype_list() {
     out += entry.code;
   }
   return out;
-}
-
-// Offset of the first byte that breaks UTF-8 (overlong forms, surrogates and
-// code points past U+10FFFF included), or nullopt when `text` is valid. The
-// reference decodes the header with Rust's str::from_utf8, which is as strict.
-std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    unsigned char min_second = 0x80, max_second = 0xBF;
-    if (lead < 0x80) {
-      length = 1;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) min_second = 0xA0;  // overlong
-      if (lead == 0xED) max_second = 0x9F;  // UTF-16 surrogates
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) min_second = 0x90;  // overlong
-      if (lead == 0xF4) max_second = 0x8F;  // past U+10FFFF
-    } else {
-      return i;
-    }
-    if (length > text.size() - i) return i;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      const unsigned char low = k == 1 ? min_second : 0x80;
-      const unsigned char high = k == 1 ? max_second : 0xBF;
-      if (c < low || c > high) return i;
-    }
-    i += length;
-  }
-  return std::nullopt;
 }
 
 // One tensor entry of the header, as declared.
@@ -166,9 +110,9 @@ std::string describe(const JsonValue& value) {
   switch (value.kind) {
     case Kind::Null: return "null";
     case Kind::Boolean: return "a boolean";
-    case Kind::Negative: return "the negative number " + escaped(value.text, 40);
+    case Kind::Negative: return "the negative number " + escape_untrusted(value.text, 40);
     case Kind::Unsigned: return "the number " + std::to_string(value.number);
-    case Kind::Float: return "the number " + escaped(value.text, 40);
+    case Kind::Float: return "the number " + escape_untrusted(value.text, 40);
     case Kind::String: return "a string";
     case Kind::Object: return "an object";
     case Kind::Array: return "an array";
@@ -182,13 +126,13 @@ std::string describe(const JsonValue& value) {
 std::string number_problem(const JsonValue& value) {
   using Kind = JsonValue::Kind;
   if (value.kind == Kind::Negative || (value.kind == Kind::Float && value.text.starts_with('-'))) {
-    return "is negative (" + escaped(value.text, 40) + ")";
+    return "is negative (" + escape_untrusted(value.text, 40) + ")";
   }
   if (value.kind == Kind::Float) {
     const bool all_digits = !value.text.empty() && std::all_of(value.text.begin(), value.text.end(),
                                                                [](char c) { return c >= '0' && c <= '9'; });
-    if (all_digits) return "does not fit in 64 bits (" + escaped(value.text, 40) + ")";
-    return "is not an integer (" + escaped(value.text, 40) + ")";
+    if (all_digits) return "does not fit in 64 bits (" + escape_untrusted(value.text, 40) + ")";
+    return "is not an integer (" + escape_untrusted(value.text, 40) + ")";
   }
   return "is " + describe(value) + ", not a non-negative integer";
 }
@@ -279,7 +223,7 @@ class HeaderHandler {
         detail.remove_prefix(colon + 2);
       }
     }
-    return fail("invalid JSON near header byte " + std::to_string(at) + ": " + escaped(detail, 200));
+    return fail("invalid JSON near header byte " + std::to_string(at) + ": " + escape_untrusted(detail, 200));
   }
 
  private:

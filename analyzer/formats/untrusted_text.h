@@ -1,0 +1,27 @@
+// Text from an input file is untrusted: before it appears in a message it is
+// escaped and cut short, so that a hostile file can neither flood nor garble a
+// report; and where a format demands UTF-8, it is checked strictly.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dtlint {
+
+// "0x7f".
+std::string hex_byte(unsigned value);
+
+// Printable ASCII as is; control bytes, non-ASCII bytes and backslashes as \xNN;
+// "..." after the first `max_shown` bytes.
+std::string escape_untrusted(std::string_view text, std::size_t max_shown);
+
+// escape_untrusted in single quotes.
+std::string quote_untrusted(std::string_view text, std::size_t max_shown = 40);
+
+// Offset of the first byte that breaks UTF-8 (overlong forms, surrogates and
+// code points past U+10FFFF included), or nullopt when `text` is valid.
+std::optional<std::size_t> invalid_utf8_at(std::string_view text);
+
+}  // namespace dtlint
