@@ -234,7 +234,11 @@ struct InflateError {
 // points back at the z_stream, so it must stay where it was initialised.
 class Inflater {
  public:
-  explicit Inflater(std::span<const std::byte> input) : input_(input) {
+  // `release_consumed`: the input is a file mapping whose pages may be handed
+  // back once inflated, so that a multi-gigabyte member stays within the scan's
+  // memory bound.
+  explicit Inflater(std::span<const std::byte> input, bool release_consumed = false)
+      : input_(input), released_(input.data()), release_consumed_(release_consumed) {
     const int rc = inflateInit2(&stream_, -MAX_WBITS);  // raw deflate: zip has no zlib wrapper
     if (rc == Z_MEM_ERROR) throw std::bad_alloc();
     if (rc != Z_OK) throw InflateError{"cannot start the inflater (zlib error " + std::to_string(rc) + ")"};
@@ -272,6 +276,13 @@ class Inflater {
                              (stream_.msg != nullptr ? std::string(" (zlib: ") + stream_.msg + ")" : "")};
       }
     }
+    if (release_consumed_ && stream_.next_in != nullptr) {
+      const auto* consumed = reinterpret_cast<const std::byte*>(stream_.next_in);
+      if (consumed - released_ >= kReleaseStepBytes) {
+        release_pages({released_, consumed});
+        released_ = consumed;
+      }
+    }
     return written;
   }
 
@@ -279,7 +290,10 @@ class Inflater {
 
  private:
   z_stream stream_{};
+  static constexpr std::ptrdiff_t kReleaseStepBytes = std::ptrdiff_t{4} << 20;
   std::span<const std::byte> input_;  // not yet handed to zlib
+  const std::byte* released_;         // input before this was handed back to the kernel
+  bool release_consumed_;
   std::uint64_t produced_ = 0;
   bool ended_ = false;
 };
@@ -338,7 +352,7 @@ class DeflatedMemberStream final : public ElementStream {
   std::uint64_t total_bytes() const { return header_bytes_ + data_bytes_; }
 
   void start() {
-    inflater_ = std::make_unique<Inflater>(compressed_);
+    inflater_ = std::make_unique<Inflater>(compressed_, mapping_->mapped());
     std::array<std::byte, 4096> scratch;
     for (std::size_t left = header_bytes_; left > 0;) {
       const std::span<std::byte> part(scratch.data(), std::min(left, scratch.size()));
