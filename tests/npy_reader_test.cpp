@@ -22,6 +22,7 @@
 #include "analyzer/formats/npy.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
+#include "test_support.h"
 
 namespace dtlint {
 namespace {
@@ -75,30 +76,8 @@ ArrayView view_of(const std::string& bytes) {
   return npy_from_bytes(as_byte_span(*owned), owned, std::string(kMemoryPath));
 }
 
-// Passes when `action` throws an InputError for `display_path` whose reason
-// contains `phrase`; the phrase pins down which check fired.
-testing::AssertionResult fails_with(const std::function<void()>& action, std::string_view display_path,
-                                    std::string_view phrase) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    if (error.path() != display_path) {
-      return testing::AssertionFailure()
-             << "InputError path '" << error.path() << "', expected '" << display_path << "'";
-    }
-    if (error.reason().find(phrase) == std::string::npos) {
-      return testing::AssertionFailure()
-             << "reason \"" << error.reason() << "\" does not contain \"" << phrase << "\"";
-    }
-    return testing::AssertionSuccess() << error.reason();
-  } catch (const std::exception& error) {
-    return testing::AssertionFailure() << "threw a non-InputError: " << error.what();
-  }
-  return testing::AssertionFailure() << "no error; expected one containing \"" << phrase << "\"";
-}
-
 testing::AssertionResult bytes_fail_with(const std::string& bytes, std::string_view phrase) {
-  return fails_with([&] { view_of(bytes); }, kMemoryPath, phrase);
+  return testing_support::fails_with([&] { view_of(bytes); }, kMemoryPath, phrase);
 }
 
 template <typename T>
@@ -498,8 +477,8 @@ INSTANTIATE_TEST_SUITE_P(Bytes, NpyHostileTest, testing::ValuesIn(hostile_cases(
 
 TEST(NpyReader, ParseHeaderAloneReportsHeaderErrors) {
   const std::string bytes = npy_header(numpy_dict("<f8", "(-1,)"));
-  EXPECT_TRUE(
-      fails_with([&] { parse_npy_header(as_byte_span(bytes), "h.npy"); }, "h.npy", "negative dimension"));
+  EXPECT_TRUE(testing_support::fails_with([&] { parse_npy_header(as_byte_span(bytes), "h.npy"); }, "h.npy",
+                                          "negative dimension"));
 }
 
 // ---------------------------------------------------------------- files
@@ -576,51 +555,52 @@ TEST_F(NpyFileTest, FollowsSymlinksToRegularFiles) {
 
 TEST_F(NpyFileTest, ErrorsCarryTheDisplayPathNotTheRealOne) {
   const fs::path path = write("bad.npy", "not numpy at all");
-  EXPECT_TRUE(fails_with([&] { open_npy(path, "shown/as/this.npy"); }, "shown/as/this.npy",
-                         "does not start with the \\x93NUMPY magic"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(path, "shown/as/this.npy"); }, "shown/as/this.npy",
+                                          "does not start with the \\x93NUMPY magic"));
 }
 
 TEST_F(NpyFileTest, HostileHeaderThroughAFile) {
   const fs::path path = write("big.npy", npy_file(numpy_dict("<f8", "(1000,)"), zero_bytes(12)));
-  EXPECT_TRUE(fails_with([&] { open_npy(path, "big.npy"); }, "big.npy",
-                         "truncated: header declares 8000 data bytes, 12 present"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(path, "big.npy"); }, "big.npy",
+                                          "truncated: header declares 8000 data bytes, 12 present"));
 }
 
 TEST_F(NpyFileTest, EmptyFile) {
   const fs::path path = write("empty.npy", "");
   EXPECT_TRUE(MappedFile::open(path, "empty.npy")->bytes().empty());
-  EXPECT_TRUE(fails_with([&] { open_npy(path, "empty.npy"); }, "empty.npy", "empty file"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(path, "empty.npy"); }, "empty.npy", "empty file"));
 }
 
 TEST_F(NpyFileTest, NonexistentFile) {
-  EXPECT_TRUE(fails_with([&] { open_npy(dir_ / "missing.npy", "missing.npy"); }, "missing.npy",
-                         "cannot open: No such file or directory"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(dir_ / "missing.npy", "missing.npy"); },
+                                          "missing.npy", "cannot open: No such file or directory"));
 }
 
 TEST_F(NpyFileTest, DirectoryNamedLikeAnArray) {
   fs::create_directory(dir_ / "x.npy");
-  EXPECT_TRUE(
-      fails_with([&] { open_npy(dir_ / "x.npy", "x.npy"); }, "x.npy", "not a regular file (directory)"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(dir_ / "x.npy", "x.npy"); }, "x.npy",
+                                          "not a regular file (directory)"));
 }
 
 TEST_F(NpyFileTest, SymlinkLoop) {
   fs::create_symlink(dir_ / "b.npy", dir_ / "a.npy");
   fs::create_symlink(dir_ / "a.npy", dir_ / "b.npy");
-  EXPECT_TRUE(fails_with([&] { open_npy(dir_ / "a.npy", "a.npy"); }, "a.npy",
-                         "cannot open: Too many levels of symbolic links"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(dir_ / "a.npy", "a.npy"); }, "a.npy",
+                                          "cannot open: Too many levels of symbolic links"));
 }
 
 TEST_F(NpyFileTest, DanglingSymlink) {
   fs::create_symlink(dir_ / "gone.npy", dir_ / "dangling.npy");
-  EXPECT_TRUE(fails_with([&] { open_npy(dir_ / "dangling.npy", "dangling.npy"); }, "dangling.npy",
-                         "cannot open: No such file or directory"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(dir_ / "dangling.npy", "dangling.npy"); },
+                                          "dangling.npy", "cannot open: No such file or directory"));
 }
 
 TEST_F(NpyFileTest, FifoFailsFastWithoutWaitingForAWriter) {
   const fs::path fifo = dir_ / "pipe.npy";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   auto result = std::async(std::launch::async, [&] {
-    return fails_with([&] { open_npy(fifo, "pipe.npy"); }, "pipe.npy", "not a regular file (FIFO)");
+    return testing_support::fails_with([&] { open_npy(fifo, "pipe.npy"); }, "pipe.npy",
+                                       "not a regular file (FIFO)");
   });
   if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
     // Release the blocked reader so the test fails instead of hanging.
@@ -642,20 +622,21 @@ TEST_F(NpyFileTest, SocketIsRefused) {
   const int bound = ::bind(sock, reinterpret_cast<const sockaddr*>(&address), sizeof address);
   ::close(sock);
   ASSERT_EQ(bound, 0);
-  EXPECT_TRUE(fails_with([&] { open_npy(path, "sock.npy"); }, "sock.npy", "not a regular file (socket)"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(path, "sock.npy"); }, "sock.npy",
+                                          "not a regular file (socket)"));
 }
 
 TEST_F(NpyFileTest, CharacterDeviceIsRefused) {
-  EXPECT_TRUE(fails_with([&] { open_npy("/dev/null", "/dev/null"); }, "/dev/null",
-                         "not a regular file (character device)"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy("/dev/null", "/dev/null"); }, "/dev/null",
+                                          "not a regular file (character device)"));
 }
 
 TEST_F(NpyFileTest, UnreadableFile) {
   if (::geteuid() == 0) GTEST_SKIP() << "root can read any file";
   const fs::path path = write("secret.npy", npy_file(numpy_dict("<f8", "(1,)"), zero_bytes(8)));
   fs::permissions(path, fs::perms::none);
-  EXPECT_TRUE(
-      fails_with([&] { open_npy(path, "secret.npy"); }, "secret.npy", "cannot open: Permission denied"));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_npy(path, "secret.npy"); }, "secret.npy",
+                                          "cannot open: Permission denied"));
 }
 
 }  // namespace

@@ -78,30 +78,8 @@ ContainerContents contents_of(const std::string& bytes) {
   return safetensors_from_bytes(as_byte_span(*owned), owned, std::string(kMemoryPath), false);
 }
 
-// Passes when `action` throws an InputError for `display_path` whose reason
-// contains `phrase`; the phrase pins down which check fired.
-testing::AssertionResult fails_with(const std::function<void()>& action, std::string_view display_path,
-                                    std::string_view phrase) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    if (error.path() != display_path) {
-      return testing::AssertionFailure()
-             << "InputError path '" << error.path() << "', expected '" << display_path << "'";
-    }
-    if (error.reason().find(phrase) == std::string::npos) {
-      return testing::AssertionFailure()
-             << "reason \"" << error.reason() << "\" does not contain \"" << phrase << "\"";
-    }
-    return testing::AssertionSuccess() << error.reason();
-  } catch (const std::exception& error) {
-    return testing::AssertionFailure() << "threw a non-InputError: " << error.what();
-  }
-  return testing::AssertionFailure() << "no error; expected one containing \"" << phrase << "\"";
-}
-
 testing::AssertionResult bytes_fail_with(const std::string& bytes, std::string_view phrase) {
-  return fails_with([&] { contents_of(bytes); }, kMemoryPath, phrase);
+  return testing_support::fails_with([&] { contents_of(bytes); }, kMemoryPath, phrase);
 }
 
 // Elements are read the way the kernels read them: memcpy from the span, never
@@ -680,13 +658,13 @@ TEST_F(SafetensorsFileTest, LargeFileIsMappedAndEveryViewSaysSo) {
 
 TEST_F(SafetensorsFileTest, ErrorsCarryTheDisplayPath) {
   const fs::path path = write("bad.safetensors", st_file("{}x"));
-  EXPECT_TRUE(fails_with([&] { open_safetensors(path, "shown/bad.safetensors"); }, "shown/bad.safetensors",
-                         "after the closing '}'"));
-  EXPECT_TRUE(
-      fails_with([&] { open_safetensors(dir_.path() / "missing.safetensors", "shown/missing.safetensors"); },
-                 "shown/missing.safetensors", ""));
-  EXPECT_TRUE(fails_with([&] { open_safetensors(dir_.path(), "shown/dir.safetensors"); },
-                         "shown/dir.safetensors", ""));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_safetensors(path, "shown/bad.safetensors"); },
+                                          "shown/bad.safetensors", "after the closing '}'"));
+  EXPECT_TRUE(testing_support::fails_with(
+      [&] { open_safetensors(dir_.path() / "missing.safetensors", "shown/missing.safetensors"); },
+      "shown/missing.safetensors", ""));
+  EXPECT_TRUE(testing_support::fails_with([&] { open_safetensors(dir_.path(), "shown/dir.safetensors"); },
+                                          "shown/dir.safetensors", ""));
 }
 
 // ---------------------------------------------------------------- fixtures from NumPy and PyTorch

@@ -1,15 +1,20 @@
 // Shared helpers for the tests: running the dtlint binary, temporary folders.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <string>
+#include <string_view>
+
+#include "analyzer/input_error.h"
 
 namespace dtlint::testing_support {
 
@@ -64,6 +69,28 @@ inline CommandResult run_dtlint(const std::string& args, const std::string& cwd 
   result.out = read_file(out);
   result.err = read_file(err);
   return result;
+}
+
+// Passes when `action` throws an InputError for `display_path` whose reason
+// contains `phrase`; the phrase pins down which check fired.
+inline testing::AssertionResult fails_with(const std::function<void()>& action, std::string_view display_path,
+                                           std::string_view phrase) {
+  try {
+    action();
+  } catch (const InputError& error) {
+    if (error.path() != display_path) {
+      return testing::AssertionFailure()
+             << "InputError path '" << error.path() << "', expected '" << display_path << "'";
+    }
+    if (error.reason().find(phrase) == std::string::npos) {
+      return testing::AssertionFailure()
+             << "reason \"" << error.reason() << "\" does not contain \"" << phrase << "\"";
+    }
+    return testing::AssertionSuccess() << error.reason();
+  } catch (const std::exception& error) {
+    return testing::AssertionFailure() << "threw a non-InputError: " << error.what();
+  }
+  return testing::AssertionFailure() << "no error; expected one containing \"" << phrase << "\"";
 }
 
 }  // namespace dtlint::testing_support

@@ -416,9 +416,7 @@ NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& 
   return header;
 }
 
-ArrayView npy_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const void> owner,
-                         const std::string& display_path) {
-  NpyHeader header = parse_npy_header(bytes, display_path);
+ArrayView view_from_header(NpyHeader header, const std::string& display_path) {
   ArrayView view;
   view.path = display_path;
   view.dtype = header.dtype;
@@ -427,6 +425,13 @@ ArrayView npy_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const
   view.fortran_order = header.fortran_order;
   view.shape = std::move(header.shape);
   view.elements = header.elements;
+  return view;
+}
+
+ArrayView npy_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const void> owner,
+                         const std::string& display_path) {
+  const NpyHeader header = parse_npy_header(bytes, display_path);
+  ArrayView view = view_from_header(header, display_path);
   // Object arrays hold pickles, which are never read: no size check, no data.
   if (header.dtype != DType::Object) {
     // Cannot overflow: parse_npy_header checked the product against size_t.

@@ -44,6 +44,9 @@ NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& 
 // Maps `file`, parses its header and checks that exactly elements × itemsize
 // data bytes follow it (object arrays excepted: their pickles are never read
 // and their view has empty data). Throws InputError(display_path, reason).
+// An ArrayView with the header's type, layout and shape (no data yet).
+ArrayView view_from_header(NpyHeader header, const std::string& display_path);
+
 ArrayView open_npy(const std::filesystem::path& file, const std::string& display_path);
 
 // The same for bytes already in memory (.npz members, fuzzing); `owner` keeps

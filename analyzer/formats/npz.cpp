@@ -662,16 +662,8 @@ ArrayView deflated_view(const Entry& entry, const std::shared_ptr<const MappedFi
   } catch (const InflateError& error) {
     throw InputError(display_path, member_prefix(entry.name) + error.reason);
   }
-  NpyHeader header = parse_npy_header(head, display_path);
-
-  ArrayView view;
-  view.path = display_path;
-  view.dtype = header.dtype;
-  view.stored_dtype = std::move(header.descr);
-  view.byte_swapped = header.byte_swapped;
-  view.fortran_order = header.fortran_order;
-  view.shape = std::move(header.shape);
-  view.elements = header.elements;
+  const NpyHeader header = parse_npy_header(head, display_path);
+  ArrayView view = view_from_header(header, display_path);
   view.owner = mapping;
   view.mapped = false;
   // Object arrays hold pickles, which are never read: no size check, no stream.
