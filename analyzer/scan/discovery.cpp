@@ -134,6 +134,10 @@ std::span<const std::string_view> default_excludes() {
 
 std::optional<InputFormat> recognise(const std::string& path) {
   const std::vector<std::byte> prefix = read_prefix(path, path, 16);
+  return recognise_bytes(prefix, path);
+}
+
+std::optional<InputFormat> recognise_bytes(std::span<const std::byte> prefix, const std::string& path) {
   auto starts_with = [&](std::string_view magic) {
     return prefix.size() >= magic.size() && std::memcmp(prefix.data(), magic.data(), magic.size()) == 0;
   };

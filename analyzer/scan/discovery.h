@@ -2,6 +2,7 @@
 // recognised by content as well as by name; special files are noted, never opened.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,6 +45,8 @@ Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOpt
 // The format of a file from its first bytes (and, for zip archives, its name).
 // Throws InputError when the file cannot be opened.
 std::optional<InputFormat> recognise(const std::string& path);
+// The same from the file's first bytes (16 are enough) and its name.
+std::optional<InputFormat> recognise_bytes(std::span<const std::byte> prefix, const std::string& path);
 
 // The folders every scan leaves out unless told otherwise.
 std::span<const std::string_view> default_excludes();

@@ -31,16 +31,24 @@ void parallel_for(std::size_t count, unsigned threads, const Body& body) {
   for (std::thread& helper : helpers) helper.join();
 }
 
+// Opens (maps or reads) the file once, recognises it from its first bytes and
+// hands the bytes to the reader for its format.
 ContainerContents read_input(const std::string& file) {
-  const std::optional<InputFormat> format = recognise(file);
+  std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, file);
+  const std::span<const std::byte> bytes = mapping->bytes();
+  const bool mapped = mapping->mapped();
+  const std::optional<InputFormat> format =
+      recognise_bytes(bytes.first(std::min<std::size_t>(16, bytes.size())), file);
   if (!format) throw InputError(file, "not an array file (.npy, .npz or .safetensors, by name or content)");
   switch (*format) {
     case InputFormat::Npz: return open_npz(file, file);
-    case InputFormat::Safetensors: return open_safetensors(file, file);
+    case InputFormat::Safetensors: return safetensors_from_bytes(bytes, std::move(mapping), file, mapped);
     case InputFormat::Npy: break;
   }
   ContainerContents contents;
-  contents.arrays.push_back(open_npy(file, file));
+  ArrayView view = npy_from_bytes(bytes, std::move(mapping), file);
+  view.mapped = mapped;
+  contents.arrays.push_back(std::move(view));
   return contents;
 }
 
