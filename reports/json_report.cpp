@@ -93,6 +93,16 @@ Json finding_json(const Finding& f) {
   return j;
 }
 
+// {"path", "member", <key>: text} for an unreadable or skipped input.
+Json input_json(const std::string& path, const std::optional<std::string>& member, const char* key,
+                const std::string& text) {
+  Json j;
+  j["path"] = path;
+  j["member"] = member ? Json(*member) : Json(nullptr);
+  j[key] = text;
+  return j;
+}
+
 }  // namespace
 
 nlohmann::ordered_json to_json(const Report& report) {
@@ -117,19 +127,11 @@ nlohmann::ordered_json to_json(const Report& report) {
   for (const Finding& f : report.findings) j["findings"].push_back(finding_json(f));
   j["problems"] = Json::array();
   for (const Problem& p : report.scan.problems) {
-    Json problem;
-    problem["path"] = p.path;
-    problem["member"] = p.member ? Json(*p.member) : Json(nullptr);
-    problem["message"] = p.message;
-    j["problems"].push_back(std::move(problem));
+    j["problems"].push_back(input_json(p.path, p.member, "message", p.message));
   }
   j["skipped"] = Json::array();
   for (const Skipped& s : report.scan.skipped) {
-    Json skipped;
-    skipped["path"] = s.path;
-    skipped["member"] = s.member ? Json(*s.member) : Json(nullptr);
-    skipped["reason"] = s.reason;
-    j["skipped"].push_back(std::move(skipped));
+    j["skipped"].push_back(input_json(s.path, s.member, "reason", s.reason));
   }
   return j;
 }

@@ -236,28 +236,32 @@ std::string format_number(long double value) {
   return buffer;
 }
 
+namespace {
+
+// A finding about a whole input or member rather than an array's values.
+Finding input_finding(std::string_view code, const std::string& path,
+                      const std::optional<std::string>& member, std::string message) {
+  Finding f;
+  f.rule = find_rule(code);
+  f.severity = f.rule->default_severity;
+  f.path = path;
+  f.member = member;
+  f.message = std::move(message);
+  return f;
+}
+
+}  // namespace
+
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics) {
   std::vector<Finding> findings;
   for (const ArrayResult& array : scan.arrays) ArrayJudge(array, semantics, findings).run();
-  for (const Skipped& skipped : scan.skipped) {
-    Finding f;
-    f.rule = find_rule("DT204");
-    f.severity = f.rule->default_severity;
-    f.path = skipped.path;
-    f.member = skipped.member;
-    f.message = "skipped " + (skipped.member ? "member '" + *skipped.member + "'" : std::string("input")) +
-                ": " + skipped.reason;
-    findings.push_back(std::move(f));
+  for (const Skipped& s : scan.skipped) {
+    const std::string what = s.member ? "member '" + *s.member + "'" : std::string("input");
+    findings.push_back(input_finding("DT204", s.path, s.member, "skipped " + what + ": " + s.reason));
   }
-  for (const Problem& problem : scan.problems) {
-    Finding f;
-    f.rule = find_rule("E901");
-    f.severity = f.rule->default_severity;
-    f.path = problem.path;
-    f.member = problem.member;
-    f.message = "cannot read " + problem.path + (problem.member ? " member '" + *problem.member + "'" : "") +
-                ": " + problem.message;
-    findings.push_back(std::move(f));
+  for (const Problem& p : scan.problems) {
+    const std::string where = p.path + (p.member ? " member '" + *p.member + "'" : "");
+    findings.push_back(input_finding("E901", p.path, p.member, "cannot read " + where + ": " + p.message));
   }
   return findings;
 }
