@@ -507,6 +507,13 @@ def zero_counts():
                            "integer_not_exact", "tolerance_exceeded")}
 
 
+def max_rel_error(E, X, mask):
+    """max |cast(x) - x| / |x| over mask, divided in float64 as a NumPy user would."""
+    if not mask.any():
+        return 0.0
+    return float((E[mask].astype(np.float64) / np.abs(X[mask]).astype(np.float64)).max())
+
+
 def float_counts(X, Y, target, imag_dropped):
     c = zero_counts()
     with np.errstate(all="ignore"):
@@ -522,12 +529,7 @@ def float_counts(X, Y, target, imag_dropped):
         ok = fin & np.isfinite(Y)
         E = np.where(ok, np.abs(Y - X), L(0))
         c["max_abs_error"] = float(np.float64(E[ok].max())) if ok.any() else 0.0
-        okn = ok & nz
-        if okn.any():
-            rel = E[okn].astype(np.float64) / np.abs(X[okn]).astype(np.float64)
-            c["max_rel_error"] = float(rel.max())
-        else:
-            c["max_rel_error"] = 0.0
+        c["max_rel_error"] = max_rel_error(E, X, ok & nz)
         c["tolerance_exceeded"] = int(np.sum(ok & (E > RTOL[target] * np.abs(X))))
     return c
 
@@ -550,12 +552,7 @@ def int_counts(X, target, y_peer, imag_dropped):
         c["imag_dropped"] = imag_dropped
         E = np.where(inr, np.abs(T - X), L(0))
         c["max_abs_error"] = float(np.float64(E[inr].max())) if inr.any() else 0.0
-        okn = inr & nz
-        if okn.any():
-            rel = E[okn].astype(np.float64) / np.abs(X[okn]).astype(np.float64)
-            c["max_rel_error"] = float(rel.max())
-        else:
-            c["max_rel_error"] = 0.0
+        c["max_rel_error"] = max_rel_error(E, X, inr & nz)
         # the definition must match the peer on every in-range element
         peer = y_peer.astype(L)
         mism = inr & (peer != T)
