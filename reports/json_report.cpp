@@ -3,14 +3,10 @@
 #include <cmath>
 
 namespace dtlint {
-namespace {
 
 using Json = nlohmann::ordered_json;
 
-// Integer-typed sources print exactly (int64/uint64); floats as the nearest
-// double. JSON has no NaN or infinity: those become strings where a value must
-// be shown (first_value) and null elsewhere.
-Json number(long double value, bool integer) {
+Json value_json(long double value, bool integer) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   if (integer) {
@@ -22,8 +18,10 @@ Json number(long double value, bool integer) {
   return d;
 }
 
+namespace {
+
 Json optional_number(const std::optional<long double>& value, bool integer) {
-  return value ? number(*value, integer) : Json(nullptr);
+  return value ? value_json(*value, integer) : Json(nullptr);
 }
 
 Json source_stats_json(const SourceStats& s, bool integer) {
@@ -87,7 +85,7 @@ Json finding_json(const Finding& f) {
   j["target"] = f.target ? Json(std::string(name(*f.target))) : Json(nullptr);
   j["count"] = f.count;
   j["first_index"] = f.first_index ? Json(*f.first_index) : Json(nullptr);
-  j["first_value"] = f.first_value ? number(*f.first_value, f.first_value_is_integer) : Json(nullptr);
+  j["first_value"] = f.first_value ? value_json(*f.first_value, f.first_value_is_integer) : Json(nullptr);
   j["line"] = f.line ? Json(*f.line) : Json(nullptr);
   j["column"] = f.column ? Json(*f.column) : Json(nullptr);
   return j;
@@ -110,6 +108,7 @@ nlohmann::ordered_json to_json(const Report& report) {
   j["schema_version"] = kSchemaVersion;
   j["tool"] = {{"name", "dtlint"}, {"version", DTLINT_VERSION}};
   j["semantics"] = std::string(to_string(report.semantics));
+  j["config"] = report.config_file.empty() ? Json(nullptr) : Json(report.config_file);
   j["targets"] = Json::array();
   for (DType t : report.targets) j["targets"].push_back(std::string(name(t)));
   const auto counts = report.counts_by_severity();
@@ -117,6 +116,10 @@ nlohmann::ordered_json to_json(const Report& report) {
                   {"arrays", report.scan.arrays.size()},
                   {"unreadable", report.scan.problems.size()},
                   {"skipped", report.scan.skipped.size()},
+                  {"suppressed", report.suppressed},
+                  {"baseline", report.baseline ? Json{{"matched", report.baseline->matched},
+                                                      {"fixed", report.baseline->fixed}}
+                                               : Json(nullptr)},
                   {"findings",
                    {{"error", counts[static_cast<std::size_t>(Severity::Error)]},
                     {"warning", counts[static_cast<std::size_t>(Severity::Warning)]},

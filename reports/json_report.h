@@ -7,6 +7,11 @@
 
 namespace dtlint {
 
+// A statistic or an element's value: integer-typed sources exactly, others as
+// the nearest double. JSON has no NaN or infinity: those become the strings
+// "nan", "inf", "-inf"; a long double beyond double's range becomes null.
+nlohmann::ordered_json value_json(long double value, bool integer);
+
 // The canonical JSON model, keys in the documented order; deterministic.
 nlohmann::ordered_json to_json(const Report& report);
 // to_json, pretty-printed, with a final newline.

@@ -53,7 +53,16 @@ std::string render_text(const Report& report, bool colour) {
          ", " + plural(report.scan.arrays.size(), "array") + ", " +
          std::to_string(report.scan.problems.size()) + " unreadable, " +
          std::to_string(report.scan.skipped.size()) + " skipped; " + plural(counts[2], "error") + ", " +
-         plural(counts[1], "warning") + ", " + plural(counts[0], "note") + "\n";
+         plural(counts[1], "warning") + ", " + plural(counts[0], "note");
+  if (report.suppressed) out += "; " + std::to_string(report.suppressed) + " suppressed";
+  if (report.baseline) {
+    out += "; " + std::to_string(report.baseline->matched) + " known to the baseline";
+    if (report.baseline->fixed)
+      out += ", " + std::to_string(report.baseline->fixed) +
+             (report.baseline->fixed == 1 ? " baseline entry is" : " baseline entries are") +
+             " fixed and can be removed";
+  }
+  out += "\n";
   return out;
 }
 

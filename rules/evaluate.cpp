@@ -2,10 +2,13 @@
 
 #include <cmath>
 #include <cstdio>
+#include <algorithm>
 #include <functional>
+#include <map>
 #include <string_view>
 
 #include "analyzer/kernels/float_format.h"
+#include "rules/baseline.h"
 
 namespace dtlint {
 namespace {
@@ -27,8 +30,8 @@ std::string range_text(DType target) {
 
 class ArrayJudge {
  public:
-  ArrayJudge(const ArrayResult& array, Semantics semantics, std::vector<Finding>& out)
-      : array_(array), semantics_(semantics), out_(out) {}
+  ArrayJudge(const ArrayResult& array, Semantics semantics, double fraction, std::vector<Finding>& out)
+      : array_(array), semantics_(semantics), fraction_(fraction), out_(out) {}
 
   void run() {
     if (array_.dtype == DType::Object) {
@@ -133,7 +136,7 @@ class ArrayJudge {
   bool mostly_integral() const {
     const SourceStats& s = array_.analysis.source;
     const std::uint64_t finite = array_.elements - s.nan.count - s.pos_inf.count - s.neg_inf.count;
-    return 2 * s.non_integral.count <= finite;
+    return static_cast<long double>(s.non_integral.count) <= fraction_ * static_cast<long double>(finite);
   }
 
   Finding& add(std::string_view code, std::optional<DType> target, std::uint64_t count,
@@ -219,6 +222,7 @@ class ArrayJudge {
 
   const ArrayResult& array_;
   Semantics semantics_;
+  double fraction_;  // DT107: the largest share of fractional values that still fires
   std::vector<Finding>& out_;
 };
 
@@ -250,18 +254,50 @@ Finding input_finding(std::string_view code, const std::string& path,
   return f;
 }
 
+// The rule settings in force for one path; empty without a configuration.
+std::map<std::string, RuleSetting> rules_for(const Config* config, const std::string& path) {
+  if (!config) return {};
+  return settings_for(*config, path_from(path, config->root)).rules;
+}
+
+// Applies `rules` to the findings from index `first` on: drops the rules
+// turned off and sets the configured severities.
+void configure(std::vector<Finding>& findings, std::size_t first, const std::map<std::string, RuleSetting>& rules) {
+  if (rules.empty()) return;
+  const auto settled = std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
+                                      [&](Finding& f) {
+                                        const auto it = rules.find(std::string(f.rule->code));
+                                        if (it == rules.end()) return false;
+                                        if (it->second.off) return true;
+                                        if (it->second.severity) f.severity = *it->second.severity;
+                                        return false;
+                                      });
+  findings.erase(settled, findings.end());
+}
+
 }  // namespace
 
-std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics) {
+std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const Config* config) {
+  constexpr double kDefaultFraction = 0.5;
   std::vector<Finding> findings;
-  for (const ArrayResult& array : scan.arrays) ArrayJudge(array, semantics, findings).run();
+  for (const ArrayResult& array : scan.arrays) {
+    const auto rules = rules_for(config, array.path);
+    const auto dt107 = rules.find("DT107");
+    const double fraction =
+        dt107 != rules.end() && dt107->second.fraction ? *dt107->second.fraction : kDefaultFraction;
+    const std::size_t first = findings.size();
+    ArrayJudge(array, semantics, fraction, findings).run();
+    configure(findings, first, rules);
+  }
   for (const Skipped& s : scan.skipped) {
     const std::string what = s.member ? "member '" + *s.member + "'" : std::string("input");
     findings.push_back(input_finding("DT204", s.path, s.member, "skipped " + what + ": " + s.reason));
+    configure(findings, findings.size() - 1, rules_for(config, s.path));
   }
   for (const Problem& p : scan.problems) {
     const std::string where = p.path + (p.member ? " member '" + *p.member + "'" : "");
     findings.push_back(input_finding("E901", p.path, p.member, "cannot read " + where + ": " + p.message));
+    configure(findings, findings.size() - 1, rules_for(config, p.path));
   }
   return findings;
 }

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make nlohmann-json3-dev libeigen3-dev libcli11-dev libgtest-dev libvalijson-dev
-          pkgconf libzip-dev zlib1g-dev)
+          pkgconf libzip-dev zlib1g-dev libyaml-cpp-dev libtomlplusplus-dev
+          git pre-commit)  # the last two only for the pre-commit hook's end-to-end test
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -24,7 +24,7 @@ struct ExpectedRule {
 
 // The contract, copied from DESIGN.md §3. Changing a row here is changing the
 // product's interface.
-constexpr std::array<ExpectedRule, 27> kExpected{{
+constexpr std::array<ExpectedRule, 28> kExpected{{
     {"DT101", "cast-overflow", Severity::Error},
     {"DT102", "int-out-of-range", Severity::Error},
     {"DT103", "nonfinite-to-int", Severity::Error},
@@ -40,6 +40,7 @@ constexpr std::array<ExpectedRule, 27> kExpected{{
     {"DT202", "lossless-narrowing", Severity::Note},
     {"DT203", "object-array", Severity::Warning},
     {"DT204", "skipped-input", Severity::Note},
+    {"DT205", "unused-suppression", Severity::Note},
     {"PL301", "declared-cast-unsafe", Severity::Error},
     {"PL302", "dtype-mismatch", Severity::Warning},
     {"PL303", "source-missing", Severity::Error},

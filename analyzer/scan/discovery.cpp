@@ -56,7 +56,7 @@ class Walker {
     for (const std::string& glob : options_.exclude) {
       if (matches(glob, name) || matches(glob, relative) || matches(glob, display(path))) return true;
     }
-    return false;
+    return options_.exclude_path && options_.exclude_path(path);
   }
 
   void walk(const fs::path& root) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -29,6 +31,9 @@ struct Skipped {
 struct DiscoveryOptions {
   std::vector<std::string> exclude;  // globs, matched against paths and file names
   bool default_excludes = true;      // VCS metadata, caches and build folders
+  // Further paths to leave out while walking folders (the configuration's
+  // `exclude` globs, relative to its own folder); files named directly are kept.
+  std::function<bool(const std::filesystem::path& path)> exclude_path;
 };
 
 struct Discovery {

@@ -54,6 +54,7 @@ ContainerContents read_input(const std::string& file) {
 
 // One input's outcome within a batch.
 struct Opened {
+  std::vector<CastRequest> requests;
   ContainerContents contents;
   std::optional<Problem> problem;  // the whole input is unreadable
 };
@@ -69,8 +70,8 @@ struct Task {
 constexpr std::size_t kBatchInputs = 256;
 
 // Analyses a streamed array a chunk at a time through a reused buffer.
-void analyse_stream(const ArrayView& view, const ScanOptions& options, RangeKernel kernel,
-                    ArrayAnalysis& analysis, Progress& progress) {
+void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests, const ScanOptions& options,
+                    RangeKernel kernel, ArrayAnalysis& analysis, Progress& progress) {
   const std::size_t size = info(view.dtype).size;
   const std::uint64_t chunk_elements = std::max<std::uint64_t>(1, options.chunk_bytes / size);
   std::vector<std::byte> buffer(static_cast<std::size_t>(std::min(chunk_elements, view.elements)) * size);
@@ -87,7 +88,7 @@ void analyse_stream(const ArrayView& view, const ScanOptions& options, RangeKern
     }
     window.data = bytes;
     window.elements = n;
-    ArrayAnalysis part = prepare_analysis(window, options.requests);
+    ArrayAnalysis part = prepare_analysis(window, requests);
     kernel(window, options.semantics, part, 0, n);
     part.shift_indices(done);
     analysis.merge(part);
@@ -119,6 +120,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     std::vector<Opened> opened(count);
     parallel_for(count, threads, [&](std::size_t i) {
       const std::string& file = files[first + i];
+      opened[i].requests = options.requests_for ? options.requests_for(file) : options.requests;
       try {
         opened[i].contents = read_input(file);
         for (const ArrayView& view : opened[i].contents.arrays) {
@@ -154,10 +156,11 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     parallel_for(tasks.size(), threads, [&](std::size_t t) {
       const Task& task = tasks[t];
       const ArrayView& view = opened[task.input].contents.arrays[task.array];
-      partials[t] = prepare_analysis(view, options.requests);
+      const std::vector<CastRequest>& requests = opened[task.input].requests;
+      partials[t] = prepare_analysis(view, requests);
       if (view.stream) {
         try {
-          analyse_stream(view, options, kernel, partials[t], progress);
+          analyse_stream(view, requests, options, kernel, partials[t], progress);
         } catch (const InputError& error) {
           task_errors[t] = error.reason();
         }
@@ -183,7 +186,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
         const ArrayView& view = contents.arrays[a];
         ArrayResult array{
             view.path,  view.member,   view.dtype,         view.stored_dtype,
-            view.shape, view.elements, view.fortran_order, prepare_analysis(view, options.requests)};
+            view.shape, view.elements, view.fortran_order, prepare_analysis(view, opened[i].requests)};
         std::optional<std::string> error;
         for (; t < tasks.size() && tasks[t].input == i && tasks[t].array == a; ++t) {
           array.analysis.merge(partials[t]);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,6 +35,9 @@ struct ScanResult {
 struct ScanOptions {
   Semantics semantics = Semantics::NumPy;
   std::vector<CastRequest> requests;
+  // The requests for one input file, when they depend on its path (per-path
+  // configuration); when empty, `requests` applies to every input.
+  std::function<std::vector<CastRequest>(const std::string& file)> requests_for;
   DiscoveryOptions discovery;
   unsigned threads = 0;                            // 0: every core
   std::size_t chunk_bytes = std::size_t{4} << 20;  // the unit of work; memory ≈ threads × chunk

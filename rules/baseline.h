@@ -1,0 +1,49 @@
+// Fingerprints and baselines. A finding's fingerprint is its identity across
+// runs: rule, path, member and target, never counts, values or line numbers,
+// so it survives a data refresh that does not change the verdict.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rules/finding.h"
+
+namespace dtlint {
+
+// `path` as seen from `root`: '/'-separated, lexically normal, relative when it
+// lies under root (otherwise absolute).
+std::string path_from(const std::string& path, const std::filesystem::path& root);
+
+// 16 lower-case hex digits (64-bit FNV-1a over rule, path from root, member, target).
+std::string fingerprint(const Finding& finding, const std::filesystem::path& root);
+
+struct BaselineEntry {
+  std::string fingerprint;
+  std::string rule, path;  // for people reading the file; only the fingerprint is matched
+  std::optional<std::string> member, target;
+};
+
+// The findings of one run, recorded by --write-baseline. Paths and
+// fingerprints are relative to the baseline file's folder.
+struct Baseline {
+  std::string file;
+  std::vector<BaselineEntry> entries;
+};
+
+// Records `findings` (JSON, sorted by fingerprint so refreshes diff cleanly).
+// Throws std::runtime_error naming the file when it cannot be written.
+void write_baseline(const std::string& file, const std::vector<Finding>& findings);
+// Throws InputError naming the file and the reason when it is missing or malformed.
+Baseline read_baseline(const std::string& file);
+
+struct BaselineOutcome {
+  std::uint64_t matched = 0;  // findings hidden because the baseline knows them
+  std::uint64_t fixed = 0;    // baseline entries no finding matched: they can be removed
+};
+
+// Removes the findings the baseline knows (each entry hides one finding).
+BaselineOutcome apply_baseline(const Baseline& baseline, std::vector<Finding>& findings);
+
+}  // namespace dtlint

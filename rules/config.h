@@ -1,0 +1,118 @@
+// dtlint's configuration: `.dtlint.yaml`, `.dtlint.toml` or a `[tool.dtlint]`
+// table in `pyproject.toml`, found by searching upward from the scanned paths.
+// YAML and TOML are parsed by yaml-cpp and toml++ into one tree with line
+// numbers and validated once, so both spellings accept exactly the same keys.
+// Command-line options override what is loaded here.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/dtype.h"
+#include "analyzer/kernels/semantics.h"
+#include "rules/catalogue.h"
+
+namespace dtlint {
+
+// A configuration that cannot be used (exit 2). what() reads
+// "FILE:LINE: KEY: REASON" (LINE 1-based; KEY the dotted key, e.g. "rules.DT104.severity",
+// list indices 0-based as in "per_path[0].paths"). Without a line (line() == 0: the file
+// cannot be read) ":LINE" is left out; without a key (a syntax error) "KEY: " is.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string file, int line, std::string key, const std::string& reason);
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string file_;
+  int line_;
+  std::string key_;
+};
+
+// DT106's tolerance for one target dtype: |cast(x) − x| ≤ atol + rtol·|x|.
+struct Tolerance {
+  std::optional<double> rtol, atol;
+};
+
+// One rule's setting: `DT104: off`, `DT104: note`, or `DT107: {severity: note, fraction: 0.2}`.
+struct RuleSetting {
+  bool off = false;
+  std::optional<Severity> severity;
+  // DT107 only: fires when at most this share of the finite values is fractional (default 0.5).
+  std::optional<double> fraction;
+};
+
+// The keys that `per_path` entries may override.
+struct Settings {
+  std::optional<std::vector<DType>> targets;
+  std::map<std::string, RuleSetting> rules;  // by upper-case code, e.g. "DT104"
+  std::map<DType, Tolerance> tolerances;     // by target
+};
+
+// `per_path: [{paths: [GLOB, ...], targets: ..., rules: ..., tolerances: ...}]`;
+// later entries win over earlier ones, and every entry over the top level.
+struct PathOverride {
+  std::vector<std::string> paths;  // globs relative to Config::root
+  Settings settings;
+  int line = 0;
+};
+
+// `ignore: [{path: GLOB, member: GLOB, rules: [CODE, ...], reason: TEXT}]`.
+struct Suppression {
+  std::string path;                   // glob relative to Config::root
+  std::optional<std::string> member;  // glob over the member name (.npz / .safetensors)
+  std::vector<std::string> rules;     // upper-case codes; never empty
+  std::string reason;                 // mandatory, never empty
+  int line = 0;                       // where it is declared (for unused-suppression notes)
+};
+
+struct Config {
+  std::string file;             // where it was loaded from; empty: built-in defaults
+  std::filesystem::path root;   // the folder globs are relative to: the file's folder (absolute)
+  std::optional<Semantics> semantics;
+  std::optional<std::string> fail_on;  // "error", "warning", "note" or "never"
+  std::vector<std::string> exclude;    // globs, added to --exclude
+  Settings settings;
+  std::vector<PathOverride> per_path;
+  std::vector<Suppression> ignore;
+};
+
+// A target dtype by name ("float16", "int32", ...): any float or integer type
+// except long double; nullopt otherwise. Shared with the command line.
+std::optional<DType> target_dtype(std::string_view name);
+
+// Loads and validates one file. The format is chosen by name: *.yaml/*.yml,
+// *.toml; for pyproject.toml the [tool.dtlint] table (a pyproject.toml
+// without one is a ConfigError). Unknown keys, wrong types, unknown rule codes
+// and unknown dtypes throw ConfigError naming the file, the line and the key.
+Config load_config(const std::filesystem::path& file);
+
+// The nearest configuration at or above `start` (a file's folder, or the
+// folder itself): in each folder `.dtlint.yaml`, `.dtlint.yml`,
+// `.dtlint.toml`, then `pyproject.toml` if it has a [tool.dtlint] table.
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
+
+// Whether a file name is one of dtlint's configuration files
+// (.dtlint.yaml, .dtlint.yml, .dtlint.toml, pyproject.toml).
+bool is_config_file_name(std::string_view file_name);
+
+// The configuration as YAML that load_config reads back to an equal Config
+// (every key it sets, in a fixed order; defaults are written out explicitly by the caller).
+std::string render_config(const Config& config);
+
+// The settings in force for a path relative to config.root ('/'-separated):
+// the top level, then every matching per_path entry in order.
+Settings settings_for(const Config& config, const std::string& relative_path);
+
+// fnmatch-style glob over '/'-separated relative paths: `*` and `?` stay within
+// one path segment, `**` spans segments ("data/**/*.npy", "**/labels.npy").
+bool glob_match(std::string_view glob, std::string_view path);
+
+}  // namespace dtlint
