@@ -1,0 +1,201 @@
+#include "reports/sarif_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "reports/json_report.h"
+#include "reports/rule_docs.h"
+#include "rules/catalogue.h"
+#include "rules/evaluate.h"
+
+namespace dtlint {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
+constexpr const char* kSourceRoot = "%SRCROOT%";
+// Versioned so that a change of the fingerprint's recipe can live beside the old one.
+constexpr const char* kFingerprintKey = "dtlintFingerprint/v1";
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// ---------------------------------------------------------------- rule help
+
+// The family a code belongs to, as a tag viewers can filter on.
+std::string category(const RuleDoc& rule) {
+  if (rule.code.starts_with("PL")) return "pipeline";
+  if (rule.code.starts_with("CX")) return "source";
+  return "data";  // DTxxx and E901: facts about arrays and input files
+}
+
+std::string heading(const RuleDoc& rule) {
+  return std::string(rule.code) + " " + std::string(rule.name) + " (default severity: " +
+         std::string(to_string(rule.default_severity)) + ")";
+}
+
+// Every line of `text` indented by four spaces (blank lines stay empty).
+std::string indented(std::string_view text) {
+  std::string out;
+  bool line_start = true;
+  for (char c : text) {
+    if (line_start && c != '\n') out += "    ";
+    out += c;
+    line_start = c == '\n';
+  }
+  return out;
+}
+
+// help.text: the `dtlint explain` sections without Markdown; the example is indented.
+std::string help_text(const RuleDoc& rule) {
+  return heading(rule) + "\n" + std::string(rule.summary) + "\n\nWhat it does:\n" + std::string(rule.what) +
+         "\n\nWhy is this bad:\n" + std::string(rule.why) + "\n\nExample:\n" + indented(rule.example) +
+         "\n\nHow to fix:\n" + std::string(rule.fix) + "\n\nOptions:\n" + std::string(rule.options);
+}
+
+
+Json rule_json(const RuleDoc& rule) {
+  Json j;
+  j["id"] = std::string(rule.code);
+  j["name"] = std::string(rule.name);
+  j["shortDescription"] = {{"text", std::string(rule.summary)}};
+  j["fullDescription"] = {{"text", std::string(rule.what)}};
+  j["help"] = {{"text", help_text(rule)}, {"markdown", render_rule_body_markdown(rule)}};
+  j["defaultConfiguration"] = {{"level", std::string(to_string(rule.default_severity))}};
+  j["properties"] = {{"tags", {"dtype", "precision", category(rule)}}};
+  return j;
+}
+
+// ------------------------------------------------------------------ results
+
+// Where a finding's file is: relative to %SRCROOT% when it lies under root,
+// otherwise an absolute file:// URI (which GitHub cannot place in the repository).
+Json artifact_location(const std::string& path, const fs::path& root) {
+  const std::string from_root = path_from(path, root);
+  if (fs::path(from_root).is_absolute()) return {{"uri", "file://" + percent_encode_path(from_root)}};
+  return {{"uri", percent_encode_path(from_root)}, {"uriBaseId", kSourceRoot}};
+}
+
+// originalUriBaseIds requires an absolute URI ending in '/'.
+std::string root_uri(const fs::path& root) {
+  std::string path = fs::absolute(root).lexically_normal().generic_string();
+  if (path.empty() || path.back() != '/') path += '/';
+  return "file://" + percent_encode_path(path);
+}
+
+
+Json properties_json(const Finding& f) {
+  Json j = Json::object();
+  if (f.member) j["member"] = *f.member;
+  if (f.target) j["target"] = std::string(name(*f.target));
+  if (f.count) j["count"] = f.count;
+  if (f.first_index) j["first_index"] = *f.first_index;
+  if (f.first_value) j["first_value"] = value_json(*f.first_value, f.first_value_is_integer);
+  return j;
+}
+
+Json result_json(const Finding& f, std::size_t rule_index, const fs::path& root) {
+  Json region;
+  region["startLine"] = std::max(1, f.line.value_or(1));  // GitHub requires a line; arrays have none
+  if (f.column) region["startColumn"] = std::max(1, *f.column);
+  Json location;
+  location["physicalLocation"] = {{"artifactLocation", artifact_location(f.path, root)}, {"region", region}};
+  // SARIF's place for a named thing inside a file. GitHub ignores it (the
+  // message names the member too); other viewers show it.
+  if (f.member) location["logicalLocations"] = Json::array({{{"name", *f.member}, {"kind", "member"}}});
+
+  Json j;
+  j["ruleId"] = std::string(f.rule->code);
+  j["ruleIndex"] = rule_index;
+  j["level"] = std::string(to_string(f.severity));
+  j["message"] = {{"text", annotation_message(f)}};
+  j["locations"] = Json::array({location});
+  j["partialFingerprints"] = {{kFingerprintKey, fingerprint(f, root)}};
+  const Json properties = properties_json(f);
+  if (!properties.empty()) j["properties"] = properties;
+  return j;
+}
+
+}  // namespace
+
+std::string percent_encode_path(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (const char ch : path) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (is_unreserved(c) || c == '/') {
+      out += ch;
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string annotation_message(const Finding& finding) {
+  std::string text;
+  // E901 and DT204 messages already say "member 'x'"; array findings do not.
+  if (finding.member && finding.message.find("member '" + *finding.member + "'") == std::string::npos) {
+    text = "member '" + *finding.member + "': ";
+  }
+  text += finding.message;
+  if (finding.first_index && finding.first_value) {
+    text += "; first at [";
+    for (std::size_t i = 0; i < finding.first_index->size(); ++i) {
+      text += (i ? ", " : "") + std::to_string((*finding.first_index)[i]);
+    }
+    text += "] = " + format_number(*finding.first_value);
+  }
+  return text;
+}
+
+std::string render_sarif(const Report& report, const fs::path& root) {
+  const auto catalogue = rule_catalogue();
+  std::map<std::string_view, std::size_t> rule_index;  // code → index in driver.rules
+  Json rules = Json::array();
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    rule_index.emplace(catalogue[i].code, i);
+    rules.push_back(rule_json(catalogue[i]));
+  }
+
+  Json driver;
+  driver["name"] = "dtlint";
+  driver["version"] = DTLINT_VERSION;
+  driver["rules"] = std::move(rules);
+
+  Json results = Json::array();
+  for (const Finding& f : report.findings) {
+    // Every finding's rule comes from the catalogue, so the lookup cannot fail.
+    results.push_back(result_json(f, rule_index.at(f.rule->code), root));
+  }
+
+  Json run;
+  run["tool"] = {{"driver", std::move(driver)}};
+  run["invocations"] = Json::array({{{"executionSuccessful", true}}});
+  run["originalUriBaseIds"] = {{kSourceRoot, {{"uri", root_uri(root)}}}};
+  run["results"] = std::move(results);
+  run["columnKind"] = "unicodeCodePoints";
+  Json targets = Json::array();
+  for (DType t : report.targets) targets.push_back(std::string(name(t)));
+  run["properties"] = {{"semantics", std::string(to_string(report.semantics))}, {"targets", std::move(targets)}};
+
+  Json log;
+  log["$schema"] = kSchemaUri;
+  log["version"] = "2.1.0";
+  log["runs"] = Json::array({std::move(run)});
+  // File names and members need not be UTF-8: invalid bytes become U+FFFD
+  // instead of an exception (URIs are percent-encoded and stay exact).
+  return log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace dtlint

@@ -1,0 +1,32 @@
+// SARIF 2.1.0, as GitHub code scanning reads it (DESIGN §7): a view of the
+// Report with the whole rule catalogue as driver.rules.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "reports/report.h"
+
+namespace dtlint {
+
+// The log: one run, every catalogue rule in driver.rules, one result per
+// finding in report order. Artifact URIs are relative to `root` (uriBaseId
+// %SRCROOT%, which originalUriBaseIds resolves to root's file:// URI); files
+// outside root get an absolute file:// URI. Each result carries the finding's
+// fingerprint (rules/baseline.h) as partialFingerprints."dtlintFingerprint/v1".
+// Deterministic: no timestamps, no absolute paths beyond originalUriBaseIds.
+std::string render_sarif(const Report& report, const std::filesystem::path& root);
+
+// `path` as an RFC 3986 path: every byte other than an unreserved character
+// (A-Z a-z 0-9 - . _ ~) or '/' becomes %XX, so spaces, '#', '%', ':' and bytes
+// that are not ASCII (valid UTF-8 or not) are all encoded.
+std::string percent_encode_path(std::string_view path);
+
+// A finding's message for annotations, where the location shows only the
+// file: the archive member in front (unless the message already names it) and
+// the first offending element behind, as the text report prints it. Shared by
+// the SARIF and GitHub formats.
+std::string annotation_message(const Finding& finding);
+
+}  // namespace dtlint

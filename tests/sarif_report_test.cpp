@@ -1,0 +1,390 @@
+// The SARIF report: real scans validated against the official SARIF 2.1.0
+// schema, and the properties GitHub code scanning relies on (DESIGN §7):
+// relative URIs, lines ≥ 1, stable partialFingerprints.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+#include <vector>
+
+#include "reports/sarif_report.h"
+#include "rules/catalogue.h"
+#include "rules/evaluate.h"
+#include "test_support.h"
+
+namespace dtlint {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing_support::kSourceDir;
+using testing_support::read_file;
+using testing_support::TempDir;
+
+constexpr const char* kFingerprintKey = "dtlintFingerprint/v1";
+
+// The shared copy of the official schema keeps the log's own schema in
+// definitions/Root and puts no constraint at its top level, so validating
+// against the document as it stands accepts anything (see
+// TheSchemaRejectsBrokenLogs). Logs are validated against definitions/Root;
+// its $refs point into the same document.
+json sarif_schema(bool from_root) {
+  json schema = json::parse(read_file(kSourceDir + "/../shared/schemas/sarif-schema-2.1.0.json"));
+  if (from_root) schema["$ref"] = "#/definitions/Root";
+  return schema;
+}
+
+// Errors against `schema_doc`, one per line; empty when the log is valid.
+std::string schema_errors(const json& log, const json& schema_doc) {
+  valijson::Schema schema;
+  valijson::SchemaParser parser;  // draft 7, as the schema declares
+  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_doc);
+  parser.populateSchema(schema_adapter, schema);
+  valijson::Validator validator;
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(log);
+  if (validator.validate(schema, target, &results)) return "";
+  std::string errors;
+  valijson::ValidationResults::Error error;
+  while (results.popError(error)) {
+    for (const std::string& part : error.context) errors += part;
+    errors += ": " + error.description + "\n";
+  }
+  return errors;
+}
+
+std::string sarif_schema_errors(const json& log) {
+  static const json schema = sarif_schema(true);
+  return schema_errors(log, schema);
+}
+
+// A scan as the CLI runs it by default: NumPy semantics, the default targets.
+Report scan_report(const std::vector<std::string>& paths) {
+  ScanOptions options;
+  for (DType t : {DType::Float16, DType::BFloat16, DType::Float32, DType::Int32}) {
+    options.requests.push_back(default_request(t));
+  }
+  Report report;
+  for (const CastRequest& r : options.requests) report.targets.push_back(r.target);
+  report.scan = scan_paths(paths, options);
+  report.findings = evaluate(report.scan, Semantics::NumPy);
+  return report;
+}
+
+json sarif(const Report& report, const fs::path& root) {
+  return json::parse(render_sarif(report, root));
+}
+
+const json& results_of(const json& log) {
+  return log["runs"][0]["results"];
+}
+
+// A hand-made report of one finding per path (rule DT101, message "overflow").
+Report report_of(const std::vector<std::string>& paths) {
+  Report report;
+  for (const std::string& path : paths) {
+    Finding f;
+    f.rule = find_rule("DT101");
+    f.severity = Severity::Error;
+    f.message = "overflow";
+    f.path = path;
+    report.findings.push_back(f);
+  }
+  return report;
+}
+
+// valijson does not check `format` "uri" / "uri-reference", so the URIs are
+// checked here: only unreserved characters, '/' and percent-escapes.
+bool is_encoded_uri_path(const std::string& text) {
+  static const std::regex kPath("^([A-Za-z0-9._~/-]|%[0-9A-F]{2})+$");
+  return std::regex_match(text, kPath);
+}
+
+std::string percent_decode(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size()) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+TEST(SarifReport, RealOutputValidatesAgainstTheOfficialSchema) {
+  const Report report = scan_report({kSourceDir + "/examples", kSourceDir + "/tests/golden/data/containers",
+                                     kSourceDir + "/no-such-file.npy"});
+  ASSERT_GT(report.findings.size(), 10u);
+  const json log = sarif(report, kSourceDir);
+  EXPECT_EQ(sarif_schema_errors(log), "");
+  EXPECT_EQ(log["$schema"], "https://json.schemastore.org/sarif-2.1.0.json");
+  EXPECT_EQ(log["version"], "2.1.0");
+  ASSERT_EQ(log["runs"].size(), 1u);
+  const json& run = log["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["name"], "dtlint");
+  EXPECT_EQ(run["tool"]["driver"]["version"], DTLINT_VERSION);
+  EXPECT_EQ(run["invocations"], json::parse(R"([{"executionSuccessful": true}])"));
+  EXPECT_EQ(run["columnKind"], "unicodeCodePoints");
+  EXPECT_EQ(run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            "file://" + percent_encode_path(fs::path(kSourceDir).lexically_normal().generic_string()) + "/");
+  EXPECT_EQ(run["properties"]["semantics"], "numpy");
+  EXPECT_EQ(run["properties"]["targets"], json::parse(R"(["float16", "bfloat16", "float32", "int32"])"));
+}
+
+// The schema is really applied: what SARIF forbids is caught.
+TEST(SarifReport, TheSchemaRejectsBrokenLogs) {
+  // The file as shipped constrains nothing at its top level; its Root does.
+  EXPECT_EQ(schema_errors(json::parse(R"({"not": "sarif"})"), sarif_schema(false)), "");
+  EXPECT_NE(sarif_schema_errors(json::parse(R"({"not": "sarif"})")), "");
+
+  const json good = sarif(scan_report({kSourceDir + "/examples"}), kSourceDir);
+  ASSERT_EQ(sarif_schema_errors(good), "");
+  ASSERT_FALSE(results_of(good).empty());
+  json bad_level = good;
+  bad_level["runs"][0]["results"][0]["level"] = "fatal";
+  EXPECT_NE(sarif_schema_errors(bad_level), "");
+  json no_name = good;
+  no_name["runs"][0]["tool"]["driver"].erase("name");
+  EXPECT_NE(sarif_schema_errors(no_name), "");
+  json line_zero = good;
+  line_zero["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = 0;
+  EXPECT_NE(sarif_schema_errors(line_zero), "");
+  json old_version = good;
+  old_version["version"] = "2.0.0";
+  EXPECT_NE(sarif_schema_errors(old_version), "");
+}
+
+TEST(SarifReport, DriverListsEveryCatalogueRule) {
+  const json log = sarif(Report{}, kSourceDir);
+  EXPECT_EQ(sarif_schema_errors(log), "");
+  EXPECT_TRUE(results_of(log).empty());
+  const json& rules = log["runs"][0]["tool"]["driver"]["rules"];
+  const auto catalogue = rule_catalogue();
+  ASSERT_EQ(rules.size(), catalogue.size());
+  const std::map<std::string, std::string> category = {{"DT", "data"}, {"E9", "data"}, {"PL", "pipeline"},
+                                                        {"CX", "source"}};
+  for (std::size_t i = 0; i < catalogue.size(); ++i) {
+    const RuleDoc& doc = catalogue[i];
+    const json& rule = rules[i];
+    SCOPED_TRACE(std::string(doc.code));
+    EXPECT_EQ(rule["id"], doc.code);
+    EXPECT_EQ(rule["name"], doc.name);
+    EXPECT_EQ(rule["defaultConfiguration"]["level"], to_string(doc.default_severity));
+    EXPECT_EQ(rule["shortDescription"]["text"], doc.summary);
+    EXPECT_EQ(rule["fullDescription"]["text"], doc.what);
+    const std::string text = rule["help"]["text"];
+    for (std::string_view part : {doc.what, doc.why, doc.fix, doc.options}) {
+      EXPECT_NE(text.find(part), std::string::npos) << part;
+    }
+    for (const char* heading : {"What it does:", "Why is this bad:", "Example:", "How to fix:", "Options:"}) {
+      EXPECT_NE(text.find(heading), std::string::npos) << heading;
+    }
+    const std::string markdown = rule["help"]["markdown"];
+    for (const char* heading : {"## What it does", "## Why is this bad", "## Example", "## How to fix"}) {
+      EXPECT_NE(markdown.find(heading), std::string::npos) << heading;
+    }
+    EXPECT_EQ(markdown.find("README.md"), std::string::npos) << "the docs page's footer links nowhere here";
+    EXPECT_TRUE(markdown.ends_with("\n") && !markdown.ends_with("\n\n")) << "one final newline";
+    const json expected_tags = {"dtype", "precision", category.at(std::string(doc.code.substr(0, 2)))};
+    EXPECT_EQ(rule["properties"]["tags"], expected_tags);
+  }
+  EXPECT_EQ(rules[0]["help"]["markdown"].get<std::string>().rfind("# DT101", 0), 0u);
+}
+
+TEST(SarifReport, ResultsFollowGitHubCodeScanningRules) {
+  const Report report = scan_report({kSourceDir + "/examples", kSourceDir + "/tests/golden/data/containers"});
+  const json log = sarif(report, kSourceDir);
+  const json& rules = log["runs"][0]["tool"]["driver"]["rules"];
+  const json& results = results_of(log);
+  ASSERT_EQ(results.size(), report.findings.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const Finding& f = report.findings[i];
+    const json& r = results[i];
+    SCOPED_TRACE(r.dump());
+    EXPECT_EQ(r["ruleId"], f.rule->code);
+    EXPECT_EQ(rules.at(r["ruleIndex"].get<std::size_t>())["id"], r["ruleId"]);
+    EXPECT_EQ(r["level"], to_string(f.severity));
+    EXPECT_NE(r["message"]["text"].get<std::string>().find(f.message), std::string::npos);
+    ASSERT_EQ(r["locations"].size(), 1u);
+    const json& physical = r["locations"][0]["physicalLocation"];
+    const std::string uri = physical["artifactLocation"]["uri"];
+    EXPECT_EQ(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    EXPECT_NE(uri.front(), '/');
+    EXPECT_FALSE(uri.starts_with("./"));
+    EXPECT_EQ(uri.find(".."), std::string::npos);
+    EXPECT_TRUE(is_encoded_uri_path(uri)) << uri;
+    EXPECT_TRUE(fs::is_regular_file(kSourceDir + "/" + percent_decode(uri))) << uri;
+    EXPECT_GE(physical["region"]["startLine"].get<int>(), 1);
+    const std::string print = r["partialFingerprints"][kFingerprintKey];
+    EXPECT_EQ(print, fingerprint(f, kSourceDir));
+    EXPECT_TRUE(std::regex_match(print, std::regex("^[0-9a-f]{16}$"))) << print;
+  }
+  // Positions where the finding has them (a config line, a source column).
+  Report positioned = report_of({kSourceDir + "/.dtlint.yaml"});
+  positioned.findings[0].line = 4;
+  positioned.findings[0].column = 7;
+  positioned.findings[0].severity = Severity::Note;  // configured: the result's level follows, the rule's stays
+  const json configured = sarif(positioned, kSourceDir);
+  const json& result = results_of(configured)[0];
+  EXPECT_EQ(result["locations"][0]["physicalLocation"]["region"], json::parse(R"({"startLine": 4, "startColumn": 7})"));
+  EXPECT_EQ(result["level"], "note");
+  EXPECT_EQ(configured["runs"][0]["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"], "error");
+}
+
+TEST(SarifReport, PropertiesCarryTheNumbers) {
+  const Report report = scan_report({kSourceDir + "/examples/labels.npy", kSourceDir + "/examples/user_ids.npy",
+                                     kSourceDir + "/examples/broken.npy"});
+  const json log = sarif(report, kSourceDir);
+  bool nan_seen = false, integer_seen = false, unreadable_seen = false;
+  for (const json& r : results_of(log)) {
+    SCOPED_TRACE(r.dump());
+    if (r["ruleId"] == "DT103") {  // NaN labels cast to int32: JSON has no NaN
+      nan_seen = true;
+      EXPECT_EQ(r["properties"]["first_value"], "nan");
+      EXPECT_EQ(r["properties"]["target"], "int32");
+      EXPECT_GT(r["properties"]["count"].get<int>(), 0);
+      EXPECT_EQ(r["properties"]["first_index"].size(), 1u);
+      EXPECT_NE(r["message"]["text"].get<std::string>().find("; first at ["), std::string::npos);
+    }
+    if (r["ruleId"] == "DT110" && r["properties"]["target"] == "float32") {
+      integer_seen = true;
+      EXPECT_TRUE(r["properties"]["first_value"].is_number_integer());
+      EXPECT_GT(r["properties"]["first_value"].get<std::int64_t>(), 1 << 24);
+    }
+    if (r["ruleId"] == "E901") {  // about a whole file: no numbers at all
+      unreadable_seen = true;
+      EXPECT_FALSE(r.contains("properties"));
+      EXPECT_EQ(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "examples/broken.npy");
+      EXPECT_EQ(r["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+    }
+  }
+  EXPECT_TRUE(nan_seen);
+  EXPECT_TRUE(integer_seen);
+  EXPECT_TRUE(unreadable_seen);
+}
+
+TEST(SarifReport, ArchiveMembersAreNamedInResults) {
+  const Report report = scan_report({kSourceDir + "/tests/golden/data/containers/cases.npz"});
+  const json log = sarif(report, kSourceDir);
+  EXPECT_EQ(sarif_schema_errors(log), "");
+  const json& results = results_of(log);
+  ASSERT_EQ(results.size(), report.findings.size());
+  std::map<std::string, std::vector<std::string>> members_by_key;  // rule/target → members
+  std::set<std::string> prints;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const Finding& f = report.findings[i];
+    const json& r = results[i];
+    SCOPED_TRACE(r.dump());
+    ASSERT_TRUE(f.member);
+    const json& location = r["locations"][0];
+    EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"], "tests/golden/data/containers/cases.npz");
+    EXPECT_EQ(location["logicalLocations"], json::array({{{"name", *f.member}, {"kind", "member"}}}));
+    EXPECT_EQ(r["properties"]["member"], *f.member);
+    EXPECT_EQ(r["message"]["text"].get<std::string>().rfind("member '" + *f.member + "': ", 0), 0u);
+    members_by_key[r["ruleId"].get<std::string>() + "/" + r["properties"].value("target", "-")].push_back(*f.member);
+    prints.insert(r["partialFingerprints"][kFingerprintKey].get<std::string>());
+  }
+  // The same rule and target in two members of one file are two alerts.
+  EXPECT_EQ(prints.size(), results.size());
+  EXPECT_TRUE(std::any_of(members_by_key.begin(), members_by_key.end(),
+                          [](const auto& entry) { return entry.second.size() > 1; }));
+}
+
+TEST(SarifReport, UrisArePercentEncoded) {
+  const fs::path root = "/srv/data repo";
+  const Report report = report_of({
+      "/srv/data repo/raw data/a#b%c\xff.npy",  // space, '#', '%' and a byte that is not UTF-8
+      "/srv/data repo/caf\xc3\xa9/x:y.npy",     // UTF-8 é; ':' would read as a scheme
+      "/srv/data repo/./sub/../tidy.npy",      // normalised: no "./", no ".."
+      "/elsewhere/out side.npy",               // outside root: absolute, no base
+  });
+  const json log = sarif(report, root);
+  EXPECT_EQ(sarif_schema_errors(log), "");
+  const json& results = results_of(log);
+  const auto artifact = [&](std::size_t i) { return results[i]["locations"][0]["physicalLocation"]["artifactLocation"]; };
+  EXPECT_EQ(artifact(0), json::parse(R"({"uri": "raw%20data/a%23b%25c%FF.npy", "uriBaseId": "%SRCROOT%"})"));
+  EXPECT_EQ(artifact(1), json::parse(R"({"uri": "caf%C3%A9/x%3Ay.npy", "uriBaseId": "%SRCROOT%"})"));
+  EXPECT_EQ(artifact(2), json::parse(R"({"uri": "tidy.npy", "uriBaseId": "%SRCROOT%"})"));
+  EXPECT_EQ(artifact(3), json::parse(R"({"uri": "file:///elsewhere/out%20side.npy"})"));
+  EXPECT_EQ(log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///srv/data%20repo/");
+  EXPECT_EQ(percent_encode_path("a-z_A.Z~0/9"), "a-z_A.Z~0/9");
+  EXPECT_EQ(percent_encode_path("?&=+@!$'()*,;[]"), "%3F%26%3D%2B%40%21%24%27%28%29%2A%2C%3B%5B%5D");
+}
+
+TEST(SarifReport, InvalidUtf8NeverThrows) {
+  Report report = report_of({"/srv/repo/\xfe\xff.npy"});
+  report.findings[0].message = "bad \xff byte";
+  report.findings[0].member = std::string("m\xc3.npy");
+  std::string text;
+  ASSERT_NO_THROW(text = render_sarif(report, "/srv/repo"));
+  const json r = results_of(json::parse(text))[0];
+  EXPECT_EQ(r["message"]["text"], "member 'm\xef\xbf\xbd.npy': bad \xef\xbf\xbd byte");  // U+FFFD
+  EXPECT_EQ(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "%FE%FF.npy");
+}
+
+// The bytes of a .npy file with its float64 data (little-endian, as the
+// examples are written) passed through `change`.
+std::string with_values_changed(const std::string& npy, const std::function<void(std::vector<double>&)>& change) {
+  const std::size_t header = 10 + static_cast<unsigned char>(npy[8]) + 256 * static_cast<unsigned char>(npy[9]);
+  std::vector<double> values((npy.size() - header) / sizeof(double));
+  std::memcpy(values.data(), npy.data() + header, values.size() * sizeof(double));
+  change(values);
+  std::string out = npy.substr(0, header);
+  out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
+  return out;
+}
+
+std::multiset<std::pair<std::string, std::string>> rules_and_prints(const json& log) {
+  std::multiset<std::pair<std::string, std::string>> out;
+  for (const json& r : results_of(log)) out.emplace(r["ruleId"], r["partialFingerprints"][kFingerprintKey]);
+  return out;
+}
+
+TEST(SarifReport, DeterministicAndFingerprintsSurviveADataRefresh) {
+  const std::string example = kSourceDir + "/examples/pressure_pa.npy";
+  const Report original = scan_report({example});
+  const std::string once = render_sarif(original, kSourceDir);
+  EXPECT_EQ(once, render_sarif(original, kSourceDir));
+  EXPECT_EQ(once, render_sarif(scan_report({example}), kSourceDir));
+
+  // The same file, same relative path, refreshed: other pressures (reversed,
+  // 1000 Pa higher), still far above float16's 65504.
+  TempDir tmp;
+  fs::create_directories(tmp.path() / "examples");
+  const std::string copy = tmp / "examples/pressure_pa.npy";
+  std::ofstream(copy, std::ios::binary) << with_values_changed(read_file(example), [](std::vector<double>& v) {
+    std::reverse(v.begin(), v.end());
+    for (double& x : v) x += 1000.0;
+  });
+  const Report refreshed = scan_report({copy});
+  const json before = json::parse(once);
+  const json after = sarif(refreshed, tmp.path());
+  ASSERT_FALSE(results_of(before).empty());
+  EXPECT_TRUE(std::any_of(results_of(before).begin(), results_of(before).end(),
+                          [](const json& r) { return r["ruleId"] == "DT101"; }));
+  EXPECT_NE(results_of(before), results_of(after)) << "the refresh should change messages or values";
+  EXPECT_EQ(rules_and_prints(before), rules_and_prints(after));
+
+  // The fingerprint follows the path from the root: seen from elsewhere it changes.
+  const auto elsewhere = rules_and_prints(sarif(refreshed, tmp.path() / "examples"));
+  for (const auto& [rule, print] : elsewhere) {
+    EXPECT_EQ(rules_and_prints(after).count({rule, print}), 0u) << rule;
+  }
+}
+
+}  // namespace
+}  // namespace dtlint
