@@ -1,6 +1,10 @@
 #include "reports/json_report.h"
 
+#include <algorithm>
 #include <cmath>
+#include <thread>
+
+#include "reports/json_writer.h"
 
 namespace dtlint {
 
@@ -20,128 +24,247 @@ Json value_json(long double value, bool integer) {
 
 namespace {
 
-Json optional_number(const std::optional<long double>& value, bool integer) {
-  return value ? value_json(*value, integer) : Json(nullptr);
+std::vector<std::string> arrays_in_parallel(const Report& r);
+
+// Bytes of JSON per array entry, for reserving: about 600 plus 650 per cast.
+std::size_t array_bytes(const ArrayResult& a) {
+  return 600 + 650 * a.analysis.casts.size();
 }
 
-Json source_stats_json(const SourceStats& s, bool integer) {
-  Json j;
-  j["nan"] = s.nan.count;
-  j["pos_inf"] = s.pos_inf.count;
-  j["neg_inf"] = s.neg_inf.count;
-  j["zero"] = s.zero;
-  j["non_integral"] = s.non_integral.count;
-  j["finite_min"] = optional_number(s.finite_min, integer);
-  j["finite_max"] = optional_number(s.finite_max, integer);
-  j["abs_min_nonzero"] = optional_number(s.abs_min_nonzero, integer);
-  j["abs_max"] = optional_number(s.abs_max, integer);
-  return j;
-}
+// The report is written as a stream: a folder of many thousands of arrays
+// gives megabytes of JSON, and building a document tree first would cost more
+// than the scan. value() writes what value_json() builds.
+class ReportWriter {
+ public:
+  ReportWriter(std::string& out, Semantics semantics) : w_(out), semantics_(semantics) {}
+  // Continues the top-level "arrays" list (see JsonWriter's continuation constructor).
+  ReportWriter(std::string& out, Semantics semantics, bool first) : w_(out, 2, first), semantics_(semantics) {}
 
-Json cast_json(const CastStats& c, Semantics semantics) {
-  Json j;
-  j["target"] = std::string(name(c.target));
-  j["lossless"] = c.lossless;
-  for (std::size_t i = 0; i < kCastCounterCount; ++i) {
-    j[std::string(field_name(static_cast<CastCounter>(i)))] = c.counters[i].count;
+  void value(long double v, bool integer) {
+    if (std::isnan(v)) {
+      w_.string("nan");
+    } else if (std::isinf(v)) {
+      w_.string(v > 0 ? "inf" : "-inf");
+    } else if (integer) {
+      if (v < 0) {
+        w_.number(static_cast<std::int64_t>(v));
+      } else {
+        w_.number(static_cast<std::uint64_t>(v));
+      }
+    } else {
+      w_.number(static_cast<double>(v));  // beyond double's range: null
+    }
   }
-  j["max_abs_error"] = static_cast<double>(c.max_abs_error);
-  j["max_rel_error"] = static_cast<double>(c.max_rel_error);
-  Json diverging = Json::object();
-  for (Semantics other : kAllSemantics) {
-    if (other != semantics)
-      diverging[std::string(to_string(other))] = c.diverging[static_cast<std::size_t>(other)].count;
+  void optional_value(const char* key, const std::optional<long double>& v, bool integer) {
+    w_.key(key);
+    if (v) {
+      value(*v, integer);
+    } else {
+      w_.null();
+    }
   }
-  j["diverging"] = std::move(diverging);
-  j["rtol"] = c.rtol;
-  j["atol"] = c.atol;
-  return j;
-}
+  void optional_string(const char* key, const std::optional<std::string>& text) {
+    w_.key(key);
+    if (text) {
+      w_.string(*text);
+    } else {
+      w_.null();
+    }
+  }
+  void count(const char* key, std::uint64_t n) { w_.key(key).number(n); }
+  void text(const char* key, std::string_view s) { w_.key(key).string(s); }
+  void index(const std::vector<std::uint64_t>& values) {
+    w_.begin_array();
+    for (std::uint64_t v : values) w_.number(v);
+    w_.end_array();
+  }
 
-Json array_json(const ArrayResult& a, Semantics semantics) {
-  const bool integer = is_integer(a.dtype) || a.dtype == DType::Bool;
-  Json j;
-  j["path"] = a.path;
-  j["member"] = a.member ? Json(*a.member) : Json(nullptr);
-  j["dtype"] = std::string(name(a.dtype));
-  j["stored_dtype"] = a.stored_dtype;
-  j["shape"] = a.shape;
-  j["elements"] = a.elements;
-  j["order"] = a.fortran_order ? "F" : "C";
-  j["source_stats"] = source_stats_json(a.analysis.source, integer);
-  j["casts"] = Json::array();
-  for (const CastStats& c : a.analysis.casts) j["casts"].push_back(cast_json(c, semantics));
-  return j;
-}
+  void source_stats(const SourceStats& s, bool integer) {
+    w_.begin_object();
+    count("nan", s.nan.count);
+    count("pos_inf", s.pos_inf.count);
+    count("neg_inf", s.neg_inf.count);
+    count("zero", s.zero);
+    count("non_integral", s.non_integral.count);
+    optional_value("finite_min", s.finite_min, integer);
+    optional_value("finite_max", s.finite_max, integer);
+    optional_value("abs_min_nonzero", s.abs_min_nonzero, integer);
+    optional_value("abs_max", s.abs_max, integer);
+    w_.end_object();
+  }
 
-Json finding_json(const Finding& f) {
-  Json j;
-  j["rule"] = std::string(f.rule->code);
-  j["name"] = std::string(f.rule->name);
-  j["severity"] = std::string(to_string(f.severity));
-  j["message"] = f.message;
-  j["path"] = f.path;
-  j["member"] = f.member ? Json(*f.member) : Json(nullptr);
-  j["target"] = f.target ? Json(std::string(name(*f.target))) : Json(nullptr);
-  j["count"] = f.count;
-  j["first_index"] = f.first_index ? Json(*f.first_index) : Json(nullptr);
-  j["first_value"] = f.first_value ? value_json(*f.first_value, f.first_value_is_integer) : Json(nullptr);
-  j["line"] = f.line ? Json(*f.line) : Json(nullptr);
-  j["column"] = f.column ? Json(*f.column) : Json(nullptr);
-  return j;
-}
+  void cast(const CastStats& c) {
+    w_.begin_object();
+    text("target", name(c.target));
+    w_.key("lossless").boolean(c.lossless);
+    for (std::size_t i = 0; i < kCastCounterCount; ++i) {
+      w_.key(field_name(static_cast<CastCounter>(i))).number(c.counters[i].count);
+    }
+    w_.key("max_abs_error").number(static_cast<double>(c.max_abs_error));
+    w_.key("max_rel_error").number(static_cast<double>(c.max_rel_error));
+    w_.key("diverging").begin_object();
+    for (Semantics other : kAllSemantics) {
+      if (other != semantics_)
+        w_.key(to_string(other)).number(c.diverging[static_cast<std::size_t>(other)].count);
+    }
+    w_.end_object();
+    w_.key("rtol").number(c.rtol);
+    w_.key("atol").number(c.atol);
+    w_.end_object();
+  }
 
-// {"path", "member", <key>: text} for an unreadable or skipped input.
-Json input_json(const std::string& path, const std::optional<std::string>& member, const char* key,
-                const std::string& text) {
-  Json j;
-  j["path"] = path;
-  j["member"] = member ? Json(*member) : Json(nullptr);
-  j[key] = text;
-  return j;
+  void array(const ArrayResult& a) {
+    const bool integer = is_integer(a.dtype) || a.dtype == DType::Bool;
+    w_.begin_object();
+    text("path", a.path);
+    optional_string("member", a.member);
+    text("dtype", name(a.dtype));
+    text("stored_dtype", a.stored_dtype);
+    w_.key("shape");
+    index(a.shape);
+    count("elements", a.elements);
+    text("order", a.fortran_order ? "F" : "C");
+    w_.key("source_stats");
+    source_stats(a.analysis.source, integer);
+    w_.key("casts").begin_array();
+    for (const CastStats& c : a.analysis.casts) cast(c);
+    w_.end_array();
+    w_.end_object();
+  }
+
+  void finding(const Finding& f) {
+    w_.begin_object();
+    text("rule", f.rule->code);
+    text("name", f.rule->name);
+    text("severity", to_string(f.severity));
+    text("message", f.message);
+    text("path", f.path);
+    optional_string("member", f.member);
+    optional_string("target", f.target ? std::optional<std::string>(name(*f.target)) : std::nullopt);
+    count("count", f.count);
+    w_.key("first_index");
+    if (f.first_index) {
+      index(*f.first_index);
+    } else {
+      w_.null();
+    }
+    w_.key("first_value");
+    if (f.first_value) {
+      value(*f.first_value, f.first_value_is_integer);
+    } else {
+      w_.null();
+    }
+    for (const auto& [key, number] : {std::pair{"line", f.line}, std::pair{"column", f.column}}) {
+      w_.key(key);
+      if (number) {
+        w_.number(static_cast<std::int64_t>(*number));
+      } else {
+        w_.null();
+      }
+    }
+    w_.end_object();
+  }
+
+  // {"path", "member", <key>: text} for an unreadable or skipped input.
+  void input(const std::string& path, const std::optional<std::string>& member, const char* key,
+             const std::string& message) {
+    w_.begin_object();
+    text("path", path);
+    optional_string("member", member);
+    text(key, message);
+    w_.end_object();
+  }
+
+  void report(const Report& r) {
+    w_.begin_object();
+    w_.key("schema_version").number(std::int64_t{kSchemaVersion});
+    w_.key("tool").begin_object();
+    text("name", "dtlint");
+    text("version", DTLINT_VERSION);
+    w_.end_object();
+    text("semantics", to_string(r.semantics));
+    optional_string("config", r.config_file.empty() ? std::nullopt : std::optional<std::string>(r.config_file));
+    w_.key("targets").begin_array();
+    for (DType t : r.targets) w_.string(name(t));
+    w_.end_array();
+
+    const auto counts = r.counts_by_severity();
+    w_.key("summary").begin_object();
+    count("inputs", r.scan.inputs);
+    count("arrays", r.scan.arrays.size());
+    count("unreadable", r.scan.problems.size());
+    count("skipped", r.scan.skipped.size());
+    count("suppressed", r.suppressed);
+    w_.key("baseline");
+    if (r.baseline) {
+      w_.begin_object();
+      count("matched", r.baseline->matched);
+      count("fixed", r.baseline->fixed);
+      w_.end_object();
+    } else {
+      w_.null();
+    }
+    w_.key("findings").begin_object();
+    count("error", counts[static_cast<std::size_t>(Severity::Error)]);
+    count("warning", counts[static_cast<std::size_t>(Severity::Warning)]);
+    count("note", counts[static_cast<std::size_t>(Severity::Note)]);
+    w_.end_object();
+    w_.end_object();
+
+    w_.key("arrays").begin_array();
+    for (const std::string& part : arrays_in_parallel(r)) w_.splice(part);
+    w_.end_array();
+    w_.key("findings").begin_array();
+    for (const Finding& f : r.findings) finding(f);
+    w_.end_array();
+    w_.key("problems").begin_array();
+    for (const Problem& p : r.scan.problems) input(p.path, p.member, "message", p.message);
+    w_.end_array();
+    w_.key("skipped").begin_array();
+    for (const Skipped& s : r.scan.skipped) input(s.path, s.member, "reason", s.reason);
+    w_.end_array();
+    w_.end_object();
+  }
+
+ private:
+  JsonWriter w_;
+  Semantics semantics_;
+};
+
+// The "arrays" list is most of a large report and each entry stands alone:
+// parts of it are written on several threads and joined in order.
+std::vector<std::string> arrays_in_parallel(const Report& r) {
+  const std::vector<ArrayResult>& arrays = r.scan.arrays;
+  constexpr std::size_t kPerPart = 256;  // below this, a thread costs more than it saves
+  const std::size_t parts = std::clamp<std::size_t>(arrays.size() / kPerPart, 1,
+                                                    std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::string> texts(parts);
+  const auto write_part = [&](std::size_t p) {
+    const std::size_t begin = arrays.size() * p / parts, end = arrays.size() * (p + 1) / parts;
+    std::size_t bytes = 0;
+    for (std::size_t i = begin; i < end; ++i) bytes += array_bytes(arrays[i]);
+    texts[p].reserve(bytes);
+    ReportWriter writer(texts[p], r.semantics, p == 0);
+    for (std::size_t i = begin; i < end; ++i) writer.array(arrays[i]);
+  };
+  std::vector<std::thread> helpers;
+  for (std::size_t p = 1; p < parts; ++p) helpers.emplace_back(write_part, p);
+  write_part(0);
+  for (std::thread& helper : helpers) helper.join();
+  return texts;
 }
 
 }  // namespace
 
-nlohmann::ordered_json to_json(const Report& report) {
-  Json j;
-  j["schema_version"] = kSchemaVersion;
-  j["tool"] = {{"name", "dtlint"}, {"version", DTLINT_VERSION}};
-  j["semantics"] = std::string(to_string(report.semantics));
-  j["config"] = report.config_file.empty() ? Json(nullptr) : Json(report.config_file);
-  j["targets"] = Json::array();
-  for (DType t : report.targets) j["targets"].push_back(std::string(name(t)));
-  const auto counts = report.counts_by_severity();
-  j["summary"] = {{"inputs", report.scan.inputs},
-                  {"arrays", report.scan.arrays.size()},
-                  {"unreadable", report.scan.problems.size()},
-                  {"skipped", report.scan.skipped.size()},
-                  {"suppressed", report.suppressed},
-                  {"baseline", report.baseline ? Json{{"matched", report.baseline->matched},
-                                                      {"fixed", report.baseline->fixed}}
-                                               : Json(nullptr)},
-                  {"findings",
-                   {{"error", counts[static_cast<std::size_t>(Severity::Error)]},
-                    {"warning", counts[static_cast<std::size_t>(Severity::Warning)]},
-                    {"note", counts[static_cast<std::size_t>(Severity::Note)]}}}};
-  j["arrays"] = Json::array();
-  for (const ArrayResult& a : report.scan.arrays) j["arrays"].push_back(array_json(a, report.semantics));
-  j["findings"] = Json::array();
-  for (const Finding& f : report.findings) j["findings"].push_back(finding_json(f));
-  j["problems"] = Json::array();
-  for (const Problem& p : report.scan.problems) {
-    j["problems"].push_back(input_json(p.path, p.member, "message", p.message));
-  }
-  j["skipped"] = Json::array();
-  for (const Skipped& s : report.scan.skipped) {
-    j["skipped"].push_back(input_json(s.path, s.member, "reason", s.reason));
-  }
-  return j;
-}
-
 std::string render_json(const Report& report) {
-  // File names need not be UTF-8: invalid bytes become U+FFFD instead of an exception.
-  return to_json(report).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  std::string out;
+  // One allocation in the common case: about 500 bytes per finding.
+  std::size_t bytes = 4096 + 500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size());
+  for (const ArrayResult& a : report.scan.arrays) bytes += array_bytes(a);
+  out.reserve(bytes);
+  ReportWriter(out, report.semantics).report(report);
+  out += '\n';
+  return out;
 }
 
 }  // namespace dtlint

@@ -12,9 +12,8 @@ namespace dtlint {
 // "nan", "inf", "-inf"; a long double beyond double's range becomes null.
 nlohmann::ordered_json value_json(long double value, bool integer);
 
-// The canonical JSON model, keys in the documented order; deterministic.
-nlohmann::ordered_json to_json(const Report& report);
-// to_json, pretty-printed, with a final newline.
+// The canonical JSON report (DESIGN §7), keys in the documented order,
+// pretty-printed with a final newline; deterministic. Written as a stream.
 std::string render_json(const Report& report);
 
 }  // namespace dtlint

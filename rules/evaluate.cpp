@@ -257,6 +257,7 @@ Finding input_finding(std::string_view code, const std::string& path,
 // The rule settings in force for one path; empty without a configuration.
 std::map<std::string, RuleSetting> rules_for(const Config* config, const std::string& path) {
   if (!config) return {};
+  if (config->per_path.empty()) return config->settings.rules;  // the same for every path
   return settings_for(*config, path_from(path, config->root)).rules;
 }
 

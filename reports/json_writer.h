@@ -1,0 +1,63 @@
+// A streaming JSON writer for reports that can hold many thousands of arrays:
+// it appends to a string as it goes, with no document tree in between, in the
+// layout of nlohmann::json's dump(2) (two-space indent, one value per line,
+// empty containers as {} and []). Strings are written as UTF-8 with the
+// escapes JSON requires; bytes that are not valid UTF-8 (file names need not
+// be) become U+FFFD, so the output is always valid JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dtlint {
+
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out) : out_(out) {}
+  // A writer that continues a container `depth` levels deep (so that parts of
+  // one long array can be written apart, e.g. on several threads, and spliced
+  // in order); `first`: whether its first element opens the container.
+  JsonWriter(std::string& out, std::size_t depth, bool first) : out_(out), levels_(depth) {
+    levels_.back().empty = first;
+  }
+
+  JsonWriter& begin_object();
+  JsonWriter& end_object();
+  JsonWriter& begin_array();
+  JsonWriter& end_array();
+  // The next member's name; a value (or a container) must follow.
+  JsonWriter& key(std::string_view name);
+
+  JsonWriter& string(std::string_view text);
+  JsonWriter& number(std::uint64_t value);
+  JsonWriter& number(std::int64_t value);
+  // The shortest digits that read back exactly, always with a fraction or an
+  // exponent so that it reads back as a float ("3.0", "0.001", "1e-06"); as
+  // nlohmann::json lays them out. NaN and infinities (not JSON) become null.
+  JsonWriter& number(double value);
+  JsonWriter& boolean(bool value);
+  JsonWriter& null();
+  // Appends elements written by a continuation writer (above) for the
+  // container open here; they follow on from what is already in it.
+  JsonWriter& splice(std::string_view elements);
+
+ private:
+  void before_value();
+  void open(char bracket);
+  void close(char bracket);
+  void newline_and_indent();
+
+  struct Level {
+    bool empty = true;
+  };
+  std::string& out_;
+  std::vector<Level> levels_;
+  bool after_key_ = false;
+};
+
+// `text` as a JSON string literal (quotes included), appended to `out`.
+void append_json_string(std::string& out, std::string_view text);
+
+}  // namespace dtlint
