@@ -41,7 +41,13 @@ constexpr const char* kFingerprintKey = "dtlintFingerprint/v1";
 // TheSchemaRejectsBrokenLogs). Logs are validated against definitions/Root;
 // its $refs point into the same document.
 json sarif_schema(bool from_root) {
-  json schema = json::parse(read_file(kSourceDir + "/../shared/schemas/sarif-schema-2.1.0.json"));
+  const std::string file = DTLINT_SARIF_SCHEMA;
+  if (!std::filesystem::is_regular_file(file)) {
+    throw std::runtime_error("the official SARIF 2.1.0 schema is missing: " + file +
+                             " (CI provides ../shared/schemas/ beside the clone; "
+                             "configure with -DDTLINT_SARIF_SCHEMA=FILE to use another copy)");
+  }
+  json schema = json::parse(read_file(file));
   if (from_root) schema["$ref"] = "#/definitions/Root";
   return schema;
 }
