@@ -238,15 +238,16 @@ int scan(const ScanArguments& args) {
   if (!paths.empty()) report.scan = scan_paths(paths, options);
   report.findings = evaluate(report.scan, options.semantics, &config);
   report.suppressed = apply_suppressions(config, paths, report.scan, report.findings);
-  if (baseline) report.baseline = apply_baseline(*baseline, report.findings);
   if (!args.write_baseline.empty()) {
-    // Recording today's findings is the point of the run: it succeeds once they are written.
+    // Recording today's findings (all of them: with --baseline too, the file is
+    // refreshed) is the point of the run: it succeeds once they are written.
     write_baseline(args.write_baseline, report.findings);
     std::cerr << "dtlint: wrote " << report.findings.size() << " finding(s) to the baseline '"
               << args.write_baseline << "'\n";
     write_output(render(report, args), args.output);
     return kExitClean;
   }
+  if (baseline) report.baseline = apply_baseline(*baseline, report.findings);
 
   write_output(render(report, args), args.output);
   if (args.format != "text" && args.output.empty() && !args.quiet && isatty(STDERR_FILENO)) {

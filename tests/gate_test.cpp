@@ -132,6 +132,23 @@ TEST(GateBaseline, FingerprintsAreAStableFunctionOfRulePathMemberAndTarget) {
   EXPECT_EQ(path_from("/other/weights.npz", "/elsewhere"), "/other/weights.npz");
 }
 
+TEST(GateBaseline, RewritingABaselineKeepsEveryCurrentFinding) {
+  Project p;
+  ASSERT_EQ(p.run("scan data --write-baseline b.json").exit_code, 0);
+  const auto first = nlohmann::json::parse(read_file(p / "b.json"));
+  write_f64_npy(p.dir.path() / "data/labels.npy", {1.0, std::nan("")});
+  // --baseline with --write-baseline refreshes the file: old and new findings alike.
+  const auto refreshed = p.run("scan data --baseline b.json --write-baseline b.json");
+  EXPECT_EQ(refreshed.exit_code, 0) << refreshed.err;
+  const auto second = nlohmann::json::parse(read_file(p / "b.json"));
+  EXPECT_GT(second["findings"].size(), first["findings"].size());
+  for (const auto& entry : first["findings"]) {
+    EXPECT_NE(std::find(second["findings"].begin(), second["findings"].end(), entry), second["findings"].end())
+        << entry.dump();
+  }
+  EXPECT_EQ(p.run("scan data --baseline b.json").exit_code, 0);
+}
+
 TEST(GateBaseline, MalformedBaselineIsAUsageErrorNamingTheFile) {
   Project p;
   write_text(p.dir.path() / "bad.json", "{\"dtlint_baseline\": 1, \"findings\": [{\"fingerprint\": \"xyz\"}]}");
