@@ -7,6 +7,8 @@
 #include "rules/config.h"
 
 #include <toml++/toml.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <system_error>
 #include <unordered_map>
@@ -90,16 +91,63 @@ std::string format_number(double value) {
 
 // ------------------------------------------------------------------- YAML
 
+// The core schema's number patterns, matched by hand: libstdc++'s std::regex_match
+// recurses once per character and overflows the stack on a long scalar (a
+// number of some 100 000 digits).
+
+// How many digits of `base` (8, 10 or 16) start at text[at].
+std::size_t count_digits(std::string_view text, std::size_t at, int base) {
+  std::size_t end = at;
+  while (end < text.size()) {
+    const char c = text[end];
+    const bool digit = base == 16 ? std::isxdigit(static_cast<unsigned char>(c)) != 0
+                                  : c >= '0' && c < static_cast<char>('0' + base);
+    if (!digit) break;
+    ++end;
+  }
+  return end - at;
+}
+
+std::size_t sign_length(std::string_view text) {
+  return !text.empty() && (text[0] == '-' || text[0] == '+') ? 1 : 0;
+}
+
+// [-+]?[0-9]+
+bool is_decimal(std::string_view text) {
+  const std::size_t at = sign_length(text);
+  return text.size() > at && count_digits(text, at, 10) == text.size() - at;
+}
+
+// PREFIX[digits of base]+ (0o[0-7]+, 0x[0-9a-fA-F]+)
+bool is_prefixed(std::string_view text, std::string_view prefix, int base) {
+  return text.size() > prefix.size() && text.starts_with(prefix) &&
+         count_digits(text, prefix.size(), base) == text.size() - prefix.size();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_float(std::string_view text) {
+  std::size_t at = sign_length(text);
+  const std::size_t integer = count_digits(text, at, 10);
+  at += integer;
+  std::size_t fraction = 0;
+  if (at < text.size() && text[at] == '.') {
+    fraction = count_digits(text, at + 1, 10);
+    at += 1 + fraction;
+  }
+  if (integer == 0 && fraction == 0) return false;
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    at += 1;
+    at += sign_length(text.substr(at));
+    const std::size_t exponent = count_digits(text, at, 10);
+    if (exponent == 0) return false;
+    at += exponent;
+  }
+  return at == text.size();
+}
+
 // Types a plain (unquoted) YAML scalar by the YAML 1.2 core schema. yaml-cpp
 // already turned the null spellings (`~`, `null`, empty) into null nodes.
 Node plain_yaml_scalar(const std::string& text, int line) {
-  static const std::regex kDecimal("[-+]?[0-9]+");
-  static const std::regex kOctal("0o[0-7]+");
-  static const std::regex kHex("0x[0-9a-fA-F]+");
-  static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  static const std::regex kInfinity(R"([-+]?\.(inf|Inf|INF))");
-  static const std::regex kNaN(R"(\.(nan|NaN|NAN))");
-
   Node node;
   node.line = line;
   node.text = text;
@@ -124,10 +172,10 @@ Node plain_yaml_scalar(const std::string& text, int line) {
     }
     return false;
   };
-  if (std::regex_match(text, kDecimal) && as_integer(text, 10)) return node;
-  if (std::regex_match(text, kOctal) && as_integer(std::string_view(text).substr(2), 8)) return node;
-  if (std::regex_match(text, kHex) && as_integer(std::string_view(text).substr(2), 16)) return node;
-  if (std::regex_match(text, kDecimal) || std::regex_match(text, kFloat)) {
+  if (is_decimal(text) && as_integer(text, 10)) return node;
+  if (is_prefixed(text, "0o", 8) && as_integer(std::string_view(text).substr(2), 8)) return node;
+  if (is_prefixed(text, "0x", 16) && as_integer(std::string_view(text).substr(2), 16)) return node;
+  if (is_decimal(text) || is_float(text)) {
     // std::from_chars is locale-independent but takes no leading '+'; out of
     // range, std::strtod gives ±HUGE_VAL or the nearest tiny value, which the
     // number checks then reject or accept (dtlint never changes LC_NUMERIC).
@@ -141,12 +189,13 @@ Node plain_yaml_scalar(const std::string& text, int line) {
     node.number = value;
     return node;
   }
-  if (std::regex_match(text, kInfinity)) {
+  const std::string_view unsigned_text = std::string_view(text).substr(sign_length(text));
+  if (unsigned_text == ".inf" || unsigned_text == ".Inf" || unsigned_text == ".INF") {
     node.kind = Node::Kind::Float;
     node.number = text[0] == '-' ? -HUGE_VAL : HUGE_VAL;
     return node;
   }
-  if (std::regex_match(text, kNaN)) {
+  if (text == ".nan" || text == ".NaN" || text == ".NAN") {
     node.kind = Node::Kind::Float;
     node.number = std::nan("");
     return node;
@@ -233,22 +282,85 @@ class YamlConverter {
   std::size_t converted_ = 0;
 };
 
-Node parse_yaml(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::Exception& error) {
-    const int line = error.mark.is_null() ? 0 : error.mark.line + 1;
-    throw ConfigError(file, line, "", "YAML syntax error: " + error.msg);
+// Counts a stream's documents without building them. yaml-cpp 0.7's LoadAll
+// never returns when a document starts with a token no node can start with (a
+// ',' at the top level, as in "," or "[a], b"): HandleNextDocument reports an
+// empty document without consuming the token, again and again, and LoadAll
+// collects them until memory runs out.
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  std::size_t count = 0;
+  YAML::Mark start = YAML::Mark::null_mark();        // where the latest document starts
+  YAML::Mark second_root = YAML::Mark::null_mark();  // the second document's root node
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    ++count;
+    start = mark;
+    root_pending_ = true;
   }
-  if (documents.size() > 1) {
-    const YAML::Mark mark = documents[1].Mark();
-    throw ConfigError(file, mark.is_null() ? 0 : mark.line + 1, "",
-                      "expected one YAML document, found " + std::to_string(documents.size()));
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (root_pending_ && count == 2) second_root = mark;
+    root_pending_ = false;
+  }
+  bool root_pending_ = false;
+};
+
+int yaml_line(const YAML::Mark& mark) {
+  return mark.is_null() ? 0 : mark.line + 1;
+}
+
+Node parse_yaml(const std::string& text, const std::string& file) {
+  std::optional<YAML::Node> document;  // none: an empty stream
+  try {
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    DocumentCounter counter;
+    // Every document consumes at least one token, unless it is stuck (above):
+    // one that starts where the previous one did is reported, not repeated.
+    for (int previous = -1; parser.HandleNextDocument(counter); previous = counter.start.pos) {
+      if (counter.start.pos == previous) {
+        const auto at = static_cast<std::size_t>(previous);
+        const char c = at < text.size() ? text[at] : ' ';
+        const std::string what =
+            std::isgraph(static_cast<unsigned char>(c)) ? "'" + std::string(1, c) + "'" : "text";
+        throw ConfigError(file, yaml_line(counter.start), "",
+                          "YAML syntax error: unexpected " + what + " where a value should start");
+      }
+    }
+    if (counter.count > 1) {
+      throw ConfigError(file, yaml_line(counter.second_root), "",
+                        "expected one YAML document, found " + std::to_string(counter.count));
+    }
+    if (counter.count == 1) document = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& error) {
+    // yaml-cpp's own limit on nested lists and maps ("bad file").
+    throw ConfigError(file, yaml_line(error.mark), "",
+                      "YAML syntax error: lists and maps nested too deeply (yaml-cpp stops at " +
+                          std::to_string(error.depth()) + " levels)");
+  } catch (const YAML::Exception& error) {
+    throw ConfigError(file, yaml_line(error.mark), "", "YAML syntax error: " + error.msg);
   }
   Node root;  // an empty file is an empty configuration
   root.line = 1;
-  if (!documents.empty()) root = YamlConverter(file, text.size() + 1).convert(documents[0], "", 1);
+  if (document) root = YamlConverter(file, text.size() + 1).convert(*document, "", 1);
   if (root.kind == Node::Kind::Null) {
     root.kind = Node::Kind::Map;
     root.line = 1;
@@ -319,7 +431,124 @@ Node convert_toml(const toml::node& toml_node, int fallback_line) {
   }
 }
 
+// toml++ 3.3 limits nested arrays and inline tables (to 256 levels), not tables
+// nested by dotted keys and headers: `a.a.a…a = 1` with some 30 000 segments
+// overflows the stack inside toml::parse, and convert_toml recurses as deep.
+// So the nesting is measured first, without parsing: table headers, dotted keys,
+// arrays and inline tables, outside strings and comments.
+constexpr std::size_t kMaxTomlDepth = 256;
+
+// The index of the last character of the string whose opening quote is at
+// text[at]; newlines inside multi-line strings are counted into `line`.
+std::size_t skip_toml_string(std::string_view text, std::size_t at, int& line) {
+  const char quote = text[at];
+  const bool basic = quote == '"';
+  const std::string_view triple = basic ? std::string_view("\"\"\"") : std::string_view("'''");
+  if (text.substr(at, 3) == triple) {
+    for (std::size_t i = at + 3; i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+      } else if (basic && text[i] == '\\') {
+        if (i + 1 < text.size() && text[i + 1] == '\n') ++line;
+        ++i;
+      } else if (text.substr(i, 3) == triple) {
+        std::size_t end = i + 3;  // up to two more quotes are content: """a""""" is `a""`
+        while (end < text.size() && end < i + 5 && text[end] == quote) ++end;
+        return end - 1;
+      }
+    }
+    return text.size() - 1;
+  }
+  for (std::size_t i = at + 1; i < text.size(); ++i) {
+    if (text[i] == '\n') return i - 1;  // unterminated: the caller sees the newline
+    if (text[i] == quote) return i;
+    if (basic && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
+  }
+  return text.size() - 1;
+}
+
+// The line where the text first nests deeper than kMaxTomlDepth; 0 if it never does.
+int toml_too_deep(std::string_view text) {
+  struct Level {
+    bool table = true;     // the current key/value pair or an inline table; else an array
+    bool in_key = true;    // tables: before the '='
+    std::size_t dots = 0;  // tables: dots in the current key
+    std::size_t depth() const { return table ? 1 + dots : 1; }
+  };
+  std::vector<Level> levels{Level{}};
+  std::size_t header = 0;  // how deep the latest [table] or [[array]] header is
+  std::size_t depth = 1;   // header + every level's depth
+  int line = 1;
+  bool line_start = true;  // nothing but blanks before, on this line
+  const auto pop = [&] {
+    depth -= levels.back().depth();
+    levels.pop_back();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = true;
+      if (levels.size() == 1) {  // a new key/value pair; multi-line arrays go on
+        levels[0] = Level{};
+        depth = header + 1;
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    const bool at_line_start = std::exchange(line_start, false);
+    Level& top = levels.back();
+    if (c == '#') {
+      const std::size_t end = text.find('\n', i);
+      if (end == std::string_view::npos) break;
+      i = end - 1;
+    } else if (c == '"' || c == '\'') {
+      i = skip_toml_string(text, i, line);
+    } else if (top.table && top.in_key) {
+      if (c == '.') {
+        ++top.dots;
+        ++depth;
+      } else if (c == '=') {
+        top.in_key = false;
+      } else if (c == '}' && levels.size() > 1) {
+        pop();
+      } else if (c == '[' && at_line_start && levels.size() == 1) {
+        const bool array = i + 1 < text.size() && text[i + 1] == '[';
+        std::size_t dots = 0;
+        std::size_t j = i + (array ? 2 : 1);
+        for (; j < text.size() && text[j] != ']' && text[j] != '\n'; ++j) {
+          if (text[j] == '"' || text[j] == '\'') {
+            j = skip_toml_string(text, j, line);
+          } else if (text[j] == '.') {
+            ++dots;
+          }
+        }
+        header = 1 + dots + (array ? 1 : 0);
+        depth = header + 1;
+        i = j - 1;  // the loop goes on at the ']' (ignored) or the newline
+      }
+    } else if (c == '[' || c == '{') {
+      levels.push_back(Level{c == '{'});
+      ++depth;
+    } else if (c == ']' && !top.table) {
+      pop();
+    } else if (c == '}' && levels.size() > 1) {
+      pop();
+    } else if (c == ',' && top.table && levels.size() > 1) {
+      depth -= top.dots;
+      top = Level{};  // the next key of an inline table
+    }
+    if (depth > kMaxTomlDepth) return line;
+  }
+  return 0;
+}
+
 toml::table parse_toml(const std::string& text, const std::string& file) {
+  if (const int line = toml_too_deep(text)) {
+    throw ConfigError(file, line, "",
+                      "TOML nested more than " + std::to_string(kMaxTomlDepth) +
+                          " levels deep (tables, dotted keys, arrays and inline tables)");
+  }
   try {
     return toml::parse(text, std::string_view(file));
   } catch (const toml::parse_error& error) {
@@ -457,7 +686,9 @@ class Validator {
     if (!std::isfinite(value) || value < 0 || value > max) {
       fail(node.line, key, "expected " + expected + ", found " + describe(node));
     }
-    return value;
+    // -0.0 passes the check above; kept, it would render as "-0", which reads
+    // back as the integer 0 (found by fuzz_config's round trip).
+    return value == 0 ? 0.0 : value;
   }
 
   DType dtype(const std::string& name, int line, const std::string& key) const {
@@ -1046,15 +1277,22 @@ std::optional<fs::path> find_config(const fs::path& start) {
     const fs::path pyproject = folder / "pyproject.toml";
     if (fs::is_regular_file(pyproject, ec)) {
       std::ifstream in(pyproject, std::ios::binary);
-      std::ostringstream text;
-      text << in.rdbuf();
-      try {
-        const toml::table document = toml::parse(text.str(), std::string_view(pyproject.native()));
-        if (document.at_path("tool.dtlint")) return pyproject;
-      } catch (const toml::parse_error&) {
-        // A broken pyproject.toml that seems to configure dtlint is returned so
-        // that load_config reports the syntax error; any other is not ours.
-        if (text.str().find("tool.dtlint") != std::string::npos) return pyproject;
+      std::ostringstream stream;
+      stream << in.rdbuf();
+      const std::string text = stream.str();
+      // A broken pyproject.toml (or one nested too deeply to parse) that seems to
+      // configure dtlint is returned so that load_config reports the error; any
+      // other is not ours.
+      const bool mentions_dtlint = text.find("tool.dtlint") != std::string::npos;
+      if (toml_too_deep(text) != 0) {
+        if (mentions_dtlint) return pyproject;
+      } else {
+        try {
+          const toml::table document = toml::parse(text, std::string_view(pyproject.native()));
+          if (document.at_path("tool.dtlint")) return pyproject;
+        } catch (const toml::parse_error&) {
+          if (mentions_dtlint) return pyproject;
+        }
       }
     }
     if (folder == folder.root_path() || !folder.has_relative_path()) return std::nullopt;

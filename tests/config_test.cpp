@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -510,6 +511,100 @@ TEST(ConfigErrors, UnreadableOrUnknownFormat) {
   EXPECT_TRUE(fails_at((dir.path() / "folder.yaml").string(), 0, "", "is a folder"));
 }
 
+// Found by tests/fuzz/fuzz_config: inputs the parsers choke on are ConfigErrors, promptly.
+
+TEST(ConfigErrors, YamlStrayCommaIsAnErrorNotAnEndlessStream) {
+  // yaml-cpp 0.7's LoadAll never returns on these (empty documents, forever, until memory runs out).
+  TempDir dir;
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(fails_at(write(dir, "a.yaml", ","), 1, "", "YAML syntax error: unexpected ','"));
+  EXPECT_TRUE(fails_at(write(dir, "b.yaml", "[a], b\n"), 1, "", "YAML syntax error: unexpected ','"));
+  EXPECT_TRUE(fails_at(write(dir, "c.yaml", "semantics: numpy\n---\n,\n"), 3, "",
+                       "YAML syntax error: unexpected ','"));
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  // Documents are still counted, at the second one's root (an empty one: where the stream ends).
+  EXPECT_TRUE(fails_at(write(dir, "d.yaml", "a: 1\n---\nb: 2\n--- c\n...\n"), 3, "",
+                       "expected one YAML document, found 3"));
+  EXPECT_TRUE(fails_at(write(dir, "e.yaml", "---\n---\n"), 3, "", "expected one YAML document, found 2"));
+  // One document, with or without markers, and none at all.
+  EXPECT_EQ(load_config(write(dir, "f.yaml", "%YAML 1.2\n---\nsemantics: numpy\n...\n")).semantics,
+            Semantics::NumPy);
+  EXPECT_TRUE(same_config(load_config(write(dir, "g.yaml", "---\n")), Config{}));
+}
+
+TEST(ConfigErrors, DeepYamlNestingIsAnError) {
+  TempDir dir;
+  // yaml-cpp stops at 500 levels itself, with the message "bad file".
+  EXPECT_TRUE(fails_at(write(dir, "a.yaml", std::string(600, '[')), 1, "",
+                       "YAML syntax error: lists and maps nested too deeply (yaml-cpp stops at 500 levels)"));
+  std::string block;
+  for (int i = 0; i < 600; ++i) block += "- ";
+  EXPECT_THROW(load_config(write(dir, "b.yaml", block + "x\n")), ConfigError);
+}
+
+TEST(ConfigLoad, LongYamlNumbersAreTypedWithoutRecursion) {
+  // std::regex_match recursed once per character: a 200 000-digit scalar overflowed the stack.
+  TempDir dir;
+  EXPECT_TRUE(fails_at(write(dir, "a.yaml", "exclude: [" + std::string(200000, '7') + "]\n"), 1, "exclude[0]",
+                       "expected a glob, found a number (inf)"));
+  const Config tiny = load_config(
+      write(dir, "b.yaml", "tolerances:\n  float16: {rtol: 0." + std::string(200000, '0') + "1}\n"));
+  EXPECT_EQ(tiny.settings.tolerances.at(DType::Float16).rtol, 0.0);
+  // The core schema's patterns, exactly: these are numbers...
+  for (const char* number : {"1e5", "-.5", "+1.", "0o17", "0x1F", "-0", "2.5E-1", ".inf", "-.Inf", ".NAN"}) {
+    EXPECT_TRUE(fails_at(write(dir, "c.yaml", std::string("exclude: [") + number + "]\n"), 1, "exclude[0]",
+                         "expected a glob, found a number"))
+        << number;
+  }
+  // ... and these are text.
+  const std::vector<std::string> texts{"1e",   "0x",   "+",   "0o8", ".e5", "1.2.3", "1_000",
+                                       "+0x1", "-0o7", "..5", "1e+", "inf", ".Nan",  "+.nan"};
+  std::string list;
+  for (const std::string& text : texts) list += (list.empty() ? "" : ", ") + text;
+  EXPECT_EQ(load_config(write(dir, "d.yaml", "exclude: [" + list + "]\n")).exclude, texts);
+}
+
+TEST(ConfigErrors, DeepTomlNestingIsAnError) {
+  // toml++ 3.3 limits nested arrays and inline tables, not dotted keys and
+  // headers: some 30 000 levels overflowed the stack inside toml::parse.
+  TempDir dir;
+  std::string dotted;
+  for (int i = 0; i < 100000; ++i) dotted += "a.";
+  const std::string phrase = "TOML nested more than 256 levels deep";
+  EXPECT_TRUE(
+      fails_at(write(dir, "a/.dtlint.toml", "semantics = \"numpy\"\n" + dotted + "a = 1\n"), 2, "", phrase));
+  EXPECT_TRUE(fails_at(write(dir, "b/.dtlint.toml", "[" + dotted + "a]\n"), 1, "", phrase));
+  EXPECT_TRUE(fails_at(write(dir, "c/pyproject.toml", "[tool.dtlint]\n[tool.x]\n" + dotted + "a = 1\n"), 3,
+                       "", phrase));
+  // Headers, dotted keys, inline tables and arrays add up.
+  std::string mixed = "[" + dotted.substr(0, 200) + "x]\n";  // 101 levels
+  mixed += "y = [{" + dotted.substr(0, 320) + "z = 1}]\n";   // 101 + 1 + 1 + 1 + 160
+  EXPECT_TRUE(fails_at(write(dir, "d/.dtlint.toml", mixed), 2, "", phrase));
+  // Shallower nesting, and dots, brackets and braces in strings and comments, are not counted.
+  std::string fine = "[" + dotted.substr(0, 400) + "x]\n";  // 201 levels
+  fine += "# " + dotted + std::string(1000, '[') + "\n";
+  fine += "s = \"" + dotted.substr(0, 1000) + "[{\\\"[[\"\n";
+  fine += "t = '" + std::string(1000, '{') + "'\n";
+  fine += "u = \"\"\"\n" + std::string(1000, '[') + "\n\"\"\"\"\n";
+  fine += "v = '''" + dotted.substr(0, 1000) + "''''\n";
+  fine += "w = [1.5, 2.5, 3.5, " + std::string("[4.5], ") + "{ k.l = 1, m = { n.o = 2 } }]\n";
+  EXPECT_TRUE(fails_at(write(dir, "e/.dtlint.toml", fine), 1, "a", "unknown key"));
+}
+
+TEST(ConfigFind, PyprojectTooDeepToParseIsNotParsed) {
+  TempDir dir;
+  write(dir, ".dtlint.yaml", "");
+  std::string dotted;
+  for (int i = 0; i < 100000; ++i) dotted += "a.";
+  // Someone else's pyproject.toml: skipped, not parsed (toml++ overflowed the stack on it).
+  write(dir, "sub/pyproject.toml", "[tool.x]\n" + dotted + "a = 1\n");
+  EXPECT_EQ(find_config(dir.path() / "sub"), dir.path() / ".dtlint.yaml");
+  // One that mentions tool.dtlint is ours; load_config reports the nesting.
+  const std::string ours = write(dir, "sub/pyproject.toml", "[tool.dtlint]\n" + dotted + "a = 1\n");
+  EXPECT_EQ(find_config(dir.path() / "sub"), dir.path() / "sub" / "pyproject.toml");
+  EXPECT_TRUE(fails_at(ours, 2, "", "TOML nested more than 256 levels deep"));
+}
+
 // ----------------------------------------------------------- small helpers
 
 TEST(ConfigNames, TargetDtypeAndConfigFileNames) {
@@ -800,6 +895,25 @@ TEST(ConfigRender, RoundTripOfARichConfig) {
   EXPECT_TRUE(same_config(config, reread)) << text;
   // Rendering is stable.
   EXPECT_EQ(render_config(reread), text);
+}
+
+TEST(ConfigRender, NegativeZeroIsZero) {
+  // -0.0 passed as a non-negative number, rendered as "-0" and read back as
+  // the integer 0: the second rendering differed from the first.
+  TempDir dir;
+  for (const std::string& file :
+       {write(dir, "a/.dtlint.yaml",
+              "tolerances: {float16: {rtol: -0.0, atol: -.0e5}}\nrules: {DT107: {fraction: -0.}}\n"),
+        write(dir, "b/.dtlint.toml",
+              "tolerances.float16 = {rtol = -0.0, atol = -0e5}\nrules.DT107.fraction = -0.0\n")}) {
+    const Config config = load_config(file);
+    EXPECT_FALSE(std::signbit(*config.settings.tolerances.at(DType::Float16).rtol)) << file;
+    EXPECT_FALSE(std::signbit(*config.settings.tolerances.at(DType::Float16).atol)) << file;
+    EXPECT_FALSE(std::signbit(*config.settings.rules.at("DT107").fraction)) << file;
+    const std::string text = render_config(config);
+    EXPECT_EQ(text.find("-0"), std::string::npos) << text;
+    EXPECT_EQ(render_config(load_config(write(dir, "copy/.dtlint.yaml", text))), text);
+  }
 }
 
 TEST(ConfigRender, FixedOrderAndOmissions) {
