@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -51,13 +52,15 @@ std::vector<DType> parse_targets(const std::string& list) {
   return targets;
 }
 
-void write_output(const std::string& text, const std::string& output) {
+// Runs `write` on stdout or on the --output file.
+void write_output(const std::function<void(std::ostream&)>& write, const std::string& output) {
   if (output.empty()) {
-    std::cout << text << std::flush;
+    write(std::cout);
+    std::cout << std::flush;
     return;
   }
   std::ofstream file(output, std::ios::binary | std::ios::trunc);
-  file << text;
+  write(file);
   file.close();
   if (!file) throw UsageError("--output: cannot write '" + output + "'");
 }
@@ -188,13 +191,25 @@ std::vector<std::string> data_paths(const std::vector<std::string>& paths) {
 }
 
 std::string render(const Report& report, const ScanArguments& args) {
-  if (args.format == "json") return render_json(report);
   if (args.format == "sarif") return render_sarif(report, fs::current_path());
   if (args.format == "github") return render_github(report, fs::current_path());
   const bool colour = args.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
   std::string text = render_text(report, colour);
   if (args.quiet) text = text.substr(0, text.rfind('\n', text.size() - 2) + 1);  // drop the summary
   return text;
+}
+
+// The report in the requested format. JSON, often the largest, is streamed.
+void emit(const Report& report, const ScanArguments& args) {
+  write_output(
+      [&](std::ostream& out) {
+        if (args.format == "json") {
+          write_json(report, out);
+        } else {
+          out << render(report, args);
+        }
+      },
+      args.output);
 }
 
 int scan(const ScanArguments& args) {
@@ -244,12 +259,12 @@ int scan(const ScanArguments& args) {
     write_baseline(args.write_baseline, report.findings);
     std::cerr << "dtlint: wrote " << report.findings.size() << " finding(s) to the baseline '"
               << args.write_baseline << "'\n";
-    write_output(render(report, args), args.output);
+    emit(report, args);
     return kExitClean;
   }
   if (baseline) report.baseline = apply_baseline(*baseline, report.findings);
 
-  write_output(render(report, args), args.output);
+  emit(report, args);
   if (args.format != "text" && args.output.empty() && !args.quiet && isatty(STDERR_FILENO)) {
     // Machine formats keep stdout clean; a person at a terminal still gets the verdict.
     const std::string text = render_text(report, false);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ostream>
 #include <thread>
 
 #include "reports/json_writer.h"
@@ -36,9 +37,10 @@ std::size_t array_bytes(const ArrayResult& a) {
 // than the scan. value() writes what value_json() builds.
 class ReportWriter {
  public:
-  ReportWriter(std::string& out, Semantics semantics) : w_(out), semantics_(semantics) {}
+  ReportWriter(std::string& out, Semantics semantics) : out_(&out), w_(out), semantics_(semantics) {}
   // Continues the top-level "arrays" list (see JsonWriter's continuation constructor).
-  ReportWriter(std::string& out, Semantics semantics, bool first) : w_(out, 2, first), semantics_(semantics) {}
+  ReportWriter(std::string& out, Semantics semantics, bool first)
+      : out_(&out), w_(out, 2, first), semantics_(semantics) {}
 
   void value(long double v, bool integer) {
     if (std::isnan(v)) {
@@ -175,7 +177,10 @@ class ReportWriter {
     w_.end_object();
   }
 
-  void report(const Report& r) {
+  // Writes the report, handing finished text to `sink` in order: what comes
+  // before the arrays, each part of the arrays list, then the rest.
+  template <typename Sink>
+  void report(const Report& r, const Sink& sink) {
     w_.begin_object();
     w_.key("schema_version").number(std::int64_t{kSchemaVersion});
     w_.key("tool").begin_object();
@@ -212,7 +217,12 @@ class ReportWriter {
     w_.end_object();
 
     w_.key("arrays").begin_array();
-    for (const std::string& part : arrays_in_parallel(r)) w_.splice(part);
+    sink(*out_);
+    out_->clear();
+    for (const std::string& part : arrays_in_parallel(r)) {
+      sink(part);
+      w_.continued(!part.empty());
+    }
     w_.end_array();
     w_.key("findings").begin_array();
     for (const Finding& f : r.findings) finding(f);
@@ -227,6 +237,7 @@ class ReportWriter {
   }
 
  private:
+  std::string* out_;  // what w_ writes to
   JsonWriter w_;
   Semantics semantics_;
 };
@@ -256,13 +267,20 @@ std::vector<std::string> arrays_in_parallel(const Report& r) {
 
 }  // namespace
 
+void write_json(const Report& report, std::ostream& out) {
+  std::string text;
+  text.reserve(4096 + 500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size()));
+  ReportWriter(text, report.semantics).report(report, [&](const std::string& piece) { out << piece; });
+  out << text << '\n';
+}
+
 std::string render_json(const Report& report) {
-  std::string out;
-  // One allocation in the common case: about 500 bytes per finding.
+  std::string out, text;
   std::size_t bytes = 4096 + 500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size());
   for (const ArrayResult& a : report.scan.arrays) bytes += array_bytes(a);
   out.reserve(bytes);
-  ReportWriter(out, report.semantics).report(report);
+  ReportWriter(text, report.semantics).report(report, [&](const std::string& piece) { out += piece; });
+  out += text;
   out += '\n';
   return out;
 }

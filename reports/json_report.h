@@ -1,5 +1,6 @@
 #pragma once
 
+#include <iosfwd>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -15,5 +16,7 @@ nlohmann::ordered_json value_json(long double value, bool integer);
 // The canonical JSON report (DESIGN §7), keys in the documented order,
 // pretty-printed with a final newline; deterministic. Written as a stream.
 std::string render_json(const Report& report);
+// The same text written to `out` piece by piece, without holding it whole.
+void write_json(const Report& report, std::ostream& out);
 
 }  // namespace dtlint

@@ -200,10 +200,8 @@ JsonWriter& JsonWriter::number(double value) {
   return *this;
 }
 
-JsonWriter& JsonWriter::splice(std::string_view elements) {
-  if (elements.empty()) return *this;
-  out_ += elements;
-  levels_.back().empty = false;
+JsonWriter& JsonWriter::continued(bool any_elements) {
+  if (any_elements) levels_.back().empty = false;
   return *this;
 }
 

@@ -39,9 +39,10 @@ class JsonWriter {
   JsonWriter& number(double value);
   JsonWriter& boolean(bool value);
   JsonWriter& null();
-  // Appends elements written by a continuation writer (above) for the
-  // container open here; they follow on from what is already in it.
-  JsonWriter& splice(std::string_view elements);
+  // Notes that elements of the container open here were written by a
+  // continuation writer (above) and placed after what this one wrote, so that
+  // what follows is laid out accordingly.
+  JsonWriter& continued(bool any_elements);
 
  private:
   void before_value();

@@ -41,6 +41,17 @@ bool matches(const std::string& glob, const std::string& text) {
   return ::fnmatch(glob.c_str(), text.c_str(), 0) == 0;
 }
 
+// The type of a listed entry that is not a symlink, from the listing's cache.
+fs::file_type cached_type(const fs::directory_entry& entry, std::error_code& ec) {
+  if (entry.is_regular_file(ec)) return fs::file_type::regular;
+  if (entry.is_directory(ec)) return fs::file_type::directory;
+  if (entry.is_fifo(ec)) return fs::file_type::fifo;
+  if (entry.is_socket(ec)) return fs::file_type::socket;
+  if (entry.is_block_file(ec)) return fs::file_type::block;
+  if (entry.is_character_file(ec)) return fs::file_type::character;
+  return fs::file_type::unknown;
+}
+
 class Walker {
  public:
   Walker(const DiscoveryOptions& options, Discovery& out) : options_(options), out_(out) {}
@@ -77,24 +88,32 @@ class Walker {
         it.disable_recursion_pending();
         continue;
       }
-      consider(path, found);  // symlinked folders are not followed (directory_options::none)
+      consider(*it, found);  // symlinked folders are not followed (directory_options::none)
     }
     std::sort(found.begin(), found.end());
     out_.files.insert(out_.files.end(), found.begin(), found.end());
   }
 
  private:
-  void consider(const fs::path& path, std::vector<std::string>& found) {
+  // The entry's type comes from the folder listing (d_type) where the file
+  // system gives it: a plain file costs no stat here, only links are followed.
+  void consider(const fs::directory_entry& entry, std::vector<std::string>& found) {
+    const fs::path& path = entry.path();
     std::error_code ec;
-    const fs::file_status link = fs::symlink_status(path, ec);
-    const fs::file_status status = fs::status(path, ec);
-    if (ec) {
-      if (ec == std::errc::too_many_symbolic_link_levels) {
-        out_.problems.push_back({display(path), std::nullopt, "symbolic link loop"});
-      } else if (fs::is_symlink(link) && has_data_extension(path)) {
-        out_.problems.push_back({display(path), std::nullopt, "dangling symbolic link"});
+    fs::file_status status;
+    if (entry.is_symlink(ec)) {
+      status = fs::status(path, ec);
+      if (ec) {
+        if (ec == std::errc::too_many_symbolic_link_levels) {
+          out_.problems.push_back({display(path), std::nullopt, "symbolic link loop"});
+        } else if (has_data_extension(path)) {
+          out_.problems.push_back({display(path), std::nullopt, "dangling symbolic link"});
+        }
+        return;
       }
-      return;
+    } else {
+      status = fs::file_status(cached_type(entry, ec));
+      if (ec) return;  // vanished since it was listed
     }
     switch (status.type()) {
       case fs::file_type::directory: return;  // recursed (unless it is a symlink)
