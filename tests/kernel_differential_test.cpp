@@ -212,7 +212,8 @@ TEST_P(KernelDifferential, AgreesWithTheReference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, KernelDifferential,
-                         testing::Values(KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512),
+                         testing::Values(KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512,
+                                         KernelIsa::Avx512Fp16),
                          [](const testing::TestParamInfo<KernelIsa>& param) {
                            return std::string(to_string(param.param));
                          });

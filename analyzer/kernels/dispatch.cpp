@@ -21,6 +21,9 @@ void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, s
 namespace blocked_avx512 {
 void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, std::uint64_t);
 }
+namespace blocked_avx512fp16 {
+void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, std::uint64_t);
+}
 
 namespace {
 
@@ -36,7 +39,15 @@ bool has_f16c() {
   return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
 }
 
-constexpr KernelIsa kAll[] = {KernelIsa::Reference, KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512};
+// AVX-512 FP16, from CPUID leaf 7 subleaf 0 (EDX bit 23), for the same reason.
+// Its registers are AVX-512's, whose OS support the avx512f check covers.
+bool has_avx512fp16() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (edx & (1u << 23)) != 0;
+}
+
+constexpr KernelIsa kAll[] = {KernelIsa::Reference, KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512,
+                              KernelIsa::Avx512Fp16};
 
 }  // namespace
 
@@ -46,6 +57,7 @@ std::string_view to_string(KernelIsa isa) {
     case KernelIsa::Scalar: return "scalar";
     case KernelIsa::Avx2: return "avx2";
     case KernelIsa::Avx512: return "avx512";
+    case KernelIsa::Avx512Fp16: return "avx512fp16";
   }
   return "reference";
 }
@@ -67,6 +79,7 @@ bool kernel_supported(KernelIsa isa) {
     case KernelIsa::Avx512:
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
              __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    case KernelIsa::Avx512Fp16: return kernel_supported(KernelIsa::Avx512) && has_avx512fp16();
   }
   return false;
 }
@@ -85,6 +98,7 @@ RangeKernel range_kernel(KernelIsa isa) {
     case KernelIsa::Scalar: return blocked_scalar::analyse_range;
     case KernelIsa::Avx2: return blocked_avx2::analyse_range;
     case KernelIsa::Avx512: return blocked_avx512::analyse_range;
+    case KernelIsa::Avx512Fp16: return blocked_avx512fp16::analyse_range;
   }
   return reference_range;
 }
@@ -94,16 +108,17 @@ KernelIsa choose_kernel() {
     const auto isa = kernel_from_string(forced);
     if (!isa) {
       throw std::runtime_error(std::string("DTLINT_KERNEL=") + forced +
-                               " is not a kernel (use reference, scalar, avx2 or avx512)");
+                               " is not a kernel (use reference, scalar, avx2, avx512 or avx512fp16)");
     }
     if (!kernel_supported(*isa)) {
       throw std::runtime_error(std::string("DTLINT_KERNEL=") + forced + ": this CPU cannot run that kernel");
     }
     return *isa;
   }
-  return kernel_supported(KernelIsa::Avx512) ? KernelIsa::Avx512
-         : kernel_supported(KernelIsa::Avx2) ? KernelIsa::Avx2
-                                             : KernelIsa::Scalar;
+  for (KernelIsa isa : {KernelIsa::Avx512Fp16, KernelIsa::Avx512, KernelIsa::Avx2}) {
+    if (kernel_supported(isa)) return isa;
+  }
+  return KernelIsa::Scalar;
 }
 
 KernelIsa selected_kernel() {

@@ -1,6 +1,6 @@
 // Kernel selection: every kernel is compiled once per instruction set and
-// chosen once per run for the CPU at hand. DTLINT_KERNEL=reference|scalar|avx2|avx512
-// forces one (tests run the numeric suite under each).
+// chosen once per run for the CPU at hand. DTLINT_KERNEL=reference|scalar|avx2|
+// avx512|avx512fp16 forces one (tests run the numeric suite under each).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +20,7 @@ enum class KernelIsa : unsigned char {
   Scalar,     // the blocked kernel for baseline x86-64 (SSE2)
   Avx2,       // … with AVX2, FMA and F16C
   Avx512,     // … with AVX-512 F/BW/DQ/VL
+  Avx512Fp16, // … and AVX-512 FP16: double → float16 rounded once by vcvtpd2ph
 };
 
 std::string_view to_string(KernelIsa isa);
