@@ -217,6 +217,7 @@ class ReportWriter {
     w_.end_object();
 
     w_.key("arrays").begin_array();
+    w_.flush();
     sink(*out_);
     out_->clear();
     for (const std::string& part : arrays_in_parallel(r)) {
@@ -234,6 +235,7 @@ class ReportWriter {
     for (const Skipped& s : r.scan.skipped) input(s.path, s.member, "reason", s.reason);
     w_.end_array();
     w_.end_object();
+    w_.flush();
   }
 
  private:

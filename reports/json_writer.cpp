@@ -1,7 +1,9 @@
 #include "reports/json_writer.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 
 namespace dtlint {
@@ -37,11 +39,41 @@ constexpr std::array<bool, 256> kNeedsCare = [] {
   return table;
 }();
 
+// The indentation of the levels a report reaches, copied in one go.
+constexpr std::size_t kMaxIndent = 64;
+constexpr std::array<char, kMaxIndent> kSpaces = [] {
+  std::array<char, kMaxIndent> text{};
+  text.fill(' ');
+  return text;
+}();
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+  JsonWriter(out).string(text);
+}
+
+void JsonWriter::flush() {
+  out_.append(buffer_, used_);
+  used_ = 0;
+}
+
+void JsonWriter::put(std::string_view text) {
+  if (kBufferSize - used_ < text.size()) {
+    flush();
+    if (text.size() > kBufferSize) {
+      out_.append(text);
+      return;
+    }
+  }
+  std::memcpy(buffer_ + used_, text.data(), text.size());
+  used_ += text.size();
+}
+
+void JsonWriter::write_string(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
+  reserve(1);
+  put('"');
   std::size_t plain = 0;  // start of the run of bytes that need no escaping
   for (std::size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -58,34 +90,45 @@ void append_json_string(std::string& out, std::string_view text) {
       }
       length = 1;
     }
-    out.append(text.substr(plain, i - plain));
+    put(text.substr(plain, i - plain));
+    reserve(6);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': put(std::string_view("\\\"")); break;
+      case '\\': put(std::string_view("\\\\")); break;
+      case '\b': put(std::string_view("\\b")); break;
+      case '\f': put(std::string_view("\\f")); break;
+      case '\n': put(std::string_view("\\n")); break;
+      case '\r': put(std::string_view("\\r")); break;
+      case '\t': put(std::string_view("\\t")); break;
       default:
         if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
+          put(std::string_view("\\u00"));
+          put(kHex[c >> 4]);
+          put(kHex[c & 0xF]);
         } else {
-          out += "\xEF\xBF\xBD";  // U+FFFD for a byte that starts no valid sequence
+          put(std::string_view("\xEF\xBF\xBD"));  // U+FFFD for a byte that starts no valid sequence
         }
     }
     i += length;
     plain = i;
   }
-  out.append(text.substr(plain));
-  out += '"';
+  put(text.substr(plain));
+  reserve(1);
+  put('"');
 }
 
-void JsonWriter::newline_and_indent() {
-  out_ += '\n';
-  out_.append(2 * levels_.size(), ' ');
+void JsonWriter::newline_and_indent(bool comma) {
+  const std::size_t indent = 2 * levels_.size();
+  reserve(2 + std::min(indent, kMaxIndent));
+  if (comma) put(',');
+  put('\n');
+  for (std::size_t left = indent; left > 0;) {
+    const std::size_t n = std::min(left, kMaxIndent);
+    reserve(n);
+    std::memcpy(buffer_ + used_, kSpaces.data(), n);
+    used_ += n;
+    left -= n;
+  }
 }
 
 void JsonWriter::before_value() {
@@ -94,22 +137,23 @@ void JsonWriter::before_value() {
     return;
   }
   if (levels_.empty()) return;
-  if (!levels_.back().empty) out_ += ',';
+  newline_and_indent(!levels_.back().empty);
   levels_.back().empty = false;
-  newline_and_indent();
 }
 
 void JsonWriter::open(char bracket) {
   before_value();
-  out_ += bracket;
+  reserve(1);
+  put(bracket);
   levels_.push_back({});
 }
 
 void JsonWriter::close(char bracket) {
   const bool empty = levels_.back().empty;
   levels_.pop_back();
-  if (!empty) newline_and_indent();
-  out_ += bracket;
+  if (!empty) newline_and_indent(false);
+  reserve(1);
+  put(bracket);
 }
 
 JsonWriter& JsonWriter::begin_object() {
@@ -134,29 +178,31 @@ JsonWriter& JsonWriter::end_array() {
 
 JsonWriter& JsonWriter::key(std::string_view name) {
   before_value();
-  append_json_string(out_, name);
-  out_ += ": ";
+  write_string(name);
+  reserve(2);
+  put(':');
+  put(' ');
   after_key_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::string(std::string_view text) {
   before_value();
-  append_json_string(out_, text);
+  write_string(text);
   return *this;
 }
 
 JsonWriter& JsonWriter::number(std::uint64_t value) {
   before_value();
-  char buffer[24];
-  out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+  reserve(24);
+  used_ = static_cast<std::size_t>(std::to_chars(buffer_ + used_, buffer_ + kBufferSize, value).ptr - buffer_);
   return *this;
 }
 
 JsonWriter& JsonWriter::number(std::int64_t value) {
   before_value();
-  char buffer[24];
-  out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+  reserve(24);
+  used_ = static_cast<std::size_t>(std::to_chars(buffer_ + used_, buffer_ + kBufferSize, value).ptr - buffer_);
   return *this;
 }
 
@@ -166,36 +212,40 @@ JsonWriter& JsonWriter::number(double value) {
   // The shortest digits that read back exactly, then laid out as people read
   // numbers: positional from 1e-4 up to 1e15 ("100000.0", "0.00125"),
   // scientific outside ("1e-06", "1.6e+16").
-  char buffer[40];
-  const char* end = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific).ptr;
-  const std::string_view text(buffer, static_cast<std::size_t>(end - buffer));
+  char text_buffer[40];
+  const char* end =
+      std::to_chars(text_buffer, text_buffer + sizeof text_buffer, value, std::chars_format::scientific).ptr;
+  const std::string_view text(text_buffer, static_cast<std::size_t>(end - text_buffer));
   const std::size_t e = text.find('e');
   const bool negative = text.front() == '-';
-  std::string digits;
+  char digits[24];  // at most 17 significant digits
+  std::size_t count = 0;
   for (char c : text.substr(negative, e - negative)) {
-    if (c != '.') digits += c;
+    if (c != '.') digits[count++] = c;
   }
   int exponent = 0;
   std::from_chars(text.data() + e + (text[e + 1] == '+' ? 2 : 1), text.data() + text.size(), exponent);
   const int point = exponent + 1;  // digits before the decimal point
-  const int count = static_cast<int>(digits.size());
-  if (negative) out_ += '-';
+  reserve(48);
+  if (negative) put('-');
+  const std::string_view all(digits, count);
   if (point > 0 && point <= 15) {
-    if (count <= point) {
-      out_ += digits;
-      out_.append(static_cast<std::size_t>(point - count), '0');
-      out_ += ".0";
+    const auto whole = static_cast<std::size_t>(point);
+    if (count <= whole) {
+      put(all);
+      for (std::size_t z = count; z < whole; ++z) put('0');
+      put(std::string_view(".0"));
     } else {
-      out_.append(digits, 0, static_cast<std::size_t>(point));
-      out_ += '.';
-      out_.append(digits, static_cast<std::size_t>(point));
+      put(all.substr(0, whole));
+      put('.');
+      put(all.substr(whole));
     }
   } else if (point > -4 && point <= 0) {
-    out_ += "0.";
-    out_.append(static_cast<std::size_t>(-point), '0');
-    out_ += digits;
+    put(std::string_view("0."));
+    for (int z = point; z < 0; ++z) put('0');
+    put(all);
   } else {
-    out_ += text.substr(negative);  // to_chars' scientific form: "1e-06", "1.6005571271983104e+16"
+    put(text.substr(negative));  // to_chars' scientific form: "1e-06", "1.6005571271983104e+16"
   }
   return *this;
 }
@@ -207,13 +257,13 @@ JsonWriter& JsonWriter::continued(bool any_elements) {
 
 JsonWriter& JsonWriter::boolean(bool value) {
   before_value();
-  out_ += value ? "true" : "false";
+  put(value ? std::string_view("true") : std::string_view("false"));
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   before_value();
-  out_ += "null";
+  put(std::string_view("null"));
   return *this;
 }
 

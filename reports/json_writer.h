@@ -1,5 +1,6 @@
 // A streaming JSON writer for reports that can hold many thousands of arrays:
-// it appends to a string as it goes, with no document tree in between, in the
+// it appends to a string as it goes (through a small buffer of its own, so
+// that each token is a few stores), with no document tree in between, in the
 // layout of nlohmann::json's dump(2) (two-space indent, one value per line,
 // empty containers as {} and []). Strings are written as UTF-8 with the
 // escapes JSON requires; bytes that are not valid UTF-8 (file names need not
@@ -22,6 +23,12 @@ class JsonWriter {
   JsonWriter(std::string& out, std::size_t depth, bool first) : out_(out), levels_(depth) {
     levels_.back().empty = first;
   }
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+  ~JsonWriter() { flush(); }
+
+  // Moves what is buffered to the destination string; the destructor does too.
+  void flush();
 
   JsonWriter& begin_object();
   JsonWriter& end_object();
@@ -45,10 +52,19 @@ class JsonWriter {
   JsonWriter& continued(bool any_elements);
 
  private:
+  static constexpr std::size_t kBufferSize = 16384;
+
   void before_value();
   void open(char bracket);
   void close(char bracket);
-  void newline_and_indent();
+  void newline_and_indent(bool comma);
+  void write_string(std::string_view text);
+  // Room for `n` more bytes in the buffer (n ≤ kBufferSize).
+  void reserve(std::size_t n) {
+    if (kBufferSize - used_ < n) flush();
+  }
+  void put(char c) { buffer_[used_++] = c; }
+  void put(std::string_view text);  // any length
 
   struct Level {
     bool empty = true;
@@ -56,6 +72,8 @@ class JsonWriter {
   std::string& out_;
   std::vector<Level> levels_;
   bool after_key_ = false;
+  std::size_t used_ = 0;
+  char buffer_[kBufferSize];
 };
 
 // `text` as a JSON string literal (quotes included), appended to `out`.

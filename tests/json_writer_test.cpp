@@ -45,6 +45,7 @@ std::string written(const Json& j) {
   std::string out;
   JsonWriter w(out);
   write(w, j);
+  w.flush();
   return out;
 }
 
@@ -94,6 +95,7 @@ TEST(JsonWriter, EmptyContainersAndNesting) {
   JsonWriter w(out);
   w.begin_object().key("a").begin_array().end_array().key("b").begin_object().end_object().key("c");
   w.begin_array().begin_array().end_array().number(std::uint64_t{1}).end_array().end_object();
+  w.flush();
   EXPECT_EQ(out, "{\n  \"a\": [],\n  \"b\": {},\n  \"c\": [\n    [],\n    1\n  ]\n}");
 }
 
@@ -138,6 +140,17 @@ TEST(JsonWriter, StringsEscapeAsJsonRequires) {
     EXPECT_EQ(Json::parse(out).get<std::string>(), text) << out;
     EXPECT_EQ(out, Json(text).dump()) << "escapes as nlohmann does";
   }
+}
+
+TEST(JsonWriter, TextLongerThanTheBufferAndDeepNesting) {
+  // Strings and indentation beyond the writer's own buffer go through intact.
+  Json document = Json::array();
+  document.push_back(std::string(100000, 'x') + "\n" + std::string(40000, 'y'));
+  Json deep = 1;
+  for (int i = 0; i < 60; ++i) deep = Json::array({deep});  // 120 spaces of indent at the bottom
+  document.push_back(deep);
+  for (int i = 0; i < 3000; ++i) document.push_back(i * 0.5);
+  EXPECT_EQ(written(document), document.dump(2));
 }
 
 TEST(JsonWriter, InvalidUtf8BecomesReplacementCharacters) {
