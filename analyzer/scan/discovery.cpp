@@ -63,9 +63,12 @@ class Walker {
         if (name == folder) return true;
       }
     }
-    const std::string relative = path.lexically_relative(root).generic_string();
-    for (const std::string& glob : options_.exclude) {
-      if (matches(glob, name) || matches(glob, relative) || matches(glob, display(path))) return true;
+    if (!options_.exclude.empty()) {
+      const std::string relative = path.lexically_relative(root).generic_string();
+      const std::string shown = display(path);
+      for (const std::string& glob : options_.exclude) {
+        if (matches(glob, name) || matches(glob, relative) || matches(glob, shown)) return true;
+      }
     }
     return options_.exclude_path && options_.exclude_path(path);
   }
