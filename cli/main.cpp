@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -114,11 +115,18 @@ std::optional<fs::path> config_file_for(const ScanArguments& args, const std::ve
   }
   std::optional<fs::path> chosen;
   std::string chosen_for;
+  // pre-commit passes many files of few folders: each folder is searched once.
+  std::map<fs::path, std::optional<fs::path>> found_from;
   for (const std::string& path : paths) {
     std::error_code ec;
-    const fs::path start = fs::is_directory(path, ec) ? fs::path(path) : fs::absolute(path).parent_path();
-    std::optional<fs::path> found = find_config(start);
-    if (found) found = path_from(found->string(), fs::current_path());  // messages name it as the user would
+    const fs::path start = fs::is_directory(path, ec) ? fs::absolute(path) : fs::absolute(path).parent_path();
+    const auto [slot, fresh] = found_from.try_emplace(start.lexically_normal());
+    if (fresh) {
+      slot->second = find_config(start);
+      // Messages name it as the user would.
+      if (slot->second) slot->second = path_from(slot->second->string(), fs::current_path());
+    }
+    const std::optional<fs::path>& found = slot->second;
     if (chosen_for.empty()) {
       chosen = found;
       chosen_for = path;
@@ -194,9 +202,7 @@ std::string render(const Report& report, const ScanArguments& args) {
   if (args.format == "sarif") return render_sarif(report, fs::current_path());
   if (args.format == "github") return render_github(report, fs::current_path());
   const bool colour = args.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  std::string text = render_text(report, colour);
-  if (args.quiet) text = text.substr(0, text.rfind('\n', text.size() - 2) + 1);  // drop the summary
-  return text;
+  return render_text(report, colour, !args.quiet);
 }
 
 // The report in the requested format. JSON, often the largest, is streamed.
@@ -267,8 +273,7 @@ int scan(const ScanArguments& args) {
   emit(report, args);
   if (args.format != "text" && args.output.empty() && !args.quiet && isatty(STDERR_FILENO)) {
     // Machine formats keep stdout clean; a person at a terminal still gets the verdict.
-    const std::string text = render_text(report, false);
-    std::cerr << text.substr(text.rfind('\n', text.size() - 2) + 1);
+    std::cerr << render_summary(report);
   }
   return report.fails(fail_on) ? kExitFindings : kExitClean;
 }

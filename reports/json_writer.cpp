@@ -3,33 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <cstring>
 #include <cmath>
+#include <cstring>
+
+#include "analyzer/formats/untrusted_text.h"
 
 namespace dtlint {
 namespace {
-
-// The length of the well-formed UTF-8 sequence at the start of `s`, or 0
-// (Unicode's table of well-formed byte sequences: no overlong forms, no
-// surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence(std::string_view s) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b0 = byte(0);
-  const auto cont = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return i < s.size() && byte(i) >= lo && byte(i) <= hi;
-  };
-  if (b0 < 0x80) return 1;
-  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
-  if (b0 >= 0xE0 && b0 <= 0xEF) {
-    const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80, hi = b0 == 0xED ? 0x9F : 0xBF;
-    return cont(1, lo, hi) && cont(2) ? 3 : 0;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4) {
-    const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80, hi = b0 == 0xF4 ? 0x8F : 0xBF;
-    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
 
 // Bytes a string cannot hold as they are: controls, '"', '\\', and every
 // non-ASCII byte (which must start a valid UTF-8 sequence).
@@ -83,7 +63,7 @@ void JsonWriter::write_string(std::string_view text) {
     }
     std::size_t length = 1;
     if (c >= 0x80) {
-      length = utf8_sequence(text.substr(i));
+      length = utf8_sequence_length(text.substr(i));
       if (length != 0) {  // valid multi-byte UTF-8 stays as it is
         i += length;
         continue;
@@ -118,15 +98,12 @@ void JsonWriter::write_string(std::string_view text) {
 }
 
 void JsonWriter::newline_and_indent(bool comma) {
-  const std::size_t indent = 2 * levels_.size();
-  reserve(2 + std::min(indent, kMaxIndent));
+  reserve(2);
   if (comma) put(',');
   put('\n');
-  for (std::size_t left = indent; left > 0;) {
+  for (std::size_t left = 2 * levels_.size(); left > 0;) {
     const std::size_t n = std::min(left, kMaxIndent);
-    reserve(n);
-    std::memcpy(buffer_ + used_, kSpaces.data(), n);
-    used_ += n;
+    put(std::string_view(kSpaces.data(), n));
     left -= n;
   }
 }

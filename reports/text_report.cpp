@@ -33,7 +33,26 @@ std::string index_text(const std::vector<std::uint64_t>& index) {
 
 }  // namespace
 
-std::string render_text(const Report& report, bool colour) {
+std::string render_summary(const Report& report) {
+  const auto counts = report.counts_by_severity();
+  std::string out = "dtlint (" + std::string(to_string(report.semantics)) +
+                    "): " + plural(report.scan.inputs, "input") + ", " +
+                    plural(report.scan.arrays.size(), "array") + ", " +
+                    std::to_string(report.scan.problems.size()) + " unreadable, " +
+                    std::to_string(report.scan.skipped.size()) + " skipped; " + plural(counts[2], "error") +
+                    ", " + plural(counts[1], "warning") + ", " + plural(counts[0], "note");
+  if (report.suppressed) out += "; " + std::to_string(report.suppressed) + " suppressed";
+  if (report.baseline) {
+    out += "; " + std::to_string(report.baseline->matched) + " known to the baseline";
+    if (report.baseline->fixed)
+      out += ", " + std::to_string(report.baseline->fixed) +
+             (report.baseline->fixed == 1 ? " baseline entry is" : " baseline entries are") +
+             " fixed and can be removed";
+  }
+  return out + "\n";
+}
+
+std::string render_text(const Report& report, bool colour, bool summary) {
   const Style style{colour};
   std::string out;
   for (const Finding& f : report.findings) {
@@ -47,22 +66,8 @@ std::string render_text(const Report& report, bool colour) {
     }
     out += " [" + std::string(f.rule->name) + "]\n";
   }
-  const auto counts = report.counts_by_severity();
   if (report.findings.empty()) out += "No findings.\n";
-  out += "dtlint (" + std::string(to_string(report.semantics)) + "): " + plural(report.scan.inputs, "input") +
-         ", " + plural(report.scan.arrays.size(), "array") + ", " +
-         std::to_string(report.scan.problems.size()) + " unreadable, " +
-         std::to_string(report.scan.skipped.size()) + " skipped; " + plural(counts[2], "error") + ", " +
-         plural(counts[1], "warning") + ", " + plural(counts[0], "note");
-  if (report.suppressed) out += "; " + std::to_string(report.suppressed) + " suppressed";
-  if (report.baseline) {
-    out += "; " + std::to_string(report.baseline->matched) + " known to the baseline";
-    if (report.baseline->fixed)
-      out += ", " + std::to_string(report.baseline->fixed) +
-             (report.baseline->fixed == 1 ? " baseline entry is" : " baseline entries are") +
-             " fixed and can be removed";
-  }
-  out += "\n";
+  if (summary) out += render_summary(report);
   return out;
 }
 

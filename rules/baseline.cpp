@@ -63,11 +63,12 @@ void write_baseline(const std::string& file, const std::vector<Finding>& finding
     entries.push_back(std::move(e));
   }
   std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a["fingerprint"].template get<std::string>() < b["fingerprint"].template get<std::string>();
+    return a["fingerprint"].template get_ref<const std::string&>() <
+           b["fingerprint"].template get_ref<const std::string&>();
   });
   nlohmann::ordered_json document;
   document["dtlint_baseline"] = 1;
-  document["findings"] = entries;
+  document["findings"] = std::move(entries);
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
   out.close();

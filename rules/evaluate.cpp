@@ -254,12 +254,23 @@ Finding input_finding(std::string_view code, const std::string& path,
   return f;
 }
 
-// The rule settings in force for one path; empty without a configuration.
-std::map<std::string, RuleSetting> rules_for(const Config* config, const std::string& path) {
-  if (!config) return {};
-  if (config->per_path.empty()) return config->settings.rules;  // the same for every path
-  return settings_for(*config, path_from(path, config->root)).rules;
-}
+// The rule settings in force for each path: the top level's for every path
+// unless per_path entries make them depend on it.
+class RulesInForce {
+ public:
+  explicit RulesInForce(const Config* config) : config_(config) {}
+  const std::map<std::string, RuleSetting>& at(const std::string& path) {
+    if (!config_) return none_;
+    if (config_->per_path.empty()) return config_->settings.rules;
+    resolved_ = settings_for(*config_, path_from(path, config_->root)).rules;
+    return resolved_;
+  }
+
+ private:
+  const Config* config_;
+  const std::map<std::string, RuleSetting> none_;
+  std::map<std::string, RuleSetting> resolved_;
+};
 
 // Applies `rules` to the findings from index `first` on: drops the rules
 // turned off and sets the configured severities.
@@ -281,8 +292,9 @@ void configure(std::vector<Finding>& findings, std::size_t first, const std::map
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const Config* config) {
   constexpr double kDefaultFraction = 0.5;
   std::vector<Finding> findings;
+  RulesInForce rules_in_force(config);
   for (const ArrayResult& array : scan.arrays) {
-    const auto rules = rules_for(config, array.path);
+    const auto& rules = rules_in_force.at(array.path);
     const auto dt107 = rules.find("DT107");
     const double fraction =
         dt107 != rules.end() && dt107->second.fraction ? *dt107->second.fraction : kDefaultFraction;
@@ -293,12 +305,12 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
   for (const Skipped& s : scan.skipped) {
     const std::string what = s.member ? "member '" + *s.member + "'" : std::string("input");
     findings.push_back(input_finding("DT204", s.path, s.member, "skipped " + what + ": " + s.reason));
-    configure(findings, findings.size() - 1, rules_for(config, s.path));
+    configure(findings, findings.size() - 1, rules_in_force.at(s.path));
   }
   for (const Problem& p : scan.problems) {
     const std::string where = p.path + (p.member ? " member '" + *p.member + "'" : "");
     findings.push_back(input_finding("E901", p.path, p.member, "cannot read " + where + ": " + p.message));
-    configure(findings, findings.size() - 1, rules_for(config, p.path));
+    configure(findings, findings.size() - 1, rules_in_force.at(p.path));
   }
   return findings;
 }

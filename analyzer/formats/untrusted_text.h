@@ -20,6 +20,11 @@ std::string escape_untrusted(std::string_view text, std::size_t max_shown);
 // escape_untrusted in single quotes.
 std::string quote_untrusted(std::string_view text, std::size_t max_shown = 40);
 
+// The length of the well-formed UTF-8 sequence that starts `text` (1 to 4), or
+// 0 when it starts with none (overlong forms, surrogates, code points past
+// U+10FFFF and cut-short sequences are not well formed).
+std::size_t utf8_sequence_length(std::string_view text);
+
 // Offset of the first byte that breaks UTF-8 (overlong forms, surrogates and
 // code points past U+10FFFF included), or nullopt when `text` is valid.
 std::optional<std::size_t> invalid_utf8_at(std::string_view text);

@@ -54,7 +54,8 @@ ContainerContents read_input(const std::string& file) {
 
 // One input's outcome within a batch.
 struct Opened {
-  std::vector<CastRequest> requests;
+  std::span<const CastRequest> requests;  // options.requests, or own_requests for this file
+  std::vector<CastRequest> own_requests;
   ContainerContents contents;
   std::optional<Problem> problem;  // the whole input is unreadable
 };
@@ -120,7 +121,11 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     std::vector<Opened> opened(count);
     parallel_for(count, threads, [&](std::size_t i) {
       const std::string& file = files[first + i];
-      opened[i].requests = options.requests_for ? options.requests_for(file) : options.requests;
+      opened[i].requests = options.requests;
+      if (options.requests_for) {
+        opened[i].own_requests = options.requests_for(file);
+        opened[i].requests = opened[i].own_requests;
+      }
       try {
         opened[i].contents = read_input(file);
         for (const ArrayView& view : opened[i].contents.arrays) {
@@ -156,7 +161,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     parallel_for(tasks.size(), threads, [&](std::size_t t) {
       const Task& task = tasks[t];
       const ArrayView& view = opened[task.input].contents.arrays[task.array];
-      const std::vector<CastRequest>& requests = opened[task.input].requests;
+      const std::span<const CastRequest> requests = opened[task.input].requests;
       partials[t] = prepare_analysis(view, requests);
       if (view.stream) {
         try {
