@@ -211,6 +211,115 @@ TEST_P(KernelDifferential, AgreesWithTheReference) {
   }
 }
 
+// Ordinary data, the kind the kernels' fused pass is for: normal values of one
+// scale per array, with now and then, in some blocks only, a zero, -0, NaN, ±inf,
+// a subnormal, an integer or a value below 1. Every subset of the fused targets
+// (float16, bfloat16, float32, integers), so that every compiled variant of the
+// fused loop meets the reference, alone and next to targets it does not fuse.
+std::vector<std::byte> ordinary_bytes(DType type, std::size_t count, double scale, std::mt19937_64& rng) {
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<std::byte> bytes(count * info(type).size);
+  for (std::size_t i = 0; i < count; ++i) {
+    double value = normal(rng) * scale;
+    const bool eventful = (i / 512) % 3 == 1;
+    if (eventful && rng() % 64 == 0) {
+      static const double kEvents[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(),
+                                       std::numeric_limits<double>::infinity(), -1e-310, 1e-42, 3.0, -0.25,
+                                       70000.0, 1e10};
+      value = kEvents[rng() % std::size(kEvents)];
+    }
+    std::byte* out = bytes.data() + i * info(type).size;
+    switch (type) {
+      case DType::Float64: std::memcpy(out, &value, 8); break;
+      case DType::Float32: {
+        const float f = static_cast<float>(value);
+        std::memcpy(out, &f, 4);
+        break;
+      }
+      case DType::Float16:
+      case DType::BFloat16: {
+        const FloatFormat& format = float_format(type);
+        const auto bits = static_cast<std::uint16_t>(encode_bits(round_to_format(value, format), format));
+        std::memcpy(out, &bits, 2);
+        break;
+      }
+      case DType::Int64: {
+        const auto v = std::isfinite(value) ? static_cast<std::int64_t>(std::fmod(value, 1e15)) : std::int64_t{7};
+        std::memcpy(out, &v, 8);
+        break;
+      }
+      default: {  // Int32
+        const auto v = std::isfinite(value) ? static_cast<std::int32_t>(std::fmod(value, 2e9)) : 7;
+        std::memcpy(out, &v, 4);
+        break;
+      }
+    }
+  }
+  return bytes;
+}
+
+TEST_P(KernelDifferential, FusedPassAgreesWithTheReferenceOnOrdinaryData) {
+  const KernelIsa isa = GetParam();
+  if (!kernel_supported(isa)) GTEST_SKIP() << "this CPU cannot run " << to_string(isa);
+  std::mt19937_64 rng(0xF05ED);
+  const DType fusable[] = {DType::Float16, DType::BFloat16, DType::Float32, DType::Int32};
+  for (DType source : {DType::Float64, DType::Float32, DType::Float16, DType::BFloat16, DType::Int64,
+                       DType::Int32}) {
+    for (unsigned subset = 1; subset < 16; ++subset) {
+      std::vector<CastRequest> requests;
+      for (unsigned b = 0; b < 4; ++b) {
+        if (subset & (1u << b)) requests.push_back(default_request(fusable[b]));
+      }
+      if (subset % 3 == 0) requests.push_back(default_request(DType::Int16));  // a second integer target
+      if (subset % 5 == 0) requests.push_back(default_request(DType::UInt8));  // …that needs care
+      if (subset == 7) requests.push_back({DType::Float32, 1e-9, 0.0});        // a repeated target, tight tolerance
+      const double scale = std::array{1e-3, 0.7, 300.0, 3e4, 1e6}[subset % 5];
+      const std::size_t count = 4 * 512 + rng() % 600;
+      const std::vector<std::byte> bytes = ordinary_bytes(source, count, scale, rng);
+      ArrayView view;
+      view.path = "ordinary";
+      view.dtype = source;
+      view.elements = count;
+      view.shape = {count};
+      view.data = bytes;
+      for (Semantics semantics : kAllSemantics) {
+        const std::string what = std::string(name(source)) + " ×" + std::to_string(scale) + ", target set " +
+                                 std::to_string(subset) + ", under " + std::string(to_string(semantics));
+        const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
+        expect_same(analyse_array(view, semantics, requests, isa), expected, what);
+        if (HasFailure()) return;
+      }
+    }
+  }
+}
+
+// The relative maximum creeps up block by block, each time by far less than the
+// kernels' candidate margin (2^-50 relative is theirs; these steps are 2^-39 to 2^-26):
+// a kernel that skips a block whose errors only just beat the running maximum fails.
+TEST_P(KernelDifferential, RelativeMaximumThatCreepsUpIsFoundInEveryBlock) {
+  const KernelIsa isa = GetParam();
+  if (!kernel_supported(isa)) GTEST_SKIP() << "this CPU cannot run " << to_string(isa);
+  constexpr std::size_t kBlocks = 12, kBlock = 512;
+  std::vector<double> values(kBlocks * kBlock);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto k = static_cast<double>(i / kBlock);
+    values[i] = i % 2 == 0 ? 1 + 0x1p-24 * (0.25 + k * 0x1p-28)  // float32 rounds it down to 1
+                           : 1.5 + k * 0x1p-40;                   // an integer cast errs by a third
+  }
+  ArrayView view;
+  view.path = "creep";
+  view.dtype = DType::Float64;
+  view.elements = values.size();
+  view.shape = {values.size()};
+  view.data = std::as_bytes(std::span(values));
+  const std::vector<CastRequest> requests = {default_request(DType::Float16), default_request(DType::Float32),
+                                             default_request(DType::Int32)};
+  for (Semantics semantics : kAllSemantics) {
+    const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
+    expect_same(analyse_array(view, semantics, requests, isa), expected, std::string(to_string(semantics)));
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, KernelDifferential,
                          testing::Values(KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512,
                                          KernelIsa::Avx512Fp16),
