@@ -212,8 +212,8 @@ TEST_P(KernelDifferential, AgreesWithTheReference) {
 }
 
 // Ordinary data, the kind the kernels' fused pass is for: normal values of one
-// scale per array, with now and then, in some blocks only, a zero, -0, NaN, ±inf,
-// a subnormal, an integer or a value below 1. Every subset of the fused targets
+// scale per array, with delicate values (ties, double-rounding cases) in some
+// blocks and zeros, NaN, ±inf, subnormals or huge values in others. Every subset of the fused targets
 // (float16, bfloat16, float32, integers), so that every compiled variant of the
 // fused loop meets the reference, alone and next to targets it does not fuse.
 std::vector<std::byte> ordinary_bytes(DType type, std::size_t count, double scale, std::mt19937_64& rng) {
@@ -221,13 +221,18 @@ std::vector<std::byte> ordinary_bytes(DType type, std::size_t count, double scal
   std::vector<std::byte> bytes(count * info(type).size);
   for (std::size_t i = 0; i < count; ++i) {
     double value = normal(rng) * scale;
-    const bool eventful = (i / 512) % 3 == 1;
-    if (eventful && rng() % 64 == 0) {
-      static const double kEvents[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(),
-                                       std::numeric_limits<double>::infinity(), -1e-310, 1e-42, 3.0, -0.25,
-                                       70000.0, 1e10};
-      value = kEvents[rng() % std::size(kEvents)];
-    }
+    // Blocks of three kinds: plain; with values that are still ordinary but
+    // where rounding is delicate (ties, values two roundings disagree on,
+    // integers, |x| < 1); and with the events that make a block need care.
+    static const double kDelicate[] = {1 + 0x1p-11, -(1 + 3 * 0x1p-11), 1 + 0x1p-8, 1 + 3 * 0x1p-8,
+                                       1 + 0x1p-11 + 0x1p-40, -(1 + 0x1p-8 + 0x1p-35), 3.0, -0.25,
+                                       1 + 0x1p-24, 1 + 3 * 0x1p-24};
+    static const double kHard[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(),
+                                   std::numeric_limits<double>::infinity(), -1e-310, 1e-42, 70000.0, 1e10,
+                                   2049.0 /* an integer float16 cannot hold */};
+    const std::size_t kind = (i / 512) % 3;
+    if (kind == 1 && rng() % 8 == 0) value = kDelicate[rng() % std::size(kDelicate)];
+    if (kind == 2 && rng() % 64 == 0) value = kHard[rng() % std::size(kHard)];
     std::byte* out = bytes.data() + i * info(type).size;
     switch (type) {
       case DType::Float64: std::memcpy(out, &value, 8); break;
