@@ -45,6 +45,29 @@ TEST(Discovery, RecursesSortsAndRecognisesByContent) {
   EXPECT_TRUE(d.problems.empty());
 }
 
+TEST(Discovery, PathsAreShownInNormalFormWhateverTheRootLooksLike) {
+  TempDir dir;
+  copy_example(dir / "data/sub/x.npy");
+  copy_example(dir / "data/LOUD.NPY");        // extensions in any case
+  copy_example(dir / "data/.npy");            // a dotfile, not an extension: kept for its content
+  { std::ofstream(dir / "data/.npz") << "not an array"; }  // …and this one has none
+  const std::string base = dir.path().string();
+  for (const std::string& root : {base + "/data", base + "/data/", base + "/./data/./", base + "/data/sub/.."}) {
+    const std::vector<std::string> paths{root};
+    const Discovery d = discover_inputs(paths, {});
+    EXPECT_EQ(d.files, (std::vector<std::string>{base + "/data/.npy", base + "/data/LOUD.NPY", base + "/data/sub/x.npy"}))
+        << root;
+    EXPECT_TRUE(d.problems.empty()) << root;
+  }
+  // A relative root: "." is left out, as std::filesystem's lexically_normal() does.
+  const fs::path before = fs::current_path();
+  fs::current_path(dir.path() / "data");
+  const std::vector<std::string> here{"."}, sub{"./sub/"};
+  EXPECT_EQ(discover_inputs(here, {}).files, (std::vector<std::string>{".npy", "LOUD.NPY", "sub/x.npy"}));
+  EXPECT_EQ(discover_inputs(sub, {}).files, (std::vector<std::string>{"sub/x.npy"}));
+  fs::current_path(before);
+}
+
 TEST(Discovery, DefaultAndUserExclusions) {
   TempDir dir;
   copy_example(dir / "data/x.npy");

@@ -1,11 +1,17 @@
 #include "analyzer/scan/discovery.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <cerrno>
 #include <filesystem>
+#include <memory>
 #include <system_error>
 
 #include "analyzer/input_error.h"
@@ -28,9 +34,17 @@ std::string lower_extension(const fs::path& path) {
   return ext;
 }
 
-bool has_data_extension(const fs::path& path) {
-  const std::string ext = lower_extension(path);
-  return ext == ".npy" || ext == ".npz" || ext == ".safetensors";
+// The file name ends in .npy, .npz or .safetensors (any case) after at least
+// one other character, as std::filesystem::path::extension has it (".npy" alone is a dotfile).
+bool has_data_extension(std::string_view path) {
+  auto ends_with = [&](std::string_view suffix) {
+    if (path.size() <= suffix.size() || path[path.size() - suffix.size() - 1] == '/') return false;
+    for (std::size_t i = 0; i < suffix.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(path[path.size() - suffix.size() + i])) != suffix[i]) return false;
+    }
+    return true;
+  };
+  return ends_with(".npy") || ends_with(".npz") || ends_with(".safetensors");
 }
 
 std::string display(const fs::path& path) {
@@ -41,111 +55,152 @@ bool matches(const std::string& glob, const std::string& text) {
   return ::fnmatch(glob.c_str(), text.c_str(), 0) == 0;
 }
 
-// The type of a listed entry that is not a symlink, from the listing's cache.
-fs::file_type cached_type(const fs::directory_entry& entry, std::error_code& ec) {
-  if (entry.is_regular_file(ec)) return fs::file_type::regular;
-  if (entry.is_directory(ec)) return fs::file_type::directory;
-  if (entry.is_fifo(ec)) return fs::file_type::fifo;
-  if (entry.is_socket(ec)) return fs::file_type::socket;
-  if (entry.is_block_file(ec)) return fs::file_type::block;
-  if (entry.is_character_file(ec)) return fs::file_type::character;
-  return fs::file_type::unknown;
+std::string errno_message(int error) {
+  return std::generic_category().message(error);  // std::strerror is not thread-safe
 }
 
+// Closes a folder stream (and its descriptor) when it goes out of scope.
+struct FolderCloser {
+  void operator()(DIR* folder) const { ::closedir(folder); }
+};
+using Folder = std::unique_ptr<DIR, FolderCloser>;
+
+// Walks folders with openat/readdir on plain strings: a folder of many small
+// arrays costs one directory read and, per file, a string, where
+// std::filesystem built and split a path object per entry. Each entry's type
+// comes from the listing (d_type) where the file system gives it, so a plain
+// file costs no stat here; only links are followed, and only to see what they
+// point at (symlinked folders are not walked).
 class Walker {
  public:
   Walker(const DiscoveryOptions& options, Discovery& out) : options_(options), out_(out) {}
 
-  bool excluded(const fs::path& path, const fs::path& root) const {
-    const std::string name = path.filename().string();
+  void walk(const fs::path& root) {
+    root_ = root.string();
+    if (!root_.empty() && root_.back() != '/') root_ += '/';
+    const std::string shown = display(root);
+    shown_root_ = shown == "." ? "" : shown.back() == '/' ? shown : shown + '/';
+    const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+      problem(shown, "cannot read folder: " + errno_message(errno));
+      return;
+    }
+    std::vector<std::string> found;
+    walk_folder(fd, "", found);
+    std::sort(found.begin(), found.end());
+    out_.files.insert(out_.files.end(), std::make_move_iterator(found.begin()),
+                      std::make_move_iterator(found.end()));
+  }
+
+ private:
+  // Takes ownership of `fd`; `relative` is "" or the folder's path below the root with a trailing '/'.
+  void walk_folder(int fd, const std::string& relative, std::vector<std::string>& found) {
+    Folder folder(::fdopendir(fd));
+    if (!folder) {
+      const int error = errno;
+      ::close(fd);
+      problem(shown(relative), "cannot read folder: " + errno_message(error));
+      return;
+    }
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(folder.get());
+      if (entry == nullptr) {
+        if (errno != 0) problem(shown(relative), "cannot read folder: " + errno_message(errno));
+        return;
+      }
+      const std::string_view name(entry->d_name);
+      if (name == "." || name == "..") continue;
+      const std::string path = relative + std::string(name);
+      if (excluded(name, path)) continue;
+      consider(::dirfd(folder.get()), entry, path, found);
+    }
+  }
+
+  void consider(int folder_fd, const dirent* entry, const std::string& path, std::vector<std::string>& found) {
+    unsigned char type = entry->d_type;
+    struct stat status {};
+    if (type == DT_UNKNOWN) {  // a file system that does not say: ask, without following links
+      if (::fstatat(folder_fd, entry->d_name, &status, AT_SYMLINK_NOFOLLOW) != 0) return;  // vanished
+      type = static_cast<unsigned char>(IFTODT(status.st_mode));
+    }
+    if (type == DT_DIR) {
+      const int child = ::openat(folder_fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (child < 0) {
+        problem(shown(path), "cannot read folder: " + errno_message(errno));
+        return;
+      }
+      walk_folder(child, path + '/', found);
+      return;
+    }
+    if (type == DT_LNK) {
+      if (::fstatat(folder_fd, entry->d_name, &status, 0) != 0) {
+        if (errno == ELOOP) {
+          problem(shown(path), "symbolic link loop");
+        } else if (has_data_extension(path)) {
+          problem(shown(path), "dangling symbolic link");
+        }
+        return;
+      }
+      type = static_cast<unsigned char>(IFTODT(status.st_mode));
+      if (type == DT_DIR) return;  // symlinked folders are not followed
+    }
+    switch (type) {
+      case DT_FIFO: skip(shown(path), "a FIFO is never opened"); return;
+      case DT_SOCK: skip(shown(path), "a socket is never opened"); return;
+      case DT_BLK:
+      case DT_CHR: skip(shown(path), "a device is never opened"); return;
+      case DT_REG: break;
+      default: return;
+    }
+    if (has_data_extension(path)) {
+      found.push_back(shown(path));
+      return;
+    }
+    // Other names: an array by content (np.save to a file without .npy, a
+    // safetensors shard named .bin) is still an array.
+    try {
+      if (std::string file = shown(path); recognise(file)) found.push_back(std::move(file));
+    } catch (const InputError&) {
+      // Unreadable files that do not look like data are not inputs.
+    }
+  }
+
+  // `path` below the root, '/'-separated.
+  bool excluded(std::string_view name, const std::string& path) const {
     if (options_.default_excludes) {
       for (std::string_view folder : kDefaultExcludes) {
         if (name == folder) return true;
       }
     }
     if (!options_.exclude.empty()) {
-      const std::string relative = path.lexically_relative(root).generic_string();
-      const std::string shown = display(path);
+      const std::string name_text(name), whole = shown(path);
       for (const std::string& glob : options_.exclude) {
-        if (matches(glob, name) || matches(glob, relative) || matches(glob, shown)) return true;
+        if (matches(glob, name_text) || matches(glob, path) || matches(glob, whole)) return true;
       }
     }
-    return options_.exclude_path && options_.exclude_path(path);
+    return options_.exclude_path && options_.exclude_path(fs::path(root_ + path));
   }
 
-  void walk(const fs::path& root) {
-    std::error_code ec;
-    fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
-    if (ec) {
-      out_.problems.push_back({display(root), std::nullopt, "cannot read folder: " + ec.message()});
-      return;
-    }
-    std::vector<std::string> found;
-    for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
-      if (ec) {  // the iterator cannot go on after an error
-        out_.problems.push_back({display(root), std::nullopt, "cannot read folder: " + ec.message()});
-        break;
-      }
-      const fs::path& path = it->path();
-      if (excluded(path, root)) {
-        it.disable_recursion_pending();
-        continue;
-      }
-      consider(*it, found);  // symlinked folders are not followed (directory_options::none)
-    }
-    std::sort(found.begin(), found.end());
-    out_.files.insert(out_.files.end(), found.begin(), found.end());
+  // The path as reports show it: the root's normal form, then the names below it.
+  std::string shown(const std::string& path) const { return shown_root_ + path; }
+  std::string shown(std::string_view relative_folder) const {
+    std::string text = shown_root_ + std::string(relative_folder);
+    if (text.size() > 1 && text.back() == '/') text.pop_back();
+    return text.empty() ? "." : text;
   }
 
- private:
-  // The entry's type comes from the folder listing (d_type) where the file
-  // system gives it: a plain file costs no stat here, only links are followed.
-  void consider(const fs::directory_entry& entry, std::vector<std::string>& found) {
-    const fs::path& path = entry.path();
-    std::error_code ec;
-    fs::file_status status;
-    if (entry.is_symlink(ec)) {
-      status = fs::status(path, ec);
-      if (ec) {
-        if (ec == std::errc::too_many_symbolic_link_levels) {
-          out_.problems.push_back({display(path), std::nullopt, "symbolic link loop"});
-        } else if (has_data_extension(path)) {
-          out_.problems.push_back({display(path), std::nullopt, "dangling symbolic link"});
-        }
-        return;
-      }
-    } else {
-      status = fs::file_status(cached_type(entry, ec));
-      if (ec) return;  // vanished since it was listed
-    }
-    switch (status.type()) {
-      case fs::file_type::directory: return;  // recursed (unless it is a symlink)
-      case fs::file_type::fifo: skip(path, "a FIFO is never opened"); return;
-      case fs::file_type::socket: skip(path, "a socket is never opened"); return;
-      case fs::file_type::block:
-      case fs::file_type::character: skip(path, "a device is never opened"); return;
-      case fs::file_type::regular: break;
-      default: return;
-    }
-    if (has_data_extension(path)) {
-      found.push_back(display(path));
-      return;
-    }
-    // Other names: an array by content (np.save to a file without .npy, a
-    // safetensors shard named .bin) is still an array.
-    try {
-      if (recognise(display(path))) found.push_back(display(path));
-    } catch (const InputError&) {
-      // Unreadable files that do not look like data are not inputs.
-    }
+  void problem(const std::string& path, const std::string& message) {
+    out_.problems.push_back({path, std::nullopt, message});
   }
-
-  void skip(const fs::path& path, const std::string& reason) {
-    out_.skipped.push_back({display(path), std::nullopt, reason});
+  void skip(const std::string& path, const std::string& reason) {
+    out_.skipped.push_back({path, std::nullopt, reason});
   }
 
   const DiscoveryOptions& options_;
   Discovery& out_;
+  std::string root_;        // the root as given, ending in '/'
+  std::string shown_root_;  // its normal form ending in '/', or "" for "."
 };
 
 }  // namespace

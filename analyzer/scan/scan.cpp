@@ -186,22 +186,27 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
         result.problems.push_back(std::move(*opened[i].problem));
         continue;
       }
-      const ContainerContents& contents = opened[i].contents;
+      ContainerContents& contents = opened[i].contents;  // the batch's last use: moved from
       for (std::size_t a = 0; a < contents.arrays.size(); ++a) {
-        const ArrayView& view = contents.arrays[a];
-        ArrayResult array{
-            view.path,  view.member,   view.dtype,         view.stored_dtype,
-            view.shape, view.elements, view.fortran_order, prepare_analysis(view, opened[i].requests)};
+        ArrayView& view = contents.arrays[a];
+        std::optional<ArrayAnalysis> analysis;
         std::optional<std::string> error;
         for (; t < tasks.size() && tasks[t].input == i && tasks[t].array == a; ++t) {
-          array.analysis.merge(partials[t]);
+          if (analysis) {
+            analysis->merge(partials[t]);
+          } else {
+            analysis = std::move(partials[t]);
+          }
           if (task_errors[t]) error = task_errors[t];
         }
         if (error) {
-          result.problems.push_back({view.path, view.member, *error});
-        } else {
-          result.arrays.push_back(std::move(array));
+          result.problems.push_back({std::move(view.path), std::move(view.member), std::move(*error)});
+          continue;
         }
+        if (!analysis) analysis = prepare_analysis(view, opened[i].requests);  // no elements to read
+        result.arrays.push_back({std::move(view.path), std::move(view.member), view.dtype,
+                                 std::move(view.stored_dtype), std::move(view.shape), view.elements,
+                                 view.fortran_order, std::move(*analysis)});
       }
       for (const MemberIssue& issue : contents.unreadable) {
         result.problems.push_back({files[first + i], issue.member, issue.reason});
