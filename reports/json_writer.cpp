@@ -50,12 +50,42 @@ void JsonWriter::put(std::string_view text) {
   used_ += text.size();
 }
 
+namespace {
+
+// The length of the run of bytes at the start of `text` that are written as
+// they are (printable ASCII other than '"' and '\\'), eight bytes at a time.
+std::size_t plain_run(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  // Whether any byte of w is zero (exact as a yes/no: a borrow only follows a zero byte).
+  const auto has_zero = [](std::uint64_t w) { return (w - kOnes) & ~w & kHighs; };
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    const std::uint64_t control = (w - 0x20 * kOnes) & ~w & kHighs;  // a byte below 0x20
+    if ((control | (w & kHighs) | has_zero(w ^ ('"' * kOnes)) | has_zero(w ^ ('\\' * kOnes))) != 0) break;
+  }
+  while (i < text.size() && !kNeedsCare[static_cast<unsigned char>(text[i])]) ++i;
+  return i;
+}
+
+}  // namespace
+
 void JsonWriter::write_string(std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  const std::size_t run = plain_run(text);
+  if (run == text.size() && text.size() + 2 <= kBufferSize) {  // most strings: names, keys, dtypes
+    reserve(text.size() + 2);
+    put('"');
+    std::memcpy(buffer_ + used_, text.data(), text.size());
+    used_ += text.size();
+    put('"');
+    return;
+  }
   reserve(1);
   put('"');
   std::size_t plain = 0;  // start of the run of bytes that need no escaping
-  for (std::size_t i = 0; i < text.size();) {
+  for (std::size_t i = run; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (!kNeedsCare[c]) {
       ++i;
@@ -98,6 +128,14 @@ void JsonWriter::write_string(std::string_view text) {
 }
 
 void JsonWriter::newline_and_indent(bool comma) {
+  if (const std::size_t indent = 2 * levels_.size(); indent <= kMaxIndent) {
+    reserve(2 + indent);
+    if (comma) put(',');
+    put('\n');
+    std::memcpy(buffer_ + used_, kSpaces.data(), indent);
+    used_ += indent;
+    return;
+  }
   reserve(2);
   if (comma) put(',');
   put('\n');

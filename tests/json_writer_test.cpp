@@ -142,6 +142,20 @@ TEST(JsonWriter, StringsEscapeAsJsonRequires) {
   }
 }
 
+TEST(JsonWriter, EveryAsciiByteAtEveryPlaceOfALongString) {
+  // Long strings are scanned eight bytes at a time: one byte that needs an
+  // escape must be found wherever it sits in the word, and after it.
+  for (int byte = 0; byte < 0x80; ++byte) {
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string text = "abcdefghijklmnopqrs";
+      text[at] = static_cast<char>(byte);
+      std::string out;
+      append_json_string(out, text);
+      ASSERT_EQ(out, Json(text).dump()) << "byte " << byte << " at " << at;
+    }
+  }
+}
+
 TEST(JsonWriter, TextLongerThanTheBufferAndDeepNesting) {
   // Strings and indentation beyond the writer's own buffer go through intact.
   Json document = Json::array();
