@@ -2,6 +2,7 @@
 
 // zlib's const-correct prototypes: next_in points at the read-only mapping.
 #define ZLIB_CONST
+#include <dlfcn.h>
 #include <zip.h>
 #include <zlib.h>
 
@@ -13,6 +14,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <string>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -93,10 +95,58 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 // the reads it serves land while armed; locate_data() below reads one entry's
 // first and last raw byte through libzip and takes their positions.
 
+// libzip is loaded when the first .npz is opened, not when dtlint starts: it
+// brings libcrypto, libbz2 and more, which cost every process about 1.5 ms to
+// map and relocate, and most runs (pre-commit on .npy files) never open a zip.
+// The table's types come from <zip.h>, so every call is checked as before.
+#define DTLINT_LIBZIP_FUNCTIONS(X)                                                                            \
+  X(zip_error_init) X(zip_error_fini) X(zip_stat_init) X(zip_error_to_data) X(zip_source_seek_compute_offset) \
+  X(zip_error_set) X(zip_source_free) X(zip_discard) X(zip_fclose) X(zip_source_function_create)             \
+  X(zip_open_from_source) X(zip_error_code_zip) X(zip_error_strerror) X(zip_fopen_index) X(zip_fread)        \
+  X(zip_fseek) X(zip_get_num_entries) X(zip_get_name) X(zip_stat_index) X(zip_strerror)
+
+struct LibZip {
+#define DTLINT_MEMBER(name) decltype(&::name) name = nullptr;
+  DTLINT_LIBZIP_FUNCTIONS(DTLINT_MEMBER)
+#undef DTLINT_MEMBER
+  std::string error;  // why it could not be loaded; empty when it was
+};
+
+const LibZip& load_libzip() {
+  static const LibZip api = [] {
+    LibZip table;
+    void* library = ::dlopen(DTLINT_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);  // never closed: used until exit
+    if (library == nullptr) {
+      table.error = ::dlerror();
+      return table;
+    }
+#define DTLINT_RESOLVE(name)                                                              \
+  table.name = reinterpret_cast<decltype(table.name)>(::dlsym(library, #name));          \
+  if (table.name == nullptr && table.error.empty()) table.error = "no symbol " #name;
+    DTLINT_LIBZIP_FUNCTIONS(DTLINT_RESOLVE)
+#undef DTLINT_RESOLVE
+    return table;
+  }();
+  return api;
+}
+
+// The loaded library; only called after require_libzip has succeeded.
+const LibZip& lz() {
+  return load_libzip();
+}
+
+void require_libzip(const std::string& display_path) {
+  const LibZip& api = load_libzip();
+  if (!api.error.empty()) {
+    throw InputError(display_path, "cannot read .npz archives: libzip (" DTLINT_LIBZIP_SONAME
+                                   ") could not be loaded: " + api.error);
+  }
+}
+
 class ArchiveSource {
  public:
-  explicit ArchiveSource(std::span<const std::byte> bytes) : bytes_(bytes) { zip_error_init(&error_); }
-  ~ArchiveSource() { zip_error_fini(&error_); }
+  explicit ArchiveSource(std::span<const std::byte> bytes) : bytes_(bytes) { lz().zip_error_init(&error_); }
+  ~ArchiveSource() { lz().zip_error_fini(&error_); }
   ArchiveSource(const ArchiveSource&) = delete;
   ArchiveSource& operator=(const ArchiveSource&) = delete;
 
@@ -128,26 +178,29 @@ class ArchiveSource {
       }
       case ZIP_SOURCE_CLOSE: return 0;
       case ZIP_SOURCE_STAT: {
-        auto* stat = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, length, &error_);
-        if (stat == nullptr) return -1;
-        zip_stat_init(stat);
+        if (length < sizeof(zip_stat_t)) {  // what ZIP_SOURCE_GET_ARGS checks
+          lz().zip_error_set(&error_, ZIP_ER_INVAL, 0);
+          return -1;
+        }
+        auto* stat = static_cast<zip_stat_t*>(data);
+        lz().zip_stat_init(stat);
         stat->size = bytes_.size();
         stat->valid |= ZIP_STAT_SIZE;
         return sizeof(zip_stat_t);
       }
-      case ZIP_SOURCE_ERROR: return zip_error_to_data(&error_, data, length);
+      case ZIP_SOURCE_ERROR: return lz().zip_error_to_data(&error_, data, length);
       case ZIP_SOURCE_FREE: return 0;  // the owner of this object frees it
       case ZIP_SOURCE_SEEK: {
         // Computes and bounds-checks the target against the size.
         const zip_int64_t target =
-            zip_source_seek_compute_offset(position_, bytes_.size(), data, length, &error_);
+            lz().zip_source_seek_compute_offset(position_, bytes_.size(), data, length, &error_);
         if (target < 0) return -1;
         position_ = static_cast<std::uint64_t>(target);
         return 0;
       }
       case ZIP_SOURCE_TELL: return static_cast<zip_int64_t>(position_);
       case ZIP_SOURCE_SUPPORTS: return ZIP_SOURCE_SUPPORTS_SEEKABLE;
-      default: zip_error_set(&error_, ZIP_ER_OPNOTSUPP, 0); return -1;
+      default: lz().zip_error_set(&error_, ZIP_ER_OPNOTSUPP, 0); return -1;
     }
   }
 
@@ -159,16 +212,16 @@ class ArchiveSource {
 };
 
 struct ZipErrorFinisher {
-  void operator()(zip_error_t* error) const { zip_error_fini(error); }
+  void operator()(zip_error_t* error) const { lz().zip_error_fini(error); }
 };
 struct SourceFreer {
-  void operator()(zip_source_t* source) const { zip_source_free(source); }
+  void operator()(zip_source_t* source) const { lz().zip_source_free(source); }
 };
 struct ArchiveDiscarder {  // read only: nothing to write back
-  void operator()(zip_t* archive) const { zip_discard(archive); }
+  void operator()(zip_t* archive) const { lz().zip_discard(archive); }
 };
 struct FileCloser {
-  void operator()(zip_file_t* file) const { zip_fclose(file); }
+  void operator()(zip_file_t* file) const { lz().zip_fclose(file); }
 };
 using ArchiveHandle = std::unique_ptr<zip_t, ArchiveDiscarder>;
 using FileHandle = std::unique_ptr<zip_file_t, FileCloser>;
@@ -182,18 +235,18 @@ struct OpenResult {
 OpenResult open_archive(ArchiveSource& context, int flags) {
   OpenResult result;
   zip_error_t error;
-  zip_error_init(&error);
+  lz().zip_error_init(&error);
   const std::unique_ptr<zip_error_t, ZipErrorFinisher> error_guard(&error);
   std::unique_ptr<zip_source_t, SourceFreer> source(
-      zip_source_function_create(&ArchiveSource::callback, &context, &error));
+      lz().zip_source_function_create(&ArchiveSource::callback, &context, &error));
   if (source) {
-    result.archive.reset(zip_open_from_source(source.get(), flags, &error));
+    result.archive.reset(lz().zip_open_from_source(source.get(), flags, &error));
     if (result.archive) source.release();  // the archive owns it now
   }
   if (!result.archive) {
-    if (zip_error_code_zip(&error) == ZIP_ER_MEMORY) throw std::bad_alloc();
-    result.error_code = zip_error_code_zip(&error);
-    result.error_text = zip_error_strerror(&error);
+    if (lz().zip_error_code_zip(&error) == ZIP_ER_MEMORY) throw std::bad_alloc();
+    result.error_code = lz().zip_error_code_zip(&error);
+    result.error_text = lz().zip_error_strerror(&error);
   }
   return result;
 }
@@ -435,12 +488,12 @@ std::optional<std::uint64_t> locate_data(zip_t* archive, ArchiveSource& source, 
   if (entry.compressed_size > static_cast<std::uint64_t>(std::numeric_limits<zip_int64_t>::max())) {
     return std::nullopt;
   }
-  const FileHandle file(zip_fopen_index(archive, entry.index, ZIP_FL_COMPRESSED));
+  const FileHandle file(lz().zip_fopen_index(archive, entry.index, ZIP_FL_COMPRESSED));
   if (!file) return std::nullopt;
   const auto read_one = [&]() -> std::optional<std::uint64_t> {
     unsigned char byte = 0;
     source.arm();
-    const zip_int64_t got = zip_fread(file.get(), &byte, 1);
+    const zip_int64_t got = lz().zip_fread(file.get(), &byte, 1);
     const std::optional<std::uint64_t> at = source.disarm();
     if (got != 1 || !at || *at >= bytes.size() || std::to_integer<unsigned char>(bytes[*at]) != byte) {
       return std::nullopt;
@@ -449,7 +502,7 @@ std::optional<std::uint64_t> locate_data(zip_t* archive, ArchiveSource& source, 
   };
   const std::optional<std::uint64_t> first = read_one();
   if (!first || entry.compressed_size == 1) return first;
-  if (zip_fseek(file.get(), static_cast<zip_int64_t>(entry.compressed_size - 1), SEEK_SET) != 0) {
+  if (lz().zip_fseek(file.get(), static_cast<zip_int64_t>(entry.compressed_size - 1), SEEK_SET) != 0) {
     return std::nullopt;
   }
   const std::optional<std::uint64_t> last = read_one();
@@ -459,7 +512,7 @@ std::optional<std::uint64_t> locate_data(zip_t* archive, ArchiveSource& source, 
 
 std::vector<Entry> read_entries(zip_t* archive, ArchiveSource& source, std::span<const std::byte> bytes,
                                 const std::string& path) {
-  const zip_int64_t count = zip_get_num_entries(archive, 0);
+  const zip_int64_t count = lz().zip_get_num_entries(archive, 0);
   if (count < 0) throw InputError(path, "damaged zip archive: cannot count its entries");
   if (static_cast<std::uint64_t>(count) > kMaxEntries) {
     throw InputError(path, "the archive has " + std::to_string(count) +
@@ -469,16 +522,16 @@ std::vector<Entry> read_entries(zip_t* archive, ArchiveSource& source, std::span
   for (zip_int64_t i = 0; i < count; ++i) {
     const auto index = static_cast<zip_uint64_t>(i);
     zip_stat_t stat;
-    zip_stat_init(&stat);
+    lz().zip_stat_init(&stat);
     // Names as the zip specification and Python's zipfile read them.
-    const char* name = zip_get_name(archive, index, ZIP_FL_ENC_STRICT);
-    const char* raw_name = zip_get_name(archive, index, ZIP_FL_ENC_RAW);
+    const char* name = lz().zip_get_name(archive, index, ZIP_FL_ENC_STRICT);
+    const char* raw_name = lz().zip_get_name(archive, index, ZIP_FL_ENC_RAW);
     constexpr zip_uint64_t kNeeded =
         ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
-    if (name == nullptr || raw_name == nullptr || zip_stat_index(archive, index, 0, &stat) != 0 ||
+    if (name == nullptr || raw_name == nullptr || lz().zip_stat_index(archive, index, 0, &stat) != 0 ||
         (stat.valid & kNeeded) != kNeeded) {
       throw InputError(path, "damaged zip archive: entry " + std::to_string(i + 1) + " of " +
-                                 std::to_string(count) + " cannot be read (libzip: " + zip_strerror(archive) +
+                                 std::to_string(count) + " cannot be read (libzip: " + lz().zip_strerror(archive) +
                                  ")");
     }
     Entry entry;
@@ -689,6 +742,7 @@ ArrayView deflated_view(const Entry& entry, const std::shared_ptr<const MappedFi
 
 ContainerContents open_npz(const std::filesystem::path& file, const std::string& display_path) {
   std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, display_path);
+  require_libzip(display_path);
   const std::span<const std::byte> bytes = mapping->bytes();
   if (bytes.empty()) {
     throw InputError(display_path, "empty file (expected a .npz archive, which is a zip file)");
