@@ -14,6 +14,20 @@
 namespace dtlint {
 namespace {
 
+// Stores `value` as one float64 or float32 element; false for other types.
+bool put_float(DType type, double value, std::byte* out) {
+  if (type == DType::Float64) {
+    std::memcpy(out, &value, 8);
+    return true;
+  }
+  if (type == DType::Float32) {
+    const float f = static_cast<float>(value);
+    std::memcpy(out, &f, 4);
+    return true;
+  }
+  return false;
+}
+
 // Random bytes for `count` elements of `type`, biased towards the values where
 // casts go wrong: float16/bfloat16/float32 boundaries and midpoints, ±0, NaN, ±inf,
 // subnormals, integers near 2^24, 2^53 and the integer ranges' ends.
@@ -77,13 +91,8 @@ std::vector<std::byte> edge_bytes(DType type, std::size_t count, std::mt19937_64
       value = (static_cast<double>(raw >> 11) * 0x1p-53 - 0.5) * 2000.0;
       if (is_integer(type)) value = std::trunc(std::fabs(value) / 20);
     }
+    if (put_float(type, value, out)) continue;
     switch (type) {
-      case DType::Float64: std::memcpy(out, &value, 8); break;
-      case DType::Float32: {
-        const float f = static_cast<float>(value);
-        std::memcpy(out, &f, 4);
-        break;
-      }
       case DType::Int64:
       case DType::UInt64: {
         // Mostly small (≤ 2^53) values, sometimes the whole 64-bit range.
@@ -234,13 +243,8 @@ std::vector<std::byte> ordinary_bytes(DType type, std::size_t count, double scal
     if (kind == 1 && rng() % 8 == 0) value = kDelicate[rng() % std::size(kDelicate)];
     if (kind == 2 && rng() % 64 == 0) value = kHard[rng() % std::size(kHard)];
     std::byte* out = bytes.data() + i * info(type).size;
+    if (put_float(type, value, out)) continue;
     switch (type) {
-      case DType::Float64: std::memcpy(out, &value, 8); break;
-      case DType::Float32: {
-        const float f = static_cast<float>(value);
-        std::memcpy(out, &f, 4);
-        break;
-      }
       case DType::Float16:
       case DType::BFloat16: {
         const FloatFormat& format = float_format(type);
