@@ -502,6 +502,28 @@ TEST(ConfigErrors, TomlAndPyprojectOnly) {
                        8, "rules.DT999", "unknown rule code 'DT999'"));
 }
 
+// toml++ 3.3 asks its generated Unicode tables whether a character is
+// whitespace; for characters in a table's range that it does not list (é,
+// U+00E9; Ж, U+0416; 〇, U+3007) the table ends in TOML_UNREACHABLE (see
+// rules/CMakeLists.txt). What users see must still be right: a clean syntax
+// error where such a character stands for whitespace, the text itself inside strings.
+TEST(ConfigToml, NonAsciiWhereWhitespaceMayStand) {
+  TempDir dir;
+  // U+00A0, a no-break space, is one the table lists: still not TOML whitespace.
+  for (const char* stray : {"\xC3\xA9", "\xD0\x96", "\xE3\x80\x87", "\xC2\xA0"}) {
+    const std::string name = std::string("w") + std::to_string(static_cast<unsigned char>(stray[1])) + "/.dtlint.toml";
+    EXPECT_TRUE(fails_at(write(dir, name, std::string("targets = [\"float16\"] ") + stray + "\n"), 1, "",
+                         "TOML syntax error"))
+        << stray;
+  }
+  const Config config = load_config(
+      write(dir, "s/.dtlint.toml",
+            "exclude = [\"caf\xC3\xA9/**\", \"\xD0\x96\xE3\x80\x87\"]\ntargets = [\"float16\"]\n"));
+  ASSERT_EQ(config.exclude.size(), 2u);
+  EXPECT_EQ(config.exclude[0], "caf\xC3\xA9/**");
+  EXPECT_EQ(config.exclude[1], "\xD0\x96\xE3\x80\x87");
+}
+
 TEST(ConfigErrors, UnreadableOrUnknownFormat) {
   TempDir dir;
   const std::string missing = (dir.path() / ".dtlint.yaml").string();
