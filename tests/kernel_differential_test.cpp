@@ -230,18 +230,20 @@ std::vector<std::byte> ordinary_bytes(DType type, std::size_t count, double scal
   std::vector<std::byte> bytes(count * info(type).size);
   for (std::size_t i = 0; i < count; ++i) {
     double value = normal(rng) * scale;
-    // Blocks of three kinds: plain; with values that are still ordinary but
+    // Blocks of four kinds: plain; with values that are still ordinary but
     // where rounding is delicate (ties, values two roundings disagree on,
-    // integers, |x| < 1); and with the events that make a block need care.
+    // integers, |x| < 1); with the events that make a block need care; and
+    // with NaN now and then (missing values), which float targets take in their stride.
     static const double kDelicate[] = {1 + 0x1p-11, -(1 + 3 * 0x1p-11), 1 + 0x1p-8, 1 + 3 * 0x1p-8,
                                        1 + 0x1p-11 + 0x1p-40, -(1 + 0x1p-8 + 0x1p-35), 3.0, -0.25,
                                        1 + 0x1p-24, 1 + 3 * 0x1p-24};
     static const double kHard[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(),
                                    std::numeric_limits<double>::infinity(), -1e-310, 1e-42, 70000.0, 1e10,
                                    2049.0 /* an integer float16 cannot hold */};
-    const std::size_t kind = (i / 512) % 3;
+    const std::size_t kind = (i / 512) % 4;
     if (kind == 1 && rng() % 8 == 0) value = kDelicate[rng() % std::size(kDelicate)];
     if (kind == 2 && rng() % 64 == 0) value = kHard[rng() % std::size(kHard)];
+    if (kind == 3 && rng() % 32 == 0) value = std::numeric_limits<double>::quiet_NaN();  // missing values
     std::byte* out = bytes.data() + i * info(type).size;
     if (put_float(type, value, out)) continue;
     switch (type) {
@@ -283,7 +285,7 @@ TEST_P(KernelDifferential, FusedPassAgreesWithTheReferenceOnOrdinaryData) {
       if (subset % 5 == 0) requests.push_back(default_request(DType::UInt8));  // …that needs care
       if (subset == 7) requests.push_back({DType::Float32, 1e-9, 0.0});        // a repeated target, tight tolerance
       const double scale = std::array{1e-3, 0.7, 300.0, 3e4, 1e6}[subset % 5];
-      const std::size_t count = 4 * 512 + rng() % 600;
+      const std::size_t count = 5 * 512 + rng() % 600;
       const std::vector<std::byte> bytes = ordinary_bytes(source, count, scale, rng);
       ArrayView view;
       view.path = "ordinary";
