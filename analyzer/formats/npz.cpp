@@ -14,8 +14,8 @@
 #include <memory>
 #include <new>
 #include <optional>
-#include <string>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -117,7 +117,8 @@ const LibZip& load_libzip() {
     LibZip table;
     void* library = ::dlopen(DTLINT_LIBZIP_SONAME, RTLD_NOW | RTLD_LOCAL);  // never closed: used until exit
     if (library == nullptr) {
-      table.error = ::dlerror();
+      const char* why = ::dlerror();
+      table.error = why != nullptr ? why : "dlopen failed";
       return table;
     }
 #define DTLINT_RESOLVE(name)                                                              \

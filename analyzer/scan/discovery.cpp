@@ -99,14 +99,14 @@ class Walker {
     if (!folder) {
       const int error = errno;
       ::close(fd);
-      problem(shown(relative), "cannot read folder: " + errno_message(error));
+      problem(shown_folder(relative), "cannot read folder: " + errno_message(error));
       return;
     }
     for (;;) {
       errno = 0;
       const dirent* entry = ::readdir(folder.get());
       if (entry == nullptr) {
-        if (errno != 0) problem(shown(relative), "cannot read folder: " + errno_message(errno));
+        if (errno != 0) problem(shown_folder(relative), "cannot read folder: " + errno_message(errno));
         return;
       }
       const std::string_view name(entry->d_name);
@@ -184,8 +184,9 @@ class Walker {
 
   // The path as reports show it: the root's normal form, then the names below it.
   std::string shown(const std::string& path) const { return shown_root_ + path; }
-  std::string shown(std::string_view relative_folder) const {
-    std::string text = shown_root_ + std::string(relative_folder);
+  // A folder below the root ("" or ending in '/'), as reports show it.
+  std::string shown_folder(const std::string& relative_folder) const {
+    std::string text = shown_root_ + relative_folder;
     if (text.size() > 1 && text.back() == '/') text.pop_back();
     return text.empty() ? "." : text;
   }
