@@ -26,7 +26,7 @@ namespace {
 
 using namespace dtlint;
 
-constexpr std::size_t kArrayBytes = std::size_t{4} << 20;      // blocked kernels
+constexpr std::size_t kArrayBytes = std::size_t{4} << 20;        // blocked kernels
 constexpr std::size_t kReferenceBytes = std::size_t{256} << 10;  // the long double reference is slow
 
 template <typename T>
@@ -97,8 +97,8 @@ void run_kernel(benchmark::State& state, KernelIsa isa, const ArrayView& view,
 }  // namespace
 
 int main(int argc, char** argv) {
-  const DType sources[] = {DType::Float64, DType::Float32, DType::Float16,
-                           DType::BFloat16, DType::Int64, DType::Int32};
+  const DType sources[] = {DType::Float64,  DType::Float32, DType::Float16,
+                           DType::BFloat16, DType::Int64,   DType::Int32};
   const std::vector<std::vector<DType>> target_sets = {
       {DType::Float16, DType::Float32, DType::Int32},
       {DType::Float16, DType::BFloat16, DType::Float32, DType::Int32},

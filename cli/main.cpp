@@ -4,12 +4,12 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
-#include <map>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "analyzer/input_error.h"
@@ -164,8 +164,7 @@ Config effective_config(const ScanArguments& args, const std::vector<std::string
 // --targets win over per_path ones), each with its DT106 tolerance.
 std::vector<CastRequest> requests_for(const Settings& settings, const ScanArguments& args,
                                       const std::vector<DType>& top_level) {
-  const std::vector<DType>& targets =
-      args.targets || !settings.targets ? top_level : *settings.targets;
+  const std::vector<DType>& targets = args.targets || !settings.targets ? top_level : *settings.targets;
   std::vector<CastRequest> requests;
   for (DType target : targets) {
     CastRequest request = default_request(target);
@@ -190,8 +189,9 @@ std::vector<std::string> data_paths(const std::vector<std::string>& paths) {
       continue;
     }
     // A pyproject.toml without a [tool.dtlint] table is somebody else's business.
-    if (file.filename() == "pyproject.toml" && find_config(fs::absolute(file).parent_path()) !=
-                                                   std::optional<fs::path>(fs::absolute(file).lexically_normal()))
+    if (file.filename() == "pyproject.toml" &&
+        find_config(fs::absolute(file).parent_path()) !=
+            std::optional<fs::path>(fs::absolute(file).lexically_normal()))
       continue;
     load_config(file);  // throws ConfigError
   }
@@ -293,19 +293,23 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
 
   ScanArguments args;
-  CLI::App* scan_cmd = app.add_subcommand("scan", "Scan .npy, .npz and .safetensors files and folders (recursed); default \".\"");
+  CLI::App* scan_cmd = app.add_subcommand(
+      "scan", "Scan .npy, .npz and .safetensors files and folders (recursed); default \".\"");
   scan_cmd->add_option("paths", args.paths, "Files or folders");
-  scan_cmd->add_option("--targets", args.targets, "Comma-separated target dtypes (default float16,bfloat16,float32,int32)");
+  scan_cmd->add_option("--targets", args.targets,
+                       "Comma-separated target dtypes (default float16,bfloat16,float32,int32)");
   scan_cmd->add_option("--semantics", args.semantics, "Whose cast to simulate (default numpy)")
       ->check(CLI::IsMember({"numpy", "tensorflow", "torch"}));
   scan_cmd->add_option("--format", args.format, "Report format")
       ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
       ->capture_default_str();
   scan_cmd->add_option("--output", args.output, "Write the report to FILE instead of stdout");
-  scan_cmd->add_option("--config", args.config,
-                       "Configuration file (otherwise .dtlint.yaml, .dtlint.toml or pyproject.toml [tool.dtlint], "
-                       "searched upward from the paths)");
-  scan_cmd->add_option("--fail-on", args.fail_on, "Lowest severity that makes the exit code 1 (default error)")
+  scan_cmd->add_option(
+      "--config", args.config,
+      "Configuration file (otherwise .dtlint.yaml, .dtlint.toml or pyproject.toml [tool.dtlint], "
+      "searched upward from the paths)");
+  scan_cmd
+      ->add_option("--fail-on", args.fail_on, "Lowest severity that makes the exit code 1 (default error)")
       ->check(CLI::IsMember({"error", "warning", "note", "never"}));
   scan_cmd->add_option("--baseline", args.baseline, "Report only findings this baseline file does not know");
   scan_cmd->add_option("--write-baseline", args.write_baseline,
@@ -322,10 +326,11 @@ int run(int argc, char** argv) {
                      "Never show progress (it is only shown on a terminal)");
 
   ScanArguments config_args;
-  CLI::App* config_cmd =
-      app.add_subcommand("config", "Print the effective configuration for PATHs (YAML, loadable with --config)");
+  CLI::App* config_cmd = app.add_subcommand(
+      "config", "Print the effective configuration for PATHs (YAML, loadable with --config)");
   config_cmd->add_option("paths", config_args.paths, "Files or folders whose configuration to show");
-  config_cmd->add_option("--config", config_args.config, "Configuration file instead of the one found upward");
+  config_cmd->add_option("--config", config_args.config,
+                         "Configuration file instead of the one found upward");
   config_cmd->add_option("--targets", config_args.targets, "Override the targets");
   config_cmd->add_option("--semantics", config_args.semantics, "Override the semantics")
       ->check(CLI::IsMember({"numpy", "tensorflow", "torch"}));

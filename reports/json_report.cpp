@@ -188,7 +188,8 @@ class ReportWriter {
     text("version", DTLINT_VERSION);
     w_.end_object();
     text("semantics", to_string(r.semantics));
-    optional_string("config", r.config_file.empty() ? std::nullopt : std::optional<std::string>(r.config_file));
+    optional_string("config",
+                    r.config_file.empty() ? std::nullopt : std::optional<std::string>(r.config_file));
     w_.key("targets").begin_array();
     for (DType t : r.targets) w_.string(name(t));
     w_.end_array();
@@ -249,8 +250,8 @@ class ReportWriter {
 std::vector<std::string> arrays_in_parallel(const Report& r) {
   const std::vector<ArrayResult>& arrays = r.scan.arrays;
   constexpr std::size_t kPerPart = 256;  // below this, a thread costs more than it saves
-  const std::size_t parts = std::clamp<std::size_t>(arrays.size() / kPerPart, 1,
-                                                    std::max(1u, std::thread::hardware_concurrency()));
+  const std::size_t parts =
+      std::clamp<std::size_t>(arrays.size() / kPerPart, 1, std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> texts(parts);
   const auto write_part = [&](std::size_t p) {
     const std::size_t begin = arrays.size() * p / parts, end = arrays.size() * (p + 1) / parts;
@@ -271,14 +272,16 @@ std::vector<std::string> arrays_in_parallel(const Report& r) {
 
 void write_json(const Report& report, std::ostream& out) {
   std::string text;
-  text.reserve(4096 + 500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size()));
+  text.reserve(4096 +
+               500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size()));
   ReportWriter(text, report.semantics).report(report, [&](const std::string& piece) { out << piece; });
   out << text << '\n';
 }
 
 std::string render_json(const Report& report) {
   std::string out, text;
-  std::size_t bytes = 4096 + 500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size());
+  std::size_t bytes =
+      4096 + 500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size());
   for (const ArrayResult& a : report.scan.arrays) bytes += array_bytes(a);
   out.reserve(bytes);
   ReportWriter(text, report.semantics).report(report, [&](const std::string& piece) { out += piece; });

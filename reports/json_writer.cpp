@@ -210,14 +210,16 @@ JsonWriter& JsonWriter::string(std::string_view text) {
 JsonWriter& JsonWriter::number(std::uint64_t value) {
   before_value();
   reserve(24);
-  used_ = static_cast<std::size_t>(std::to_chars(buffer_ + used_, buffer_ + kBufferSize, value).ptr - buffer_);
+  used_ =
+      static_cast<std::size_t>(std::to_chars(buffer_ + used_, buffer_ + kBufferSize, value).ptr - buffer_);
   return *this;
 }
 
 JsonWriter& JsonWriter::number(std::int64_t value) {
   before_value();
   reserve(24);
-  used_ = static_cast<std::size_t>(std::to_chars(buffer_ + used_, buffer_ + kBufferSize, value).ptr - buffer_);
+  used_ =
+      static_cast<std::size_t>(std::to_chars(buffer_ + used_, buffer_ + kBufferSize, value).ptr - buffer_);
   return *this;
 }
 

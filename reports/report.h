@@ -18,9 +18,9 @@ struct Report {
   Semantics semantics = Semantics::NumPy;
   std::vector<DType> targets;
   ScanResult scan;
-  std::vector<Finding> findings;  // after suppressions and the baseline
-  std::string config_file;        // the configuration in force; empty: defaults
-  std::uint64_t suppressed = 0;   // findings hidden by `ignore` entries
+  std::vector<Finding> findings;            // after suppressions and the baseline
+  std::string config_file;                  // the configuration in force; empty: defaults
+  std::uint64_t suppressed = 0;             // findings hidden by `ignore` entries
   std::optional<BaselineOutcome> baseline;  // set when --baseline was given
 
   // Findings per severity, indexed by Severity.

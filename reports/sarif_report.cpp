@@ -23,8 +23,8 @@ constexpr const char* kSourceRoot = "%SRCROOT%";
 constexpr const char* kFingerprintKey = "dtlintFingerprint/v1";
 
 bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
 }
 
 // ---------------------------------------------------------------- rule help
@@ -37,8 +37,8 @@ std::string category(const RuleDoc& rule) {
 }
 
 std::string heading(const RuleDoc& rule) {
-  return std::string(rule.code) + " " + std::string(rule.name) + " (default severity: " +
-         std::string(to_string(rule.default_severity)) + ")";
+  return std::string(rule.code) + " " + std::string(rule.name) +
+         " (default severity: " + std::string(to_string(rule.default_severity)) + ")";
 }
 
 // Every line of `text` indented by four spaces (blank lines stay empty).
@@ -59,7 +59,6 @@ std::string help_text(const RuleDoc& rule) {
          "\n\nWhy is this bad:\n" + std::string(rule.why) + "\n\nExample:\n" + indented(rule.example) +
          "\n\nHow to fix:\n" + std::string(rule.fix) + "\n\nOptions:\n" + std::string(rule.options);
 }
-
 
 Json rule_json(const RuleDoc& rule) {
   Json j;
@@ -89,7 +88,6 @@ std::string root_uri(const fs::path& root) {
   if (path.empty() || path.back() != '/') path += '/';
   return "file://" + percent_encode_path(path);
 }
-
 
 Json properties_json(const Finding& f) {
   Json j = Json::object();
@@ -187,7 +185,8 @@ std::string render_sarif(const Report& report, const fs::path& root) {
   run["columnKind"] = "unicodeCodePoints";
   Json targets = Json::array();
   for (DType t : report.targets) targets.push_back(std::string(name(t)));
-  run["properties"] = {{"semantics", std::string(to_string(report.semantics))}, {"targets", std::move(targets)}};
+  run["properties"] = {{"semantics", std::string(to_string(report.semantics))},
+                       {"targets", std::move(targets)}};
 
   Json log;
   log["$schema"] = kSchemaUri;

@@ -35,12 +35,11 @@ std::string index_text(const std::vector<std::uint64_t>& index) {
 
 std::string render_summary(const Report& report) {
   const auto counts = report.counts_by_severity();
-  std::string out = "dtlint (" + std::string(to_string(report.semantics)) +
-                    "): " + plural(report.scan.inputs, "input") + ", " +
-                    plural(report.scan.arrays.size(), "array") + ", " +
-                    std::to_string(report.scan.problems.size()) + " unreadable, " +
-                    std::to_string(report.scan.skipped.size()) + " skipped; " + plural(counts[2], "error") +
-                    ", " + plural(counts[1], "warning") + ", " + plural(counts[0], "note");
+  std::string out =
+      "dtlint (" + std::string(to_string(report.semantics)) + "): " + plural(report.scan.inputs, "input") +
+      ", " + plural(report.scan.arrays.size(), "array") + ", " + std::to_string(report.scan.problems.size()) +
+      " unreadable, " + std::to_string(report.scan.skipped.size()) + " skipped; " +
+      plural(counts[2], "error") + ", " + plural(counts[1], "warning") + ", " + plural(counts[0], "note");
   if (report.suppressed) out += "; " + std::to_string(report.suppressed) + " suppressed";
   if (report.baseline) {
     out += "; " + std::to_string(report.baseline->matched) + " known to the baseline";

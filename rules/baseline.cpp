@@ -96,8 +96,7 @@ Baseline read_baseline(const std::string& file) {
     };
     BaselineEntry entry;
     const auto print = text_field("fingerprint");
-    if (!print || print->size() != 16 ||
-        print->find_first_not_of("0123456789abcdef") != std::string::npos)
+    if (!print || print->size() != 16 || print->find_first_not_of("0123456789abcdef") != std::string::npos)
       throw InputError(file, "findings[" + std::to_string(index) + "] has no valid fingerprint");
     entry.fingerprint = *print;
     entry.rule = text_field("rule").value_or("");

@@ -74,8 +74,8 @@ struct Suppression {
 };
 
 struct Config {
-  std::string file;             // where it was loaded from; empty: built-in defaults
-  std::filesystem::path root;   // the folder globs are relative to: the file's folder (absolute)
+  std::string file;            // where it was loaded from; empty: built-in defaults
+  std::filesystem::path root;  // the folder globs are relative to: the file's folder (absolute)
   std::optional<Semantics> semantics;
   std::optional<std::string> fail_on;  // "error", "warning", "note" or "never"
   std::vector<std::string> exclude;    // globs, added to --exclude

@@ -1,8 +1,8 @@
 #include "rules/evaluate.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <functional>
 #include <map>
 #include <string_view>
@@ -274,16 +274,17 @@ class RulesInForce {
 
 // Applies `rules` to the findings from index `first` on: drops the rules
 // turned off and sets the configured severities.
-void configure(std::vector<Finding>& findings, std::size_t first, const std::map<std::string, RuleSetting>& rules) {
+void configure(std::vector<Finding>& findings, std::size_t first,
+               const std::map<std::string, RuleSetting>& rules) {
   if (rules.empty()) return;
-  const auto settled = std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(),
-                                      [&](Finding& f) {
-                                        const auto it = rules.find(std::string(f.rule->code));
-                                        if (it == rules.end()) return false;
-                                        if (it->second.off) return true;
-                                        if (it->second.severity) f.severity = *it->second.severity;
-                                        return false;
-                                      });
+  const auto settled =
+      std::remove_if(findings.begin() + static_cast<std::ptrdiff_t>(first), findings.end(), [&](Finding& f) {
+        const auto it = rules.find(std::string(f.rule->code));
+        if (it == rules.end()) return false;
+        if (it->second.off) return true;
+        if (it->second.severity) f.severity = *it->second.severity;
+        return false;
+      });
   findings.erase(settled, findings.end());
 }
 

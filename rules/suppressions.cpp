@@ -11,7 +11,8 @@ namespace {
 namespace fs = std::filesystem;
 
 bool matches(const Suppression& entry, const Finding& finding, const std::string& relative_path) {
-  if (std::find(entry.rules.begin(), entry.rules.end(), finding.rule->code) == entry.rules.end()) return false;
+  if (std::find(entry.rules.begin(), entry.rules.end(), finding.rule->code) == entry.rules.end())
+    return false;
   if (!glob_match(entry.path, relative_path)) return false;
   if (entry.member) return finding.member && glob_match(*entry.member, *finding.member);
   return true;
@@ -65,18 +66,19 @@ std::uint64_t apply_suppressions(const Config& config, std::span<const std::stri
   for (std::size_t e = 0; e < config.ignore.size(); ++e) {
     const Suppression& entry = config.ignore[e];
     if (used[e]) continue;
-    const bool judged = whole_root || std::any_of(inputs.begin(), inputs.end(), [&](const std::string& input) {
-                          return glob_match(entry.path, input);
-                        });
+    const bool judged =
+        whole_root || std::any_of(inputs.begin(), inputs.end(),
+                                  [&](const std::string& input) { return glob_match(entry.path, input); });
     if (!judged) continue;
     Finding note;
     note.rule = rule;
-    note.severity = setting != config.settings.rules.end() && setting->second.severity ? *setting->second.severity
-                                                                                       : rule->default_severity;
+    note.severity = setting != config.settings.rules.end() && setting->second.severity
+                        ? *setting->second.severity
+                        : rule->default_severity;
     note.path = path_from(config.file, fs::current_path());
     note.line = entry.line;
-    note.message = describe(entry) + " matched no finding; remove it or correct it (reason given: " +
-                   entry.reason + ")";
+    note.message =
+        describe(entry) + " matched no finding; remove it or correct it (reason given: " + entry.reason + ")";
     findings.push_back(std::move(note));
   }
   return hidden;

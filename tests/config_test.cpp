@@ -511,7 +511,8 @@ TEST(ConfigToml, NonAsciiWhereWhitespaceMayStand) {
   TempDir dir;
   // U+00A0, a no-break space, is one the table lists: still not TOML whitespace.
   for (const char* stray : {"\xC3\xA9", "\xD0\x96", "\xE3\x80\x87", "\xC2\xA0"}) {
-    const std::string name = std::string("w") + std::to_string(static_cast<unsigned char>(stray[1])) + "/.dtlint.toml";
+    const std::string name =
+        std::string("w") + std::to_string(static_cast<unsigned char>(stray[1])) + "/.dtlint.toml";
     EXPECT_TRUE(fails_at(write(dir, name, std::string("targets = [\"float16\"] ") + stray + "\n"), 1, "",
                          "TOML syntax error"))
         << stray;

@@ -48,14 +48,16 @@ TEST(Discovery, RecursesSortsAndRecognisesByContent) {
 TEST(Discovery, PathsAreShownInNormalFormWhateverTheRootLooksLike) {
   TempDir dir;
   copy_example(dir / "data/sub/x.npy");
-  copy_example(dir / "data/LOUD.NPY");        // extensions in any case
-  copy_example(dir / "data/.npy");            // a dotfile, not an extension: kept for its content
+  copy_example(dir / "data/LOUD.NPY");  // extensions in any case
+  copy_example(dir / "data/.npy");      // a dotfile, not an extension: kept for its content
   { std::ofstream(dir / "data/.npz") << "not an array"; }  // …and this one has none
   const std::string base = dir.path().string();
-  for (const std::string& root : {base + "/data", base + "/data/", base + "/./data/./", base + "/data/sub/.."}) {
+  for (const std::string& root :
+       {base + "/data", base + "/data/", base + "/./data/./", base + "/data/sub/.."}) {
     const std::vector<std::string> paths{root};
     const Discovery d = discover_inputs(paths, {});
-    EXPECT_EQ(d.files, (std::vector<std::string>{base + "/data/.npy", base + "/data/LOUD.NPY", base + "/data/sub/x.npy"}))
+    EXPECT_EQ(d.files, (std::vector<std::string>{base + "/data/.npy", base + "/data/LOUD.NPY",
+                                                 base + "/data/sub/x.npy"}))
         << root;
     EXPECT_TRUE(d.problems.empty()) << root;
   }

@@ -25,7 +25,8 @@ void write_text(const fs::path& path, const std::string& text) {
 
 // A little-endian float64 .npy (format 1.0) holding `values`.
 void write_f64_npy(const fs::path& path, const std::vector<double>& values) {
-  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(values.size()) + ",), }";
+  std::string header =
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(values.size()) + ",), }";
   header.append(64 - (10 + header.size() + 1) % 64, ' ');
   header += '\n';
   std::string bytes = "\x93NUMPY\x01";
@@ -45,7 +46,8 @@ nlohmann::json json_of(const testing_support::CommandResult& r) {
 
 std::vector<std::string> rules_of(const nlohmann::json& report) {
   std::vector<std::string> codes;
-  for (const auto& f : report["findings"]) codes.push_back(f["rule"].get<std::string>() + " " + f["path"].get<std::string>());
+  for (const auto& f : report["findings"])
+    codes.push_back(f["rule"].get<std::string>() + " " + f["path"].get<std::string>());
   return codes;
 }
 
@@ -84,8 +86,8 @@ TEST(GateBaseline, TodaysBaselineKeepsTomorrowGreenUntilANewFindingAppears) {
   EXPECT_EQ(report["summary"]["baseline"]["fixed"], 0);
 
   // The baseline works from another working directory too: its paths are its own folder's.
-  const auto elsewhere = run_dtlint("scan '" + (p / "data") + "' --baseline '" + (p / "dtlint-baseline.json") + "'",
-                                    kSourceDir);
+  const auto elsewhere =
+      run_dtlint("scan '" + (p / "data") + "' --baseline '" + (p / "dtlint-baseline.json") + "'", kSourceDir);
   EXPECT_EQ(elsewhere.exit_code, 0) << elsewhere.out << elsewhere.err;
 
   // A new problem: a NaN label cast to int32 (DT103) in a new file. Only it is shown.
@@ -143,7 +145,8 @@ TEST(GateBaseline, RewritingABaselineKeepsEveryCurrentFinding) {
   const auto second = nlohmann::json::parse(read_file(p / "b.json"));
   EXPECT_GT(second["findings"].size(), first["findings"].size());
   for (const auto& entry : first["findings"]) {
-    EXPECT_NE(std::find(second["findings"].begin(), second["findings"].end(), entry), second["findings"].end())
+    EXPECT_NE(std::find(second["findings"].begin(), second["findings"].end(), entry),
+              second["findings"].end())
         << entry.dump();
   }
   EXPECT_EQ(p.run("scan data --baseline b.json").exit_code, 0);
@@ -151,7 +154,8 @@ TEST(GateBaseline, RewritingABaselineKeepsEveryCurrentFinding) {
 
 TEST(GateBaseline, MalformedBaselineIsAUsageErrorNamingTheFile) {
   Project p;
-  write_text(p.dir.path() / "bad.json", "{\"dtlint_baseline\": 1, \"findings\": [{\"fingerprint\": \"xyz\"}]}");
+  write_text(p.dir.path() / "bad.json",
+             "{\"dtlint_baseline\": 1, \"findings\": [{\"fingerprint\": \"xyz\"}]}");
   const auto r = p.run("scan data --baseline bad.json");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
@@ -216,7 +220,8 @@ TEST(GateConfig, RuleSeveritiesOffAndPerPathOverrides) {
   EXPECT_EQ(std::count(seen.begin(), seen.end(), "DT101"), 1);
 
   // Without the per_path entry DT101 is a warning, and the default gate passes.
-  write_text(p.dir.path() / ".dtlint.yaml", "targets: [float16]\nrules: {DT104: off, DT105: off, DT101: warning}\n");
+  write_text(p.dir.path() / ".dtlint.yaml",
+             "targets: [float16]\nrules: {DT104: off, DT105: off, DT101: warning}\n");
   EXPECT_EQ(p.run("scan data").exit_code, 0);
 }
 
@@ -326,7 +331,8 @@ TEST(GateFormats, MachineFormatsKeepTheExitCodes) {
     EXPECT_EQ(p.run(std::string("scan data --fail-on never --format ") + format).exit_code, 0) << format;
   }
   const auto github = p.run("scan data --format github");
-  EXPECT_NE(github.out.find("::error file=data/pressure.npy,line=1,title=DT101"), std::string::npos) << github.out;
+  EXPECT_NE(github.out.find("::error file=data/pressure.npy,line=1,title=DT101"), std::string::npos)
+      << github.out;
 }
 
 }  // namespace

@@ -63,8 +63,14 @@ Json random_document(std::mt19937_64& rng, int depth) {
       return static_cast<double>(static_cast<std::int64_t>(rng() % 2001) - 1000) * scale;
     }
     case 5: {
-      static const char* const kWords[] = {"", "nan", "path/to/file.npy", "float64→float16", "tab\there",
-                                           "quote\" and \\ backslash", "line\nbreak", "\x01\x1f control",
+      static const char* const kWords[] = {"",
+                                           "nan",
+                                           "path/to/file.npy",
+                                           "float64→float16",
+                                           "tab\there",
+                                           "quote\" and \\ backslash",
+                                           "line\nbreak",
+                                           "\x01\x1f control",
                                            "ünïcödé ✓ 𝄞"};
       return kWords[rng() % std::size(kWords)];
     }
@@ -101,9 +107,21 @@ TEST(JsonWriter, EmptyContainersAndNesting) {
 
 TEST(JsonWriter, DoublesReadBackExactlyAndStayFloats) {
   std::mt19937_64 rng(7);
-  std::vector<double> values = {0.0,     -0.0,   1.0,       0.1,    1e-4,   1e-5,          123456789012345.0,
-                                1e15,    1e16,   1e300,     5e-324, 2.2250738585072014e-308,
-                                std::numeric_limits<double>::max(), -65504.0, 0.9990615844726562};
+  std::vector<double> values = {0.0,
+                                -0.0,
+                                1.0,
+                                0.1,
+                                1e-4,
+                                1e-5,
+                                123456789012345.0,
+                                1e15,
+                                1e16,
+                                1e300,
+                                5e-324,
+                                2.2250738585072014e-308,
+                                std::numeric_limits<double>::max(),
+                                -65504.0,
+                                0.9990615844726562};
   for (int i = 0; i < 100000; ++i) {
     std::uint64_t bits = rng();
     double d;
@@ -133,8 +151,8 @@ TEST(JsonWriter, DoublesReadBackExactlyAndStayFloats) {
 }
 
 TEST(JsonWriter, StringsEscapeAsJsonRequires) {
-  for (const std::string& text : {std::string("plain"), std::string("\"\\/\b\f\n\r\t"), std::string("\x00\x01\x7f", 3),
-                                 std::string("ünïcödé ✓ 𝄞 \xEF\xBF\xBF")}) {
+  for (const std::string& text : {std::string("plain"), std::string("\"\\/\b\f\n\r\t"),
+                                  std::string("\x00\x01\x7f", 3), std::string("ünïcödé ✓ 𝄞 \xEF\xBF\xBF")}) {
     std::string out;
     append_json_string(out, text);
     EXPECT_EQ(Json::parse(out).get<std::string>(), text) << out;
@@ -174,13 +192,12 @@ TEST(JsonWriter, InvalidUtf8BecomesReplacementCharacters) {
   };
   const std::string fffd = "\xEF\xBF\xBD";
   for (const Case& c : {
-           Case{"a\xFFz", "a" + fffd + "z"},
-           Case{"\xC0\x80", fffd + fffd},                  // overlong NUL
-           Case{"\xED\xA0\x80", fffd + fffd + fffd},       // a UTF-16 surrogate
-           Case{"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},  // above U+10FFFF
-           Case{"\xE2\x82", fffd + fffd},                  // cut short
-           Case{"\xE2\x82\xAC", "\xE2\x82\xAC"},           // a valid euro sign stays
-           Case{"\xF0\x9D\x84\x9E", "\xF0\x9D\x84\x9E"},   // a valid 4-byte sequence stays
+           Case{"a\xFFz", "a" + fffd + "z"}, Case{"\xC0\x80", fffd + fffd},  // overlong NUL
+           Case{"\xED\xA0\x80", fffd + fffd + fffd},                         // a UTF-16 surrogate
+           Case{"\xF4\x90\x80\x80", fffd + fffd + fffd + fffd},              // above U+10FFFF
+           Case{"\xE2\x82", fffd + fffd},                                    // cut short
+           Case{"\xE2\x82\xAC", "\xE2\x82\xAC"},                             // a valid euro sign stays
+           Case{"\xF0\x9D\x84\x9E", "\xF0\x9D\x84\x9E"},                     // a valid 4-byte sequence stays
        }) {
     std::string out;
     append_json_string(out, c.bytes);

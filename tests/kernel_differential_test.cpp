@@ -234,11 +234,18 @@ std::vector<std::byte> ordinary_bytes(DType type, std::size_t count, double scal
     // where rounding is delicate (ties, values two roundings disagree on,
     // integers, |x| < 1); with the events that make a block need care; and
     // with NaN now and then (missing values), which float targets take in their stride.
-    static const double kDelicate[] = {1 + 0x1p-11, -(1 + 3 * 0x1p-11), 1 + 0x1p-8, 1 + 3 * 0x1p-8,
-                                       1 + 0x1p-11 + 0x1p-40, -(1 + 0x1p-8 + 0x1p-35), 3.0, -0.25,
-                                       1 + 0x1p-24, 1 + 3 * 0x1p-24};
-    static const double kHard[] = {0.0, -0.0, std::numeric_limits<double>::quiet_NaN(),
-                                   std::numeric_limits<double>::infinity(), -1e-310, 1e-42, 70000.0, 1e10,
+    static const double kDelicate[] = {
+        1 + 0x1p-11,           -(1 + 3 * 0x1p-11),      1 + 0x1p-8, 1 + 3 * 0x1p-8,
+        1 + 0x1p-11 + 0x1p-40, -(1 + 0x1p-8 + 0x1p-35), 3.0,        -0.25,
+        1 + 0x1p-24,           1 + 3 * 0x1p-24};
+    static const double kHard[] = {0.0,
+                                   -0.0,
+                                   std::numeric_limits<double>::quiet_NaN(),
+                                   std::numeric_limits<double>::infinity(),
+                                   -1e-310,
+                                   1e-42,
+                                   70000.0,
+                                   1e10,
                                    2049.0 /* an integer float16 cannot hold */};
     const std::size_t kind = (i / 512) % 4;
     if (kind == 1 && rng() % 8 == 0) value = kDelicate[rng() % std::size(kDelicate)];
@@ -255,7 +262,8 @@ std::vector<std::byte> ordinary_bytes(DType type, std::size_t count, double scal
         break;
       }
       case DType::Int64: {
-        const auto v = std::isfinite(value) ? static_cast<std::int64_t>(std::fmod(value, 1e15)) : std::int64_t{7};
+        const auto v =
+            std::isfinite(value) ? static_cast<std::int64_t>(std::fmod(value, 1e15)) : std::int64_t{7};
         std::memcpy(out, &v, 8);
         break;
       }
@@ -274,8 +282,8 @@ TEST_P(KernelDifferential, FusedPassAgreesWithTheReferenceOnOrdinaryData) {
   if (!kernel_supported(isa)) GTEST_SKIP() << "this CPU cannot run " << to_string(isa);
   std::mt19937_64 rng(0xF05ED);
   const DType fusable[] = {DType::Float16, DType::BFloat16, DType::Float32, DType::Int32};
-  for (DType source : {DType::Float64, DType::Float32, DType::Float16, DType::BFloat16, DType::Int64,
-                       DType::Int32}) {
+  for (DType source :
+       {DType::Float64, DType::Float32, DType::Float16, DType::BFloat16, DType::Int64, DType::Int32}) {
     for (unsigned subset = 1; subset < 16; ++subset) {
       std::vector<CastRequest> requests;
       for (unsigned b = 0; b < 4; ++b) {
@@ -283,7 +291,7 @@ TEST_P(KernelDifferential, FusedPassAgreesWithTheReferenceOnOrdinaryData) {
       }
       if (subset % 3 == 0) requests.push_back(default_request(DType::Int16));  // a second integer target
       if (subset % 5 == 0) requests.push_back(default_request(DType::UInt8));  // …that needs care
-      if (subset == 7) requests.push_back({DType::Float32, 1e-9, 0.0});        // a repeated target, tight tolerance
+      if (subset == 7) requests.push_back({DType::Float32, 1e-9, 0.0});  // a repeated target, tight tolerance
       const double scale = std::array{1e-3, 0.7, 300.0, 3e4, 1e6}[subset % 5];
       const std::size_t count = 5 * 512 + rng() % 600;
       const std::vector<std::byte> bytes = ordinary_bytes(source, count, scale, rng);
@@ -315,7 +323,7 @@ TEST_P(KernelDifferential, RelativeMaximumThatCreepsUpIsFoundInEveryBlock) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     const auto k = static_cast<double>(i / kBlock);
     values[i] = i % 2 == 0 ? 1 + 0x1p-24 * (0.25 + k * 0x1p-28)  // float32 rounds it down to 1
-                           : 1.5 + k * 0x1p-40;                   // an integer cast errs by a third
+                           : 1.5 + k * 0x1p-40;                  // an integer cast errs by a third
   }
   ArrayView view;
   view.path = "creep";

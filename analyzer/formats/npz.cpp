@@ -99,11 +99,14 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 // brings libcrypto, libbz2 and more, which cost every process about 1.5 ms to
 // map and relocate, and most runs (pre-commit on .npy files) never open a zip.
 // The table's types come from <zip.h>, so every call is checked as before.
-#define DTLINT_LIBZIP_FUNCTIONS(X)                                                                            \
-  X(zip_error_init) X(zip_error_fini) X(zip_stat_init) X(zip_error_to_data) X(zip_source_seek_compute_offset) \
-  X(zip_error_set) X(zip_source_free) X(zip_discard) X(zip_fclose) X(zip_source_function_create)             \
-  X(zip_open_from_source) X(zip_error_code_zip) X(zip_error_strerror) X(zip_fopen_index) X(zip_fread)        \
-  X(zip_fseek) X(zip_get_num_entries) X(zip_get_name) X(zip_stat_index) X(zip_strerror)
+// clang-format off
+#define DTLINT_LIBZIP_FUNCTIONS(X)                                                          \
+  X(zip_error_init) X(zip_error_fini) X(zip_stat_init) X(zip_error_to_data)                 \
+  X(zip_source_seek_compute_offset) X(zip_error_set) X(zip_source_free) X(zip_discard)      \
+  X(zip_fclose) X(zip_source_function_create) X(zip_open_from_source) X(zip_error_code_zip) \
+  X(zip_error_strerror) X(zip_fopen_index) X(zip_fread) X(zip_fseek) X(zip_get_num_entries) \
+  X(zip_get_name) X(zip_stat_index) X(zip_strerror)
+// clang-format on
 
 struct LibZip {
 #define DTLINT_MEMBER(name) decltype(&::name) name = nullptr;
@@ -121,8 +124,8 @@ const LibZip& load_libzip() {
       table.error = why != nullptr ? why : "dlopen failed";
       return table;
     }
-#define DTLINT_RESOLVE(name)                                                              \
-  table.name = reinterpret_cast<decltype(table.name)>(::dlsym(library, #name));          \
+#define DTLINT_RESOLVE(name)                                                    \
+  table.name = reinterpret_cast<decltype(table.name)>(::dlsym(library, #name)); \
   if (table.name == nullptr && table.error.empty()) table.error = "no symbol " #name;
     DTLINT_LIBZIP_FUNCTIONS(DTLINT_RESOLVE)
 #undef DTLINT_RESOLVE
@@ -140,7 +143,8 @@ void require_libzip(const std::string& display_path) {
   const LibZip& api = load_libzip();
   if (!api.error.empty()) {
     throw InputError(display_path, "cannot read .npz archives: libzip (" DTLINT_LIBZIP_SONAME
-                                   ") could not be loaded: " + api.error);
+                                   ") could not be loaded: " +
+                                       api.error);
   }
 }
 
@@ -532,8 +536,8 @@ std::vector<Entry> read_entries(zip_t* archive, ArchiveSource& source, std::span
     if (name == nullptr || raw_name == nullptr || lz().zip_stat_index(archive, index, 0, &stat) != 0 ||
         (stat.valid & kNeeded) != kNeeded) {
       throw InputError(path, "damaged zip archive: entry " + std::to_string(i + 1) + " of " +
-                                 std::to_string(count) + " cannot be read (libzip: " + lz().zip_strerror(archive) +
-                                 ")");
+                                 std::to_string(count) +
+                                 " cannot be read (libzip: " + lz().zip_strerror(archive) + ")");
     }
     Entry entry;
     entry.index = index;

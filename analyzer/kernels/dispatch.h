@@ -16,11 +16,11 @@ struct ArrayView;
 struct ArrayAnalysis;
 
 enum class KernelIsa : unsigned char {
-  Reference,  // the long double scalar reference, one element at a time
-  Scalar,     // the blocked kernel for baseline x86-64 (SSE2)
-  Avx2,       // … with AVX2, FMA and F16C
-  Avx512,     // … with AVX-512 F/BW/DQ/VL
-  Avx512Fp16, // … and AVX-512 FP16: double → float16 rounded once by vcvtpd2ph
+  Reference,   // the long double scalar reference, one element at a time
+  Scalar,      // the blocked kernel for baseline x86-64 (SSE2)
+  Avx2,        // … with AVX2, FMA and F16C
+  Avx512,      // … with AVX-512 F/BW/DQ/VL
+  Avx512Fp16,  // … and AVX-512 FP16: double → float16 rounded once by vcvtpd2ph
 };
 
 std::string_view to_string(KernelIsa isa);

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <system_error>
@@ -40,7 +40,8 @@ bool has_data_extension(std::string_view path) {
   auto ends_with = [&](std::string_view suffix) {
     if (path.size() <= suffix.size() || path[path.size() - suffix.size() - 1] == '/') return false;
     for (std::size_t i = 0; i < suffix.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(path[path.size() - suffix.size() + i])) != suffix[i]) return false;
+      if (std::tolower(static_cast<unsigned char>(path[path.size() - suffix.size() + i])) != suffix[i])
+        return false;
     }
     return true;
   };
@@ -117,7 +118,8 @@ class Walker {
     }
   }
 
-  void consider(int folder_fd, const dirent* entry, const std::string& path, std::vector<std::string>& found) {
+  void consider(int folder_fd, const dirent* entry, const std::string& path,
+                std::vector<std::string>& found) {
     unsigned char type = entry->d_type;
     struct stat status {};
     if (type == DT_UNKNOWN) {  // a file system that does not say: ask, without following links
