@@ -12,12 +12,34 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# The official SARIF 2.1.0 schema the tests validate reports against. It is not
+# in this repository; the npm package @microsoft/jest-sarif ships OASIS's
+# sarif-2.1.0-rtm.5.json, checked here by its SHA-256.
+schema=.cache/sarif-2.1.0-rtm.5.json
+schema_sha256=2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8
+if ! echo "$schema_sha256  $schema" | sha256sum --check --status 2>/dev/null; then
+  if ! command -v npm >/dev/null; then
+    echo "setup: installing npm (for the SARIF schema the tests use)" >&2
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm >&2
+  fi
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && npm pack --silent @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null &&
+      tar -xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json) &&
+     echo "$schema_sha256  $tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" | sha256sum --check --status; then
+    mkdir -p .cache && mv "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$schema"
+  else
+    echo "setup: warning: could not fetch the SARIF 2.1.0 schema; the SARIF tests will fail" >&2
+  fi
+  rm -rf "$tmp"
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@" >&2

@@ -35,21 +35,17 @@ using testing_support::TempDir;
 
 constexpr const char* kFingerprintKey = "dtlintFingerprint/v1";
 
-// The shared copy of the official schema keeps the log's own schema in
-// definitions/Root and puts no constraint at its top level, so validating
-// against the document as it stands accepts anything (see
-// TheSchemaRejectsBrokenLogs). Logs are validated against definitions/Root;
-// its $refs point into the same document.
-json sarif_schema(bool from_root) {
+// The official OASIS SARIF 2.1.0 schema (sarif-2.1.0-rtm.5.json), as the npm
+// package @microsoft/jest-sarif ships it; scripts/setup.sh fetches it and
+// checks its SHA-256. Logs are validated against the document as it stands.
+json sarif_schema() {
   const std::string file = DTLINT_SARIF_SCHEMA;
   if (!std::filesystem::is_regular_file(file)) {
     throw std::runtime_error("the official SARIF 2.1.0 schema is missing: " + file +
-                             " (CI provides ../shared/schemas/ beside the clone; "
-                             "configure with -DDTLINT_SARIF_SCHEMA=FILE to use another copy)");
+                             " (scripts/setup.sh fetches it; configure with "
+                             "-DDTLINT_SARIF_SCHEMA=FILE to use another copy)");
   }
-  json schema = json::parse(read_file(file));
-  if (from_root) schema["$ref"] = "#/definitions/Root";
-  return schema;
+  return json::parse(read_file(file));
 }
 
 // Errors against `schema_doc`, one per line; empty when the log is valid.
@@ -72,7 +68,7 @@ std::string schema_errors(const json& log, const json& schema_doc) {
 }
 
 std::string sarif_schema_errors(const json& log) {
-  static const json schema = sarif_schema(true);
+  static const json schema = sarif_schema();
   return schema_errors(log, schema);
 }
 
@@ -153,9 +149,9 @@ TEST(SarifReport, RealOutputValidatesAgainstTheOfficialSchema) {
 
 // The schema is really applied: what SARIF forbids is caught.
 TEST(SarifReport, TheSchemaRejectsBrokenLogs) {
-  // The file as shipped constrains nothing at its top level; its Root does.
-  EXPECT_EQ(schema_errors(json::parse(R"({"not": "sarif"})"), sarif_schema(false)), "");
+  // The schema constrains the log at its top level: not anything passes.
   EXPECT_NE(sarif_schema_errors(json::parse(R"({"not": "sarif"})")), "");
+  EXPECT_NE(sarif_schema_errors(json::parse(R"({"version": "2.1.0"})")), "");
 
   const json good = sarif(scan_report({kSourceDir + "/examples"}), kSourceDir);
   ASSERT_EQ(sarif_schema_errors(good), "");
@@ -181,8 +177,8 @@ TEST(SarifReport, DriverListsEveryCatalogueRule) {
   const json& rules = log["runs"][0]["tool"]["driver"]["rules"];
   const auto catalogue = rule_catalogue();
   ASSERT_EQ(rules.size(), catalogue.size());
-  const std::map<std::string, std::string> category = {{"DT", "data"}, {"E9", "data"}, {"PL", "pipeline"},
-                                                        {"CX", "source"}};
+  const std::map<std::string, std::string> category = {
+      {"DT", "data"}, {"E9", "data"}, {"PL", "pipeline"}, {"CX", "source"}};
   for (std::size_t i = 0; i < catalogue.size(); ++i) {
     const RuleDoc& doc = catalogue[i];
     const json& rule = rules[i];
@@ -243,17 +239,20 @@ TEST(SarifReport, ResultsFollowGitHubCodeScanningRules) {
   Report positioned = report_of({kSourceDir + "/.dtlint.yaml"});
   positioned.findings[0].line = 4;
   positioned.findings[0].column = 7;
-  positioned.findings[0].severity = Severity::Note;  // configured: the result's level follows, the rule's stays
+  positioned.findings[0].severity =
+      Severity::Note;  // configured: the result's level follows, the rule's stays
   const json configured = sarif(positioned, kSourceDir);
   const json& result = results_of(configured)[0];
-  EXPECT_EQ(result["locations"][0]["physicalLocation"]["region"], json::parse(R"({"startLine": 4, "startColumn": 7})"));
+  EXPECT_EQ(result["locations"][0]["physicalLocation"]["region"],
+            json::parse(R"({"startLine": 4, "startColumn": 7})"));
   EXPECT_EQ(result["level"], "note");
   EXPECT_EQ(configured["runs"][0]["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"], "error");
 }
 
 TEST(SarifReport, PropertiesCarryTheNumbers) {
-  const Report report = scan_report({kSourceDir + "/examples/labels.npy", kSourceDir + "/examples/user_ids.npy",
-                                     kSourceDir + "/examples/broken.npy"});
+  const Report report =
+      scan_report({kSourceDir + "/examples/labels.npy", kSourceDir + "/examples/user_ids.npy",
+                   kSourceDir + "/examples/broken.npy"});
   const json log = sarif(report, kSourceDir);
   bool nan_seen = false, integer_seen = false, unreadable_seen = false;
   for (const json& r : results_of(log)) {
@@ -297,11 +296,13 @@ TEST(SarifReport, ArchiveMembersAreNamedInResults) {
     SCOPED_TRACE(r.dump());
     ASSERT_TRUE(f.member);
     const json& location = r["locations"][0];
-    EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"], "tests/golden/data/containers/cases.npz");
+    EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"],
+              "tests/golden/data/containers/cases.npz");
     EXPECT_EQ(location["logicalLocations"], json::array({{{"name", *f.member}, {"kind", "member"}}}));
     EXPECT_EQ(r["properties"]["member"], *f.member);
     EXPECT_EQ(r["message"]["text"].get<std::string>().rfind("member '" + *f.member + "': ", 0), 0u);
-    members_by_key[r["ruleId"].get<std::string>() + "/" + r["properties"].value("target", "-")].push_back(*f.member);
+    members_by_key[r["ruleId"].get<std::string>() + "/" + r["properties"].value("target", "-")].push_back(
+        *f.member);
     prints.insert(r["partialFingerprints"][kFingerprintKey].get<std::string>());
   }
   // The same rule and target in two members of one file are two alerts.
@@ -315,13 +316,15 @@ TEST(SarifReport, UrisArePercentEncoded) {
   const Report report = report_of({
       "/srv/data repo/raw data/a#b%c\xff.npy",  // space, '#', '%' and a byte that is not UTF-8
       "/srv/data repo/caf\xc3\xa9/x:y.npy",     // UTF-8 é; ':' would read as a scheme
-      "/srv/data repo/./sub/../tidy.npy",      // normalised: no "./", no ".."
-      "/elsewhere/out side.npy",               // outside root: absolute, no base
+      "/srv/data repo/./sub/../tidy.npy",       // normalised: no "./", no ".."
+      "/elsewhere/out side.npy",                // outside root: absolute, no base
   });
   const json log = sarif(report, root);
   EXPECT_EQ(sarif_schema_errors(log), "");
   const json& results = results_of(log);
-  const auto artifact = [&](std::size_t i) { return results[i]["locations"][0]["physicalLocation"]["artifactLocation"]; };
+  const auto artifact = [&](std::size_t i) {
+    return results[i]["locations"][0]["physicalLocation"]["artifactLocation"];
+  };
   EXPECT_EQ(artifact(0), json::parse(R"({"uri": "raw%20data/a%23b%25c%FF.npy", "uriBaseId": "%SRCROOT%"})"));
   EXPECT_EQ(artifact(1), json::parse(R"({"uri": "caf%C3%A9/x%3Ay.npy", "uriBaseId": "%SRCROOT%"})"));
   EXPECT_EQ(artifact(2), json::parse(R"({"uri": "tidy.npy", "uriBaseId": "%SRCROOT%"})"));
@@ -344,8 +347,10 @@ TEST(SarifReport, InvalidUtf8NeverThrows) {
 
 // The bytes of a .npy file with its float64 data (little-endian, as the
 // examples are written) passed through `change`.
-std::string with_values_changed(const std::string& npy, const std::function<void(std::vector<double>&)>& change) {
-  const std::size_t header = 10 + static_cast<unsigned char>(npy[8]) + 256 * static_cast<unsigned char>(npy[9]);
+std::string with_values_changed(const std::string& npy,
+                                const std::function<void(std::vector<double>&)>& change) {
+  const std::size_t header =
+      10 + static_cast<unsigned char>(npy[8]) + 256 * static_cast<unsigned char>(npy[9]);
   std::vector<double> values((npy.size() - header) / sizeof(double));
   std::memcpy(values.data(), npy.data() + header, values.size() * sizeof(double));
   change(values);
@@ -372,10 +377,11 @@ TEST(SarifReport, DeterministicAndFingerprintsSurviveADataRefresh) {
   TempDir tmp;
   fs::create_directories(tmp.path() / "examples");
   const std::string copy = tmp / "examples/pressure_pa.npy";
-  std::ofstream(copy, std::ios::binary) << with_values_changed(read_file(example), [](std::vector<double>& v) {
-    std::reverse(v.begin(), v.end());
-    for (double& x : v) x += 1000.0;
-  });
+  std::ofstream(copy, std::ios::binary)
+      << with_values_changed(read_file(example), [](std::vector<double>& v) {
+           std::reverse(v.begin(), v.end());
+           for (double& x : v) x += 1000.0;
+         });
   const Report refreshed = scan_report({copy});
   const json before = json::parse(once);
   const json after = sarif(refreshed, tmp.path());
