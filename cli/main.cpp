@@ -2,289 +2,30 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <functional>
 #include <iostream>
-#include <map>
-#include <sstream>
 
-#include "analyzer/input_error.h"
-#include "reports/github_report.h"
-#include "reports/json_report.h"
+#include "app/app.h"
 #include "reports/rule_docs.h"
-#include "reports/sarif_report.h"
 #include "reports/text_report.h"
-#include "rules/baseline.h"
-#include "rules/config.h"
-#include "rules/evaluate.h"
-#include "rules/suppressions.h"
+#include "reports/writers.h"
+#include "rules/registry.h"
 
 namespace dtlint {
 namespace {
 
-namespace fs = std::filesystem;
-
-constexpr int kExitClean = 0;
-constexpr int kExitFindings = 1;
-constexpr int kExitUsage = 2;
-
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::vector<DType> parse_targets(const std::string& list) {
-  std::vector<DType> targets;
-  std::stringstream stream(list);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    const auto type = target_dtype(item);
-    if (!type) {
-      throw UsageError("--targets: unknown target dtype '" + item +
-                       "' (use float16, bfloat16, float32, float64, float8_e4m3fn, float8_e5m2, "
-                       "int8…int64 or uint8…uint64)");
-    }
-    if (std::find(targets.begin(), targets.end(), *type) == targets.end()) targets.push_back(*type);
-  }
-  if (targets.empty()) throw UsageError("--targets: the list is empty");
-  return targets;
+std::vector<std::string> format_names() {
+  std::vector<std::string> names;
+  for (const ReportWriter& writer : report_writers()) names.emplace_back(writer.name);
+  return names;
 }
 
-// Runs `write` on stdout or on the --output file.
-void write_output(const std::function<void(std::ostream&)>& write, const std::string& output) {
-  if (output.empty()) {
-    write(std::cout);
-    std::cout << std::flush;
-    return;
+std::string format_help() {
+  std::string help = "Report format:";
+  for (const ReportWriter& writer : report_writers()) {
+    help += "\n  " + std::string(writer.name) + ": " + std::string(writer.description);
   }
-  std::ofstream file(output, std::ios::binary | std::ios::trunc);
-  write(file);
-  file.close();
-  if (!file) throw UsageError("--output: cannot write '" + output + "'");
-}
-
-int list_rules() {
-  for (const RuleDoc& rule : rule_catalogue()) {
-    std::printf("%-6s %-8s %-28s %.*s\n", std::string(rule.code).c_str(),
-                std::string(to_string(rule.default_severity)).c_str(), std::string(rule.name).c_str(),
-                static_cast<int>(rule.summary.size()), rule.summary.data());
-  }
-  return kExitClean;
-}
-
-int explain(const std::string& code) {
-  const RuleDoc* rule = find_rule(code);
-  if (!rule) {
-    std::cerr << "dtlint: explain: unknown rule code '" << code << "' (see `dtlint rules`)\n";
-    return kExitUsage;
-  }
-  std::cout << rule->code << " " << rule->name << " (default severity: " << to_string(rule->default_severity)
-            << ")\n\n"
-            << rule->summary << "\n\n## What it does\n"
-            << rule->what << "\n\n## Why is this bad\n"
-            << rule->why << "\n\n## Example\n"
-            << rule->example << "\n\n## How to fix\n"
-            << rule->fix << "\n\n## Options\n"
-            << rule->options << "\n";
-  return kExitClean;
-}
-
-// Options left empty were not given: the configuration decides, then the defaults.
-struct ScanArguments {
-  std::vector<std::string> paths;
-  std::optional<std::string> targets, semantics, fail_on;
-  std::string format = "text";
-  std::string output, config, baseline, write_baseline;
-  bool quiet = false;
-  bool no_progress = false;
-  std::vector<std::string> exclude;
-  unsigned threads = 0;
-};
-
-const std::vector<DType> kDefaultTargets{DType::Float16, DType::BFloat16, DType::Float32, DType::Int32};
-
-// The configuration file for this run: --config, or the nearest one above the
-// scanned paths. Paths that find different files cannot share one run.
-std::optional<fs::path> config_file_for(const ScanArguments& args, const std::vector<std::string>& paths) {
-  if (!args.config.empty()) {
-    if (!fs::is_regular_file(args.config)) throw UsageError("--config: no such file '" + args.config + "'");
-    return fs::path(args.config);
-  }
-  std::optional<fs::path> chosen;
-  std::string chosen_for;
-  // pre-commit passes many files of few folders: each folder is searched once.
-  std::map<fs::path, std::optional<fs::path>> found_from;
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    const fs::path start = fs::is_directory(path, ec) ? fs::absolute(path) : fs::absolute(path).parent_path();
-    const auto [slot, fresh] = found_from.try_emplace(start.lexically_normal());
-    if (fresh) {
-      slot->second = find_config(start);
-      // Messages name it as the user would.
-      if (slot->second) slot->second = path_from(slot->second->string(), fs::current_path());
-    }
-    const std::optional<fs::path>& found = slot->second;
-    if (chosen_for.empty()) {
-      chosen = found;
-      chosen_for = path;
-    } else if (found != chosen) {
-      throw UsageError("'" + chosen_for + "' and '" + path + "' fall under different configurations (" +
-                       (chosen ? chosen->string() : "none") + ", " + (found ? found->string() : "none") +
-                       "); scan them separately or pass --config FILE");
-    }
-  }
-  return chosen;
-}
-
-// The configuration with the command line's options applied over it and every
-// default written out: what `dtlint config` prints and what a scan uses.
-Config effective_config(const ScanArguments& args, const std::vector<std::string>& paths) {
-  Config config;
-  config.root = fs::current_path();
-  if (const auto file = config_file_for(args, paths)) config = load_config(*file);
-  if (args.targets) config.settings.targets = parse_targets(*args.targets);
-  if (!config.settings.targets) config.settings.targets = kDefaultTargets;
-  if (args.semantics) config.semantics = semantics_from_string(*args.semantics);
-  if (!config.semantics) config.semantics = Semantics::NumPy;
-  if (args.fail_on) config.fail_on = args.fail_on;
-  if (!config.fail_on) config.fail_on = "error";
-  for (DType target : *config.settings.targets) {
-    Tolerance& tolerance = config.settings.tolerances[target];
-    const CastRequest defaults = default_request(target);
-    if (!tolerance.rtol) tolerance.rtol = defaults.rtol;
-    if (!tolerance.atol) tolerance.atol = defaults.atol;
-  }
-  return config;
-}
-
-// The cast requests for a set of settings: its targets (the command line's
-// --targets win over per_path ones), each with its DT106 tolerance.
-std::vector<CastRequest> requests_for(const Settings& settings, const ScanArguments& args,
-                                      const std::vector<DType>& top_level) {
-  const std::vector<DType>& targets = args.targets || !settings.targets ? top_level : *settings.targets;
-  std::vector<CastRequest> requests;
-  for (DType target : targets) {
-    CastRequest request = default_request(target);
-    if (const auto it = settings.tolerances.find(target); it != settings.tolerances.end()) {
-      if (it->second.rtol) request.rtol = *it->second.rtol;
-      if (it->second.atol) request.atol = *it->second.atol;
-    }
-    requests.push_back(request);
-  }
-  return requests;
-}
-
-// Configuration files named on the command line (pre-commit passes the ones a
-// commit changes) are validated, not read as arrays; the rest are scanned.
-std::vector<std::string> data_paths(const std::vector<std::string>& paths) {
-  std::vector<std::string> data;
-  for (const std::string& path : paths) {
-    const fs::path file(path);
-    std::error_code ec;
-    if (!is_config_file_name(file.filename().string()) || !fs::is_regular_file(file, ec)) {
-      data.push_back(path);
-      continue;
-    }
-    // A pyproject.toml without a [tool.dtlint] table is somebody else's business.
-    if (file.filename() == "pyproject.toml" &&
-        find_config(fs::absolute(file).parent_path()) !=
-            std::optional<fs::path>(fs::absolute(file).lexically_normal()))
-      continue;
-    load_config(file);  // throws ConfigError
-  }
-  return data;
-}
-
-std::string render(const Report& report, const ScanArguments& args) {
-  if (args.format == "sarif") return render_sarif(report, fs::current_path());
-  if (args.format == "github") return render_github(report, fs::current_path());
-  const bool colour = args.output.empty() && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-  return render_text(report, colour, !args.quiet);
-}
-
-// The report in the requested format. JSON, often the largest, is streamed.
-void emit(const Report& report, const ScanArguments& args) {
-  write_output(
-      [&](std::ostream& out) {
-        if (args.format == "json") {
-          write_json(report, out);
-        } else {
-          out << render(report, args);
-        }
-      },
-      args.output);
-}
-
-int scan(const ScanArguments& args) {
-  const std::vector<std::string> given = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
-  const std::vector<std::string> paths = data_paths(given);
-  const Config config = effective_config(args, paths.empty() ? given : paths);
-
-  ScanOptions options;
-  options.semantics = *config.semantics;
-  options.requests = requests_for(config.settings, args, *config.settings.targets);
-  if (!config.per_path.empty()) {
-    options.requests_for = [&](const std::string& file) {
-      return requests_for(settings_for(config, path_from(file, config.root)), args, *config.settings.targets);
-    };
-  }
-  options.threads = args.threads;
-  options.discovery.exclude = args.exclude;
-  if (!config.exclude.empty()) {
-    options.discovery.exclude_path = [&](const fs::path& path) {
-      const std::string relative = path_from(path.string(), config.root);
-      return std::any_of(config.exclude.begin(), config.exclude.end(),
-                         [&](const std::string& glob) { return glob_match(glob, relative); });
-    };
-  }
-  options.progress = !args.no_progress && !args.quiet && isatty(STDERR_FILENO);
-  const std::optional<Severity> fail_on =
-      *config.fail_on == "never" ? std::nullopt : severity_from_string(*config.fail_on);
-  std::optional<Baseline> baseline;
-  if (!args.baseline.empty()) {
-    try {
-      baseline = read_baseline(args.baseline);
-    } catch (const InputError& e) {
-      throw UsageError("--baseline: " + e.path() + ": " + e.reason());
-    }
-  }
-
-  Report report;
-  report.semantics = options.semantics;
-  report.targets = *config.settings.targets;
-  report.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
-  if (!paths.empty()) report.scan = scan_paths(paths, options);
-  report.findings = evaluate(report.scan, options.semantics, &config);
-  report.suppressed = apply_suppressions(config, paths, report.scan, report.findings);
-  if (!args.write_baseline.empty()) {
-    // Recording today's findings (all of them: with --baseline too, the file is
-    // refreshed) is the point of the run: it succeeds once they are written.
-    write_baseline(args.write_baseline, report.findings);
-    std::cerr << "dtlint: wrote " << report.findings.size() << " finding(s) to the baseline '"
-              << args.write_baseline << "'\n";
-    emit(report, args);
-    return kExitClean;
-  }
-  if (baseline) report.baseline = apply_baseline(*baseline, report.findings);
-
-  emit(report, args);
-  if (args.format != "text" && args.output.empty() && !args.quiet && isatty(STDERR_FILENO)) {
-    // Machine formats keep stdout clean; a person at a terminal still gets the verdict.
-    std::cerr << render_summary(report);
-  }
-  return report.fails(fail_on) ? kExitFindings : kExitClean;
-}
-
-int print_config(const ScanArguments& args) {
-  const std::vector<std::string> paths = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
-  const Config config = effective_config(args, paths);
-  std::cout << (config.file.empty() ? "# no configuration file: built-in defaults\n"
-                                    : "# from " + path_from(config.file, fs::current_path()) + "\n")
-            << render_config(config);
-  return kExitClean;
+  return help;
 }
 
 int run(int argc, char** argv) {
@@ -292,7 +33,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("dtlint ") + DTLINT_VERSION);
   app.require_subcommand(1);
 
-  ScanArguments args;
+  ScanRequest args;
   CLI::App* scan_cmd = app.add_subcommand(
       "scan", "Scan .npy, .npz and .safetensors files and folders (recursed); default \".\"");
   scan_cmd->add_option("paths", args.paths, "Files or folders");
@@ -300,8 +41,8 @@ int run(int argc, char** argv) {
                        "Comma-separated target dtypes (default float16,bfloat16,float32,int32)");
   scan_cmd->add_option("--semantics", args.semantics, "Whose cast to simulate (default numpy)")
       ->check(CLI::IsMember({"numpy", "tensorflow", "torch"}));
-  scan_cmd->add_option("--format", args.format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
+  scan_cmd->add_option("--format", args.format, format_help())
+      ->check(CLI::IsMember(format_names()))
       ->capture_default_str();
   scan_cmd->add_option("--output", args.output, "Write the report to FILE instead of stdout");
   scan_cmd->add_option(
@@ -322,10 +63,10 @@ int run(int argc, char** argv) {
   scan_cmd->add_flag("--quiet,-q", args.quiet, "Print findings only, without the summary line");
   scan_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
-  scan_cmd->add_flag("--no-progress", args.no_progress,
-                     "Never show progress (it is only shown on a terminal)");
+  bool no_progress = false;
+  scan_cmd->add_flag("--no-progress", no_progress, "Never show progress (it is only shown on a terminal)");
 
-  ScanArguments config_args;
+  ScanRequest config_args;
   CLI::App* config_cmd = app.add_subcommand(
       "config", "Print the effective configuration for PATHs (YAML, loadable with --config)");
   config_cmd->add_option("paths", config_args.paths, "Files or folders whose configuration to show");
@@ -366,14 +107,37 @@ int run(int argc, char** argv) {
     return kExitUsage;
   }
   try {
-    if (*scan_cmd) return scan(args);
-    if (*config_cmd) return print_config(config_args);
-    if (*explain_cmd) return explain(code);
+    if (*scan_cmd) {
+      args.progress = !no_progress && !args.quiet && isatty(STDERR_FILENO);
+      args.colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+      const ScanOutcome outcome = run_scan(args);
+      std::cerr << outcome.notice;
+      write_report(outcome.report, args, std::cout);
+      if (args.format != "text" && args.output.empty() && !args.quiet && isatty(STDERR_FILENO)) {
+        // Machine formats keep stdout clean; a person at a terminal still gets the verdict.
+        std::cerr << render_summary(outcome.report);
+      }
+      return outcome.exit_code;
+    }
+    if (*config_cmd) {
+      std::cout << render_effective_config(config_args);
+      return kExitClean;
+    }
+    if (*explain_cmd) {
+      const Rule* rule = find_rule(code);
+      if (!rule) {
+        std::cerr << "dtlint: explain: unknown rule code '" << code << "' (see `dtlint rules`)\n";
+        return kExitUsage;
+      }
+      std::cout << render_explanation(*rule);
+      return kExitClean;
+    }
     if (!markdown_folder.empty()) {
       write_rule_docs(markdown_folder);
       return kExitClean;
     }
-    return list_rules();
+    std::cout << render_rule_list();
+    return kExitClean;
   } catch (const ConfigError& e) {
     std::cerr << "dtlint: configuration error: " << e.what() << "\n";
     return kExitUsage;

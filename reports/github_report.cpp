@@ -42,10 +42,10 @@ std::string render_github(const Report& report, const std::filesystem::path& roo
   for (const Finding& f : report.findings) {
     out += "::";
     out += command(f.severity);
-    out += " file=" + escape(path_from(f.path, root), true);
-    out += ",line=" + std::to_string(std::max(1, f.line.value_or(1)));
-    if (f.column) out += ",col=" + std::to_string(std::max(1, *f.column));
-    out += ",title=" + escape(std::string(f.rule->code) + " " + std::string(f.rule->name), true);
+    out += " file=" + escape(path_from(f.location.path, root), true);
+    out += ",line=" + std::to_string(std::max(1, f.location.line.value_or(1)));
+    if (f.location.column) out += ",col=" + std::to_string(std::max(1, *f.location.column));
+    out += ",title=" + escape(std::string(f.rule->code()) + " " + std::string(f.rule->name()), true);
     out += "::" + escape(annotation_message(f), false) + "\n";
   }
   return out;

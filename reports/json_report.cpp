@@ -136,12 +136,12 @@ class ReportWriter {
 
   void finding(const Finding& f) {
     w_.begin_object();
-    text("rule", f.rule->code);
-    text("name", f.rule->name);
+    text("rule", f.rule->code());
+    text("name", f.rule->name());
     text("severity", to_string(f.severity));
     text("message", f.message);
-    text("path", f.path);
-    optional_string("member", f.member);
+    text("path", f.location.path);
+    optional_string("member", f.location.member);
     optional_string("target", f.target ? std::optional<std::string>(name(*f.target)) : std::nullopt);
     count("count", f.count);
     w_.key("first_index");
@@ -156,7 +156,8 @@ class ReportWriter {
     } else {
       w_.null();
     }
-    for (const auto& [key, number] : {std::pair{"line", f.line}, std::pair{"column", f.column}}) {
+    for (const auto& [key, number] :
+         {std::pair{"line", f.location.line}, std::pair{"column", f.location.column}}) {
       w_.key(key);
       if (number) {
         w_.number(static_cast<std::int64_t>(*number));

@@ -14,8 +14,8 @@ namespace dtlint {
 namespace {
 
 constexpr std::string_view kFooter =
-    "Generated from `rules/catalogue.cpp` by `dtlint rules --markdown docs/rules`; edit the catalogue, "
-    "not this file.";
+    "Generated from the rule registry (`rules/checks/`) by `dtlint rules --markdown docs/rules`; edit "
+    "the rule's file, not this one.";
 
 bool is_ascii_alnum(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -265,22 +265,22 @@ void write_file(const std::filesystem::path& file, const std::string& text) {
 
 }  // namespace
 
-std::string render_rule_body_markdown(const RuleDoc& rule) {
-  std::string page = "# " + std::string(rule.code) + ": " + std::string(rule.name) + "\n\n";
-  page += "Default severity: `" + std::string(to_string(rule.default_severity)) + "`\n\n";
-  page += escape_prose(rule.summary) + "\n";
+std::string render_rule_body_markdown(const Rule& rule) {
+  std::string page = "# " + std::string(rule.code()) + ": " + std::string(rule.name()) + "\n\n";
+  page += "Default severity: `" + std::string(to_string(rule.default_severity())) + "`\n\n";
+  page += escape_prose(rule.doc().summary) + "\n";
   const auto section = [&page](std::string_view title, const std::string& body) {
     page += "\n## " + std::string(title) + "\n\n" + body + "\n";
   };
-  section("What it does", escape_prose(rule.what));
-  section("Why is this bad", escape_prose(rule.why));
-  section("Example", render_example(rule.example));
-  section("How to fix", escape_prose(rule.fix));
-  section("Options", escape_prose(rule.options));
+  section("What it does", escape_prose(rule.doc().what));
+  section("Why is this bad", escape_prose(rule.doc().why));
+  section("Example", render_example(rule.doc().example));
+  section("How to fix", escape_prose(rule.doc().fix));
+  section("Options", escape_prose(rule_options_text(rule)));
   return page;
 }
 
-std::string render_rule_markdown(const RuleDoc& rule) {
+std::string render_rule_markdown(const Rule& rule) {
   return render_rule_body_markdown(rule) + "\n---\n\n" + std::string(kFooter) + " [All rules](README.md)\n";
 }
 
@@ -292,11 +292,12 @@ std::string render_rule_index_markdown() {
       "decides which levels fail the run. `dtlint explain CODE` prints a rule's page in the terminal.\n\n"
       "| Code | Name | Default severity | Summary |\n"
       "|---|---|---|---|\n";
-  for (const RuleDoc& rule : rule_catalogue()) {
-    const std::string code(rule.code);
-    page += "| [" + code + "](" + code + ".md) | " + escape_prose(rule.name, true) + " | `" +
-            std::string(to_string(rule.default_severity)) + "` | " + escape_prose(rule.summary, true) +
-            " |\n";
+  for (const Rule* rule_in_registry : rule_registry()) {
+    const Rule& rule = *rule_in_registry;
+    const std::string code(rule.code());
+    page += "| [" + code + "](" + code + ".md) | " + escape_prose(rule.name(), true) + " | `" +
+            std::string(to_string(rule.default_severity())) + "` | " +
+            escape_prose(rule.doc().summary, true) + " |\n";
   }
   page += "\n---\n\n" + std::string(kFooter) + "\n";
   return page;
@@ -311,8 +312,9 @@ void write_rule_docs(const std::filesystem::path& folder) {
   if (error)
     throw std::runtime_error("cannot create the folder '" + folder.string() + "': " + error.message());
   write_file(folder / "README.md", render_rule_index_markdown());
-  for (const RuleDoc& rule : rule_catalogue()) {
-    write_file(folder / (std::string(rule.code) + ".md"), render_rule_markdown(rule));
+  for (const Rule* rule_in_registry : rule_registry()) {
+    const Rule& rule = *rule_in_registry;
+    write_file(folder / (std::string(rule.code()) + ".md"), render_rule_markdown(rule));
   }
 }
 

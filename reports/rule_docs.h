@@ -5,16 +5,16 @@
 #include <filesystem>
 #include <string>
 
-#include "rules/catalogue.h"
+#include "rules/registry.h"
 
 namespace dtlint {
 
 // One rule's page: title, default severity, summary, then What it does, Why is
 // this bad, Example, How to fix and Options. Deterministic.
-std::string render_rule_markdown(const RuleDoc& rule);
+std::string render_rule_markdown(const Rule& rule);
 // The same page without its footer (the note that it is generated and the
 // link to the index): for places outside docs/rules, such as SARIF help.markdown.
-std::string render_rule_body_markdown(const RuleDoc& rule);
+std::string render_rule_body_markdown(const Rule& rule);
 
 // The index: a table of every rule, its code linked to CODE.md. Deterministic.
 std::string render_rule_index_markdown();

@@ -8,8 +8,8 @@
 
 #include "reports/json_report.h"
 #include "reports/rule_docs.h"
-#include "rules/catalogue.h"
 #include "rules/evaluate.h"
+#include "rules/registry.h"
 
 namespace dtlint {
 namespace {
@@ -30,15 +30,15 @@ bool is_unreserved(unsigned char c) {
 // ---------------------------------------------------------------- rule help
 
 // The family a code belongs to, as a tag viewers can filter on.
-std::string category(const RuleDoc& rule) {
-  if (rule.code.starts_with("PL")) return "pipeline";
-  if (rule.code.starts_with("CX")) return "source";
+std::string category(const Rule& rule) {
+  if (rule.code().starts_with("PL")) return "pipeline";
+  if (rule.code().starts_with("CX")) return "source";
   return "data";  // DTxxx and E901: facts about arrays and input files
 }
 
-std::string heading(const RuleDoc& rule) {
-  return std::string(rule.code) + " " + std::string(rule.name) +
-         " (default severity: " + std::string(to_string(rule.default_severity)) + ")";
+std::string heading(const Rule& rule) {
+  return std::string(rule.code()) + " " + std::string(rule.name()) +
+         " (default severity: " + std::string(to_string(rule.default_severity())) + ")";
 }
 
 // Every line of `text` indented by four spaces (blank lines stay empty).
@@ -54,20 +54,21 @@ std::string indented(std::string_view text) {
 }
 
 // help.text: the `dtlint explain` sections without Markdown; the example is indented.
-std::string help_text(const RuleDoc& rule) {
-  return heading(rule) + "\n" + std::string(rule.summary) + "\n\nWhat it does:\n" + std::string(rule.what) +
-         "\n\nWhy is this bad:\n" + std::string(rule.why) + "\n\nExample:\n" + indented(rule.example) +
-         "\n\nHow to fix:\n" + std::string(rule.fix) + "\n\nOptions:\n" + std::string(rule.options);
+std::string help_text(const Rule& rule) {
+  return heading(rule) + "\n" + std::string(rule.doc().summary) + "\n\nWhat it does:\n" +
+         std::string(rule.doc().what) + "\n\nWhy is this bad:\n" + std::string(rule.doc().why) +
+         "\n\nExample:\n" + indented(rule.doc().example) + "\n\nHow to fix:\n" + std::string(rule.doc().fix) +
+         "\n\nOptions:\n" + std::string(rule_options_text(rule));
 }
 
-Json rule_json(const RuleDoc& rule) {
+Json rule_json(const Rule& rule) {
   Json j;
-  j["id"] = std::string(rule.code);
-  j["name"] = std::string(rule.name);
-  j["shortDescription"] = {{"text", std::string(rule.summary)}};
-  j["fullDescription"] = {{"text", std::string(rule.what)}};
+  j["id"] = std::string(rule.code());
+  j["name"] = std::string(rule.name());
+  j["shortDescription"] = {{"text", std::string(rule.doc().summary)}};
+  j["fullDescription"] = {{"text", std::string(rule.doc().what)}};
   j["help"] = {{"text", help_text(rule)}, {"markdown", render_rule_body_markdown(rule)}};
-  j["defaultConfiguration"] = {{"level", std::string(to_string(rule.default_severity))}};
+  j["defaultConfiguration"] = {{"level", std::string(to_string(rule.default_severity()))}};
   j["properties"] = {{"tags", {"dtype", "precision", category(rule)}}};
   return j;
 }
@@ -91,7 +92,7 @@ std::string root_uri(const fs::path& root) {
 
 Json properties_json(const Finding& f) {
   Json j = Json::object();
-  if (f.member) j["member"] = *f.member;
+  if (f.location.member) j["member"] = *f.location.member;
   if (f.target) j["target"] = std::string(name(*f.target));
   if (f.count) j["count"] = f.count;
   if (f.first_index) j["first_index"] = *f.first_index;
@@ -101,16 +102,18 @@ Json properties_json(const Finding& f) {
 
 Json result_json(const Finding& f, std::size_t rule_index, const fs::path& root) {
   Json region;
-  region["startLine"] = std::max(1, f.line.value_or(1));  // GitHub requires a line; arrays have none
-  if (f.column) region["startColumn"] = std::max(1, *f.column);
+  region["startLine"] = std::max(1, f.location.line.value_or(1));  // GitHub requires a line; arrays have none
+  if (f.location.column) region["startColumn"] = std::max(1, *f.location.column);
   Json location;
-  location["physicalLocation"] = {{"artifactLocation", artifact_location(f.path, root)}, {"region", region}};
+  location["physicalLocation"] = {{"artifactLocation", artifact_location(f.location.path, root)},
+                                  {"region", region}};
   // SARIF's place for a named thing inside a file. GitHub ignores it (the
   // message names the member too); other viewers show it.
-  if (f.member) location["logicalLocations"] = Json::array({{{"name", *f.member}, {"kind", "member"}}});
+  if (f.location.member)
+    location["logicalLocations"] = Json::array({{{"name", *f.location.member}, {"kind", "member"}}});
 
   Json j;
-  j["ruleId"] = std::string(f.rule->code);
+  j["ruleId"] = std::string(f.rule->code());
   j["ruleIndex"] = rule_index;
   j["level"] = std::string(to_string(f.severity));
   j["message"] = {{"text", annotation_message(f)}};
@@ -143,8 +146,9 @@ std::string percent_encode_path(std::string_view path) {
 std::string annotation_message(const Finding& finding) {
   std::string text;
   // E901 and DT204 messages already say "member 'x'"; array findings do not.
-  if (finding.member && finding.message.find("member '" + *finding.member + "'") == std::string::npos) {
-    text = "member '" + *finding.member + "': ";
+  if (finding.location.member &&
+      finding.message.find("member '" + *finding.location.member + "'") == std::string::npos) {
+    text = "member '" + *finding.location.member + "': ";
   }
   text += finding.message;
   if (finding.first_index && finding.first_value) {
@@ -158,12 +162,12 @@ std::string annotation_message(const Finding& finding) {
 }
 
 std::string render_sarif(const Report& report, const fs::path& root) {
-  const auto catalogue = rule_catalogue();
+  const auto registry = rule_registry();
   std::map<std::string_view, std::size_t> rule_index;  // code → index in driver.rules
   Json rules = Json::array();
-  for (std::size_t i = 0; i < catalogue.size(); ++i) {
-    rule_index.emplace(catalogue[i].code, i);
-    rules.push_back(rule_json(catalogue[i]));
+  for (std::size_t i = 0; i < registry.size(); ++i) {
+    rule_index.emplace(registry[i]->code(), i);
+    rules.push_back(rule_json(*registry[i]));
   }
 
   Json driver;
@@ -174,7 +178,7 @@ std::string render_sarif(const Report& report, const fs::path& root) {
   Json results = Json::array();
   for (const Finding& f : report.findings) {
     // Every finding's rule comes from the catalogue, so the lookup cannot fail.
-    results.push_back(result_json(f, rule_index.at(f.rule->code), root));
+    results.push_back(result_json(f, rule_index.at(f.rule->code()), root));
   }
 
   Json run;

@@ -55,15 +55,15 @@ std::string render_text(const Report& report, bool colour, bool summary) {
   const Style style{colour};
   std::string out;
   for (const Finding& f : report.findings) {
-    std::string where = f.path;
-    if (f.member) where += ":" + *f.member;
-    if (f.line) where += ":" + std::to_string(*f.line);
+    std::string where = f.location.path;
+    if (f.location.member) where += ":" + *f.location.member;
+    if (f.location.line) where += ":" + std::to_string(*f.location.line);
     out += style("1", where) + ": " + style(severity_colour(f.severity), std::string(to_string(f.severity))) +
-           " " + style("1", std::string(f.rule->code)) + " " + f.message;
+           " " + style("1", std::string(f.rule->code())) + " " + f.message;
     if (f.first_index && f.first_value) {
       out += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
     }
-    out += " [" + std::string(f.rule->name) + "]\n";
+    out += " [" + std::string(f.rule->name()) + "]\n";
   }
   if (report.findings.empty()) out += "No findings.\n";
   if (summary) out += render_summary(report);

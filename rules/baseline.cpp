@@ -36,9 +36,10 @@ std::string path_from(const std::string& path, const fs::path& root) {
 }
 
 std::string fingerprint(const Finding& finding, const fs::path& root) {
-  const std::string fields[] = {std::string(finding.rule->code), path_from(finding.path, root),
-                                finding.member ? "member:" + *finding.member : std::string("-"),
-                                finding.target ? std::string(name(*finding.target)) : std::string("-")};
+  const std::string fields[] = {
+      std::string(finding.rule->code()), path_from(finding.location.path, root),
+      finding.location.member ? "member:" + *finding.location.member : std::string("-"),
+      finding.target ? std::string(name(*finding.target)) : std::string("-")};
   std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
   // Fields are separated by a byte no field contains, so ("a", "bc") ≠ ("ab", "c").
   for (const std::string& field : fields) {
@@ -56,9 +57,9 @@ void write_baseline(const std::string& file, const std::vector<Finding>& finding
   for (const Finding& f : findings) {
     nlohmann::ordered_json e;
     e["fingerprint"] = fingerprint(f, root);
-    e["rule"] = std::string(f.rule->code);
-    e["path"] = path_from(f.path, root);
-    e["member"] = f.member ? nlohmann::ordered_json(*f.member) : nullptr;
+    e["rule"] = std::string(f.rule->code());
+    e["path"] = path_from(f.location.path, root);
+    e["member"] = f.location.member ? nlohmann::ordered_json(*f.location.member) : nullptr;
     e["target"] = f.target ? nlohmann::ordered_json(std::string(name(*f.target))) : nullptr;
     entries.push_back(std::move(e));
   }

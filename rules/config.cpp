@@ -23,6 +23,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "rules/registry.h"
+
 namespace dtlint {
 
 namespace fs = std::filesystem;
@@ -583,6 +585,15 @@ std::string join(const std::vector<std::string_view>& words) {
   return text;
 }
 
+// "a", "a or b", "a, b or c".
+std::string join_or(const std::vector<std::string_view>& words) {
+  std::string text;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    text += (i == 0 ? "" : i + 1 == words.size() ? " or " : ", ") + std::string(words[i]);
+  }
+  return text;
+}
+
 std::string upper(std::string_view text) {
   std::string result(text);
   for (char& c : result) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -594,7 +605,6 @@ const std::vector<std::string_view> kTopLevelKeys{"targets", "semantics",  "fail
 const std::vector<std::string_view> kPerPathKeys{"paths", "targets", "rules", "tolerances"};
 const std::vector<std::string_view> kIgnoreKeys{"path", "member", "rules", "reason"};
 const std::vector<std::string_view> kToleranceKeys{"rtol", "atol"};
-const std::vector<std::string_view> kRuleSettingKeys{"severity", "fraction"};
 
 class Validator {
  public:
@@ -674,6 +684,15 @@ class Validator {
   }
 
   // A non-negative finite number, at most `max`.
+  // A rule option's value, within the range the rule declares for it.
+  double option_value(const Node& node, const std::string& key, const RuleOption& option) const {
+    const std::string expected =
+        "a number from " + format_number(option.min) + " to " + format_number(option.max);
+    const double value = number(node, key, option.max, expected);
+    if (value < option.min) fail(node.line, key, "expected " + expected + ", found " + describe(node));
+    return value;
+  }
+
   double number(const Node& node, const std::string& key, double max, const std::string& expected) const {
     double value = 0;
     if (node.kind == Node::Kind::Integer) {
@@ -732,15 +751,21 @@ class Validator {
 
   // A rule code as written in the file, checked against the catalogue; upper-case.
   std::string rule_code(const std::string& written, int line, const std::string& key) const {
-    const RuleDoc* rule = find_rule(written);
+    const Rule* rule = find_rule(written);
     std::string code = upper(written);
-    if (rule && rule->code == code) return code;
-    if (rule) fail(line, key, "'" + written + "' is a rule name; use its code " + std::string(rule->code));
+    if (rule && rule->code() == code) return code;
+    if (rule) fail(line, key, "'" + written + "' is a rule name; use its code " + std::string(rule->code()));
     fail(line, key, "unknown rule code '" + written + "' (`dtlint rules` lists them)");
   }
 
-  RuleSetting rule_setting(const Node& node, const std::string& key, const std::string& code) const {
-    static const std::string kExpected = "off, error, warning, note or a map {severity, fraction}";
+  // `CODE: off|error|warning|note` or `CODE: {severity: ..., OPTION: NUMBER}`, where the
+  // options are the ones the rule declares (Rule::options()).
+  RuleSetting rule_setting(const Node& node, const std::string& key, const Rule& rule) const {
+    std::vector<std::string_view> keys{"severity"};
+    for (const RuleOption& option : rule.options()) keys.push_back(option.name);
+    std::string braced;
+    for (std::string_view k : keys) braced += (braced.empty() ? "" : ", ") + std::string(k);
+    const std::string expected = "off, error, warning, note or a map {" + braced + "}";
     RuleSetting setting;
     if (node.kind == Node::Kind::String) {
       if (node.text == "off") {
@@ -748,14 +773,16 @@ class Validator {
       } else if (const auto severity = severity_from_string(node.text)) {
         setting.severity = severity;
       } else {
-        fail(node.line, key, "expected " + kExpected + ", found " + describe(node));
+        fail(node.line, key, "expected " + expected + ", found " + describe(node));
       }
       return setting;
     }
     if (node.kind != Node::Kind::Map) {
-      fail(node.line, key, "expected " + kExpected + ", found " + describe(node));
+      fail(node.line, key, "expected " + expected + ", found " + describe(node));
     }
-    if (node.entries.empty()) fail(node.line, key, "expected severity or fraction, found an empty map");
+    if (node.entries.empty()) {
+      fail(node.line, key, "expected " + join_or(keys) + ", found an empty map");
+    }
     for (const Entry& entry : node.entries) {
       const std::string entry_key = child_key(key, entry.key);
       const Node& value = entry.value;
@@ -768,13 +795,18 @@ class Validator {
         } else {
           fail(value.line, entry_key, "expected off, error, warning or note, found " + describe(value));
         }
-      } else if (entry.key == "fraction") {
-        if (code != "DT107") {
-          fail(entry.line, entry_key, "fraction is only accepted by DT107, not by " + code);
-        }
-        setting.fraction = number(value, entry_key, 1.0, "a number from 0 to 1");
+      } else if (const RuleOption* option = rule.option(entry.key)) {
+        setting.options[std::string(option->name)] = option_value(value, entry_key, *option);
       } else {
-        unknown_key(entry, key, kRuleSettingKeys);
+        std::string owners;  // the rules that do take an option of this name
+        for (const Rule* other : rule_registry()) {
+          if (other->option(entry.key)) owners += (owners.empty() ? "" : ", ") + std::string(other->code());
+        }
+        if (!owners.empty()) {
+          fail(entry.line, entry_key,
+               entry.key + " is only accepted by " + owners + ", not by " + std::string(rule.code()));
+        }
+        unknown_key(entry, key, keys);
       }
     }
     return setting;
@@ -791,7 +823,7 @@ class Validator {
         fail(entry.line, entry_key, code + " is already set at line " + std::to_string(earlier->second));
       }
       lines[code] = entry.line;
-      result[code] = rule_setting(entry.value, entry_key, code);
+      result[code] = rule_setting(entry.value, entry_key, *find_rule(code));
     }
     return result;
   }
@@ -1191,14 +1223,18 @@ void render_settings(std::string& out, const Settings& settings, const std::stri
     } else if (setting.severity) {
       severity = std::string(to_string(*setting.severity));
     }
-    if (severity.empty() && !setting.fraction) continue;  // an empty setting changes nothing
+    if (severity.empty() && setting.options.empty()) continue;  // an empty setting changes nothing
     rules += indent + "  " + code + ": ";
-    if (!setting.fraction) {
+    if (setting.options.empty()) {
       rules += quote(severity) + "\n";
     } else {
       rules += "{";
-      if (!severity.empty()) rules += "severity: " + quote(severity) + ", ";
-      rules += "fraction: " + format_number(*setting.fraction) + "}\n";
+      if (!severity.empty()) rules += "severity: " + quote(severity);
+      for (const auto& [option, value] : setting.options) {
+        if (rules.back() != '{') rules += ", ";
+        rules += option + ": " + format_number(value);
+      }
+      rules += "}\n";
     }
   }
   if (!rules.empty()) out += indent + "rules:\n" + rules;

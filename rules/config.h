@@ -15,7 +15,7 @@
 
 #include "analyzer/dtype.h"
 #include "analyzer/kernels/semantics.h"
-#include "rules/catalogue.h"
+#include "rules/rule.h"
 
 namespace dtlint {
 
@@ -45,8 +45,8 @@ struct Tolerance {
 struct RuleSetting {
   bool off = false;
   std::optional<Severity> severity;
-  // DT107 only: fires when at most this share of the finite values is fractional (default 0.5).
-  std::optional<double> fraction;
+  // Values of the options the rule declares (Rule::options()), by name; unset ones keep their default.
+  std::map<std::string, double> options;
 };
 
 // The keys that `per_path` entries may override.

@@ -1,4 +1,5 @@
-// Turns the scan's facts into findings, by the rule catalogue's defaults.
+// Turns the scan's facts into findings: each fact goes to the registered
+// rules that judge its kind, with the rule settings in force for its path.
 #pragma once
 
 #include <vector>
@@ -14,10 +15,10 @@ namespace dtlint {
 // inputs (E901) in discovery order.
 // With a configuration, each finding takes the rule settings in force for its
 // path (settings_for): `off` drops it, `severity` replaces the default, and
-// DT107's `fraction` moves its threshold.
+// options (DT107's `fraction`) replace the rule's defaults.
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const Config* config = nullptr);
 
-// Numbers in messages: integers exactly, others with six significant digits.
-std::string format_number(long double value);
+// A finding of `code` about a whole input or member (E901, DT204) at its default severity.
+Finding input_finding(std::string_view code, Location location, std::string message);
 
 }  // namespace dtlint

@@ -1,4 +1,5 @@
-// A judgement: one rule firing on one array (and target), or on one input.
+// A judgement: one rule firing on one array (and target), on one input, or on
+// one place in a text file (a configuration entry, a source line).
 #pragma once
 
 #include <cstdint>
@@ -7,22 +8,24 @@
 #include <vector>
 
 #include "analyzer/dtype.h"
-#include "rules/catalogue.h"
+#include "analyzer/location.h"
+#include "rules/rule.h"
 
 namespace dtlint {
 
 struct Finding {
-  const RuleDoc* rule = nullptr;
+  const Rule* rule = nullptr;
   Severity severity = Severity::Error;
   std::string message;
-  std::string path;
-  std::optional<std::string> member;
+  Location location;  // the file, the member, and for text positions line and column
   std::optional<DType> target;
   std::uint64_t count = 0;
   std::optional<std::vector<std::uint64_t>> first_index;
   std::optional<long double> first_value;
   bool first_value_is_integer = false;  // integer sources print their values exactly
-  std::optional<int> line, column;
 };
+
+// Numbers in messages and reports: integers exactly, others with six significant digits.
+std::string format_number(long double value);
 
 }  // namespace dtlint

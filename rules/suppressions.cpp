@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "rules/baseline.h"
+#include "rules/registry.h"
 
 namespace dtlint {
 namespace {
@@ -11,10 +12,10 @@ namespace {
 namespace fs = std::filesystem;
 
 bool matches(const Suppression& entry, const Finding& finding, const std::string& relative_path) {
-  if (std::find(entry.rules.begin(), entry.rules.end(), finding.rule->code) == entry.rules.end())
+  if (std::find(entry.rules.begin(), entry.rules.end(), finding.rule->code()) == entry.rules.end())
     return false;
   if (!glob_match(entry.path, relative_path)) return false;
-  if (entry.member) return finding.member && glob_match(*entry.member, *finding.member);
+  if (entry.member) return finding.location.member && glob_match(*entry.member, *finding.location.member);
   return true;
 }
 
@@ -44,7 +45,7 @@ std::uint64_t apply_suppressions(const Config& config, std::span<const std::stri
   std::vector<bool> used(config.ignore.size(), false);
   std::uint64_t hidden = 0;
   std::erase_if(findings, [&](const Finding& f) {
-    const std::string relative = path_from(f.path, config.root);
+    const std::string relative = path_from(f.location.path, config.root);
     bool hide = false;
     for (std::size_t e = 0; e < config.ignore.size(); ++e) {
       if (matches(config.ignore[e], f, relative)) used[e] = hide = true;
@@ -60,7 +61,7 @@ std::uint64_t apply_suppressions(const Config& config, std::span<const std::stri
     for (const Problem& p : scan.problems) inputs.push_back(path_from(p.path, config.root));
     for (const Skipped& s : scan.skipped) inputs.push_back(path_from(s.path, config.root));
   }
-  const RuleDoc* rule = find_rule("DT205");
+  const Rule* rule = find_rule("DT205");
   const auto setting = config.settings.rules.find("DT205");
   if (setting != config.settings.rules.end() && setting->second.off) return hidden;
   for (std::size_t e = 0; e < config.ignore.size(); ++e) {
@@ -74,9 +75,9 @@ std::uint64_t apply_suppressions(const Config& config, std::span<const std::stri
     note.rule = rule;
     note.severity = setting != config.settings.rules.end() && setting->second.severity
                         ? *setting->second.severity
-                        : rule->default_severity;
-    note.path = path_from(config.file, fs::current_path());
-    note.line = entry.line;
+                        : rule->default_severity();
+    note.location.path = path_from(config.file, fs::current_path());
+    note.location.line = entry.line;
     note.message =
         describe(entry) + " matched no finding; remove it or correct it (reason given: " + entry.reason + ")";
     findings.push_back(std::move(note));

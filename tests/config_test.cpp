@@ -34,12 +34,12 @@ std::string write(const TempDir& dir, const std::string& name, const std::string
 std::string show(const RuleSetting& s) {
   std::ostringstream out;
   out << "{off=" << s.off << " severity=" << (s.severity ? std::string(to_string(*s.severity)) : "-")
-      << " fraction=" << (s.fraction ? std::to_string(*s.fraction) : "-") << "}";
+      << " options=" << s.options.size() << "}";
   return out.str();
 }
 
 bool same(const RuleSetting& a, const RuleSetting& b) {
-  return a.off == b.off && a.severity == b.severity && a.fraction == b.fraction;
+  return a.off == b.off && a.severity == b.severity && a.options == b.options;
 }
 
 testing::AssertionResult same_settings(const Settings& a, const Settings& b, const std::string& where) {
@@ -203,7 +203,7 @@ TEST(ConfigLoad, EveryKeyFromYaml) {
   EXPECT_FALSE(config.settings.rules.at("DT104").severity);
   EXPECT_EQ(config.settings.rules.at("DT105").severity, Severity::Note);  // stored upper-case
   EXPECT_EQ(config.settings.rules.at("DT107").severity, Severity::Warning);
-  EXPECT_EQ(config.settings.rules.at("DT107").fraction, 0.25);
+  EXPECT_EQ(config.settings.rules.at("DT107").options.at("fraction"), 0.25);
 
   ASSERT_EQ(config.settings.tolerances.size(), 2u);
   EXPECT_EQ(config.settings.tolerances.at(DType::Float16).rtol, 1e-3);
@@ -281,12 +281,16 @@ TEST(ConfigLoad, RuleValueOffIsAWord) {
     EXPECT_FALSE(config.settings.rules.at(code).severity) << code;
   }
   // A boolean is not a rule setting, in either format.
+  EXPECT_TRUE(fails_at(write(dir, "b/.dtlint.yaml", "rules:\n  DT104: false\n"), 2, "rules.DT104",
+                       "expected off, error, warning, note or a map {severity}, found a boolean (false)"));
+  EXPECT_TRUE(fails_at(write(dir, "c/.dtlint.toml", "[rules]\nDT104 = false\n"), 2, "rules.DT104",
+                       "expected off, error, warning, note or a map {severity}, found a boolean (false)"));
+  // The map's keys are the rule's own: severity, and the options it declares.
   EXPECT_TRUE(
-      fails_at(write(dir, "b/.dtlint.yaml", "rules:\n  DT104: false\n"), 2, "rules.DT104",
+      fails_at(write(dir, "d/.dtlint.yaml", "rules:\n  DT107: false\n"), 2, "rules.DT107",
                "expected off, error, warning, note or a map {severity, fraction}, found a boolean (false)"));
-  EXPECT_TRUE(
-      fails_at(write(dir, "c/.dtlint.toml", "[rules]\nDT104 = false\n"), 2, "rules.DT104",
-               "expected off, error, warning, note or a map {severity, fraction}, found a boolean (false)"));
+  EXPECT_TRUE(fails_at(write(dir, "e/.dtlint.yaml", "rules:\n  DT107: {fraction: 1.5}\n"), 2,
+                       "rules.DT107.fraction", "expected a number from 0 to 1, found a number (1.5)"));
 }
 
 TEST(ConfigLoad, YamlNumberSpellings) {
@@ -360,7 +364,7 @@ const ErrorCase kErrorCases[] = {
     {"rules:\n  cast-overflow: off\n", 2, "[rules]\ncast-overflow = \"off\"\n", 2, "rules.cast-overflow",
      "is a rule name; use its code DT101"},
     {"rules:\n  DT104: fatal\n", 2, "[rules]\nDT104 = \"fatal\"\n", 2, "rules.DT104",
-     "expected off, error, warning, note or a map {severity, fraction}, found the text \"fatal\""},
+     "expected off, error, warning, note or a map {severity}, found the text \"fatal\""},
     {"rules:\n  DT104:\n    severity: loud\n", 3, "[rules.DT104]\nseverity = \"loud\"\n", 2,
      "rules.DT104.severity", "expected off, error, warning or note, found the text \"loud\""},
     {"rules:\n  DT104: {severity: note, fraction: 0.5}\n", 2,
@@ -741,7 +745,7 @@ per_path:
   EXPECT_TRUE(data.rules.at("DT104").off);
   // A rule's setting replaces the earlier one as a whole: the fraction is gone.
   EXPECT_EQ(data.rules.at("DT107").severity, Severity::Warning);
-  EXPECT_FALSE(data.rules.at("DT107").fraction);
+  EXPECT_FALSE(data.rules.at("DT107").options.contains("fraction"));
   // Tolerances merge field by field.
   EXPECT_EQ(data.tolerances.at(DType::Float16).rtol, 0.001);
   EXPECT_EQ(data.tolerances.at(DType::Float16).atol, 0.0);
@@ -757,7 +761,7 @@ per_path:
 
   const Settings npz = settings_for(config, "models/c.npz");  // the second entry only
   EXPECT_EQ(npz.targets, std::vector<DType>{DType::Float16});
-  EXPECT_EQ(npz.rules.at("DT107").fraction, 0.2);
+  EXPECT_EQ(npz.rules.at("DT107").options.at("fraction"), 0.2);
   EXPECT_EQ(npz.tolerances.at(DType::Float16).rtol, 0.5);
   EXPECT_EQ(npz.tolerances.at(DType::Float16).atol, 0.000001);
 
@@ -908,10 +912,10 @@ TEST(ConfigRender, RoundTripOfARichConfig) {
   config.exclude.push_back("~");
   config.settings.tolerances[DType::Float32] = Tolerance{0.1 + 0.2, 1.0 / 3.0};
   config.settings.tolerances[DType::Float64] = Tolerance{5e-324, 1.7976931348623157e308};
-  config.settings.rules["DT107"].fraction = 0.1 + 0.7;
+  config.settings.rules["DT107"].options["fraction"] = 0.1 + 0.7;
   config.ignore[0].reason = "multi\nline \"reason\": # not a comment";
-  config.per_path[0].settings.rules["DT106"] = RuleSetting{true, std::nullopt, std::nullopt};
-  config.per_path[0].settings.rules["DT107"] = RuleSetting{true, std::nullopt, 1.0};
+  config.per_path[0].settings.rules["DT106"] = RuleSetting{true, std::nullopt, {}};
+  config.per_path[0].settings.rules["DT107"] = RuleSetting{true, std::nullopt, {{"fraction", 1.0}}};
 
   const std::string text = render_config(config);
   const Config reread = load_config(write(dir, "copy/.dtlint.yaml", text));
@@ -932,7 +936,7 @@ TEST(ConfigRender, NegativeZeroIsZero) {
     const Config config = load_config(file);
     EXPECT_FALSE(std::signbit(*config.settings.tolerances.at(DType::Float16).rtol)) << file;
     EXPECT_FALSE(std::signbit(*config.settings.tolerances.at(DType::Float16).atol)) << file;
-    EXPECT_FALSE(std::signbit(*config.settings.rules.at("DT107").fraction)) << file;
+    EXPECT_FALSE(std::signbit(config.settings.rules.at("DT107").options.at("fraction"))) << file;
     const std::string text = render_config(config);
     EXPECT_EQ(text.find("-0"), std::string::npos) << text;
     EXPECT_EQ(render_config(load_config(write(dir, "copy/.dtlint.yaml", text))), text);

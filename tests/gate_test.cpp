@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rules/baseline.h"
+#include "rules/registry.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -113,7 +114,7 @@ TEST(GateBaseline, TodaysBaselineKeepsTomorrowGreenUntilANewFindingAppears) {
 TEST(GateBaseline, FingerprintsAreAStableFunctionOfRulePathMemberAndTarget) {
   Finding f;
   f.rule = find_rule("DT101");
-  f.path = "/repo/data/pressure.npy";
+  f.location.path = "/repo/data/pressure.npy";
   f.target = DType::Float16;
   f.count = 3;
   EXPECT_EQ(fingerprint(f, "/repo"), "32da27c20c27bce4");
@@ -127,8 +128,8 @@ TEST(GateBaseline, FingerprintsAreAStableFunctionOfRulePathMemberAndTarget) {
 
   Finding e;
   e.rule = find_rule("E901");
-  e.path = "/elsewhere/weights.npz";
-  e.member = "layer/0.npy";
+  e.location.path = "/elsewhere/weights.npz";
+  e.location.member = "layer/0.npy";
   EXPECT_EQ(fingerprint(e, "/elsewhere"), "8aa858af69ad0759");
   EXPECT_EQ(path_from("/elsewhere/./x/../weights.npz", "/elsewhere"), "weights.npz");
   EXPECT_EQ(path_from("/other/weights.npz", "/elsewhere"), "/other/weights.npz");

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "reports/github_report.h"
-#include "rules/catalogue.h"
 #include "rules/evaluate.h"
+#include "rules/registry.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -20,8 +20,8 @@ using testing_support::kSourceDir;
 Finding finding(std::string_view code, std::string path, std::string message) {
   Finding f;
   f.rule = find_rule(code);
-  f.severity = f.rule->default_severity;
-  f.path = std::move(path);
+  f.severity = f.rule->default_severity();
+  f.location.path = std::move(path);
   f.message = std::move(message);
   return f;
 }
@@ -31,14 +31,14 @@ TEST(GithubReport, OneCommandPerFindingByLevel) {
   report.findings.push_back(
       finding("DT101", "/repo/data/x.npy", "5 of 3000 values overflow to ±inf in float64→float16"));
   Finding member = finding("DT104", "/repo/data/y.npz", "2 of 4 values underflow to zero in float64→float16");
-  member.member = "weights.npy";
+  member.location.member = "weights.npy";
   member.first_index = std::vector<std::uint64_t>{1, 2};
   member.first_value = 3;
   member.first_value_is_integer = true;
   report.findings.push_back(member);
   Finding positioned = finding("DT111", "/repo/.dtlint.yaml", "casts differ");
-  positioned.line = 12;
-  positioned.column = 3;
+  positioned.location.line = 12;
+  positioned.location.column = 3;
   report.findings.push_back(positioned);
   Finding outside = finding("E901", "/elsewhere/z.npy", "cannot read /elsewhere/z.npy: truncated");
   report.findings.push_back(outside);
@@ -81,7 +81,7 @@ TEST(GithubReport, RealScanGivesOneWellFormedLinePerFinding) {
   for (std::string line; std::getline(text, line); ++lines) {
     EXPECT_TRUE(std::regex_match(line, command)) << line;
     if (lines < report.findings.size()) {
-      EXPECT_NE(line.find(report.findings[lines].rule->code), std::string::npos) << line;
+      EXPECT_NE(line.find(report.findings[lines].rule->code()), std::string::npos) << line;
     }
   }
   EXPECT_EQ(lines, report.findings.size());

@@ -58,7 +58,7 @@ TEST(RuleDocs, CommittedDocsAreUpToDate) {
     if (!expected.contains(name)) stale.insert(name);
   }
   EXPECT_TRUE(missing.empty() && differing.empty())
-      << "docs/rules is out of date with rules/catalogue.cpp (missing: " << listed(missing)
+      << "docs/rules is out of date with the rule registry (missing: " << listed(missing)
       << "; differing: " << listed(differing) << "); " << kRegenerate;
   EXPECT_TRUE(stale.empty()) << "docs/rules holds files that no rule generates: " << listed(stale)
                              << "; delete them, then " << kRegenerate;
@@ -67,11 +67,11 @@ TEST(RuleDocs, CommittedDocsAreUpToDate) {
 TEST(RuleDocs, EveryRulePageHasItsFiveSections) {
   constexpr std::array<std::string_view, 5> kSections{"What it does", "Why is this bad", "Example",
                                                       "How to fix", "Options"};
-  for (const RuleDoc& rule : rule_catalogue()) {
-    SCOPED_TRACE(std::string(rule.code));
-    const std::string page = render_rule_markdown(rule);
-    EXPECT_TRUE(page.starts_with("# " + std::string(rule.code) + ": " + std::string(rule.name) + "\n"));
-    EXPECT_NE(page.find("Default severity: `" + std::string(to_string(rule.default_severity)) + "`"),
+  for (const Rule* rule : rule_registry()) {
+    SCOPED_TRACE(std::string(rule->code()));
+    const std::string page = render_rule_markdown(*rule);
+    EXPECT_TRUE(page.starts_with("# " + std::string(rule->code()) + ": " + std::string(rule->name()) + "\n"));
+    EXPECT_NE(page.find("Default severity: `" + std::string(to_string(rule->default_severity())) + "`"),
               std::string::npos);
     std::size_t previous = 0;
     for (const std::string_view title : kSections) {
@@ -85,7 +85,7 @@ TEST(RuleDocs, EveryRulePageHasItsFiveSections) {
       EXPECT_NE(page.substr(body, end - body).find_first_not_of(" \n"), std::string::npos)
           << "section '" << title << "' is empty";
     }
-    EXPECT_NE(page.find("rules/catalogue.cpp"), std::string::npos);
+    EXPECT_NE(page.find("`rules/checks/`"), std::string::npos);
     EXPECT_NE(page.find("`dtlint rules --markdown docs/rules`"), std::string::npos);
   }
 }
@@ -103,11 +103,11 @@ TEST(RuleDocs, LinksResolveAndTheIndexListsEveryRule) {
       if (name == "README.md") index_targets.insert(target);
     }
   }
-  for (const RuleDoc& rule : rule_catalogue()) {
-    EXPECT_TRUE(index_targets.contains(std::string(rule.code) + ".md"))
-        << rule.code << " is not in the index";
+  for (const Rule* rule : rule_registry()) {
+    EXPECT_TRUE(index_targets.contains(std::string(rule->code()) + ".md"))
+        << rule->code() << " is not in the index";
   }
-  EXPECT_EQ(index_targets.size(), rule_catalogue().size());
+  EXPECT_EQ(index_targets.size(), rule_registry().size());
 }
 
 TEST(RuleDocs, IndexRowsKeepFourColumns) {
@@ -123,15 +123,15 @@ TEST(RuleDocs, IndexRowsKeepFourColumns) {
       separators += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
     EXPECT_EQ(separators, 5u) << line;
   }
-  EXPECT_EQ(rows, rule_catalogue().size());
+  EXPECT_EQ(rows, rule_registry().size());
 }
 
 // Catalogue prose is plain text: what Markdown would read as markup is escaped,
 // code spans are kept as written.
 TEST(RuleDocs, ProseIsEscapedAndCodeSpansKept) {
-  RuleDoc rule = rule_catalogue().front();
-  rule.what = "static_cast<float>(x) of __fp16, 0.29 * 100 and float8_e5m2 `a_b<c>*`\n- not a list";
-  const std::string page = render_rule_markdown(rule);
+  RuleDoc doc = rule_registry().front()->doc();
+  doc.what = "static_cast<float>(x) of __fp16, 0.29 * 100 and float8_e5m2 `a_b<c>*`\n- not a list";
+  const std::string page = render_rule_markdown(Rule(doc, FactKind::ArrayAnalysis));
   EXPECT_NE(page.find(R"(static_cast\<float>(x) of \_\_fp16, 0.29 \* 100 and float8_e5m2 `a_b<c>*`)"),
             std::string::npos)
       << page;
@@ -139,11 +139,11 @@ TEST(RuleDocs, ProseIsEscapedAndCodeSpansKept) {
 }
 
 TEST(RuleDocs, ExampleCodeIsFencedAndProseIsNot) {
-  RuleDoc rule = rule_catalogue().front();
-  rule.example =
+  RuleDoc doc = rule_registry().front()->doc();
+  doc.example =
       ">>> np.array([70000.0]).astype(np.float16)\narray([inf], dtype=float16)\n\n"
       "DT101 counts it. With a config entry\n    cast: float16\nit fires there too.";
-  const std::string page = render_rule_markdown(rule);
+  const std::string page = render_rule_markdown(Rule(doc, FactKind::ArrayAnalysis));
   EXPECT_NE(
       page.find(
           "```pycon\n>>> np.array([70000.0]).astype(np.float16)\narray([inf], dtype=float16)\n```\n\n"

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "reports/sarif_report.h"
-#include "rules/catalogue.h"
 #include "rules/evaluate.h"
+#include "rules/registry.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -101,7 +101,7 @@ Report report_of(const std::vector<std::string>& paths) {
     f.rule = find_rule("DT101");
     f.severity = Severity::Error;
     f.message = "overflow";
-    f.path = path;
+    f.location.path = path;
     report.findings.push_back(f);
   }
   return report;
@@ -175,12 +175,12 @@ TEST(SarifReport, DriverListsEveryCatalogueRule) {
   EXPECT_EQ(sarif_schema_errors(log), "");
   EXPECT_TRUE(results_of(log).empty());
   const json& rules = log["runs"][0]["tool"]["driver"]["rules"];
-  const auto catalogue = rule_catalogue();
-  ASSERT_EQ(rules.size(), catalogue.size());
+  const auto registry = rule_registry();
+  ASSERT_EQ(rules.size(), registry.size());
   const std::map<std::string, std::string> category = {
       {"DT", "data"}, {"E9", "data"}, {"PL", "pipeline"}, {"CX", "source"}};
-  for (std::size_t i = 0; i < catalogue.size(); ++i) {
-    const RuleDoc& doc = catalogue[i];
+  for (std::size_t i = 0; i < registry.size(); ++i) {
+    const RuleDoc& doc = registry[i]->doc();
     const json& rule = rules[i];
     SCOPED_TRACE(std::string(doc.code));
     EXPECT_EQ(rule["id"], doc.code);
@@ -217,7 +217,7 @@ TEST(SarifReport, ResultsFollowGitHubCodeScanningRules) {
     const Finding& f = report.findings[i];
     const json& r = results[i];
     SCOPED_TRACE(r.dump());
-    EXPECT_EQ(r["ruleId"], f.rule->code);
+    EXPECT_EQ(r["ruleId"], f.rule->code());
     EXPECT_EQ(rules.at(r["ruleIndex"].get<std::size_t>())["id"], r["ruleId"]);
     EXPECT_EQ(r["level"], to_string(f.severity));
     EXPECT_NE(r["message"]["text"].get<std::string>().find(f.message), std::string::npos);
@@ -237,8 +237,8 @@ TEST(SarifReport, ResultsFollowGitHubCodeScanningRules) {
   }
   // Positions where the finding has them (a config line, a source column).
   Report positioned = report_of({kSourceDir + "/.dtlint.yaml"});
-  positioned.findings[0].line = 4;
-  positioned.findings[0].column = 7;
+  positioned.findings[0].location.line = 4;
+  positioned.findings[0].location.column = 7;
   positioned.findings[0].severity =
       Severity::Note;  // configured: the result's level follows, the rule's stays
   const json configured = sarif(positioned, kSourceDir);
@@ -294,15 +294,16 @@ TEST(SarifReport, ArchiveMembersAreNamedInResults) {
     const Finding& f = report.findings[i];
     const json& r = results[i];
     SCOPED_TRACE(r.dump());
-    ASSERT_TRUE(f.member);
+    ASSERT_TRUE(f.location.member);
     const json& location = r["locations"][0];
     EXPECT_EQ(location["physicalLocation"]["artifactLocation"]["uri"],
               "tests/golden/data/containers/cases.npz");
-    EXPECT_EQ(location["logicalLocations"], json::array({{{"name", *f.member}, {"kind", "member"}}}));
-    EXPECT_EQ(r["properties"]["member"], *f.member);
-    EXPECT_EQ(r["message"]["text"].get<std::string>().rfind("member '" + *f.member + "': ", 0), 0u);
+    EXPECT_EQ(location["logicalLocations"],
+              json::array({{{"name", *f.location.member}, {"kind", "member"}}}));
+    EXPECT_EQ(r["properties"]["member"], *f.location.member);
+    EXPECT_EQ(r["message"]["text"].get<std::string>().rfind("member '" + *f.location.member + "': ", 0), 0u);
     members_by_key[r["ruleId"].get<std::string>() + "/" + r["properties"].value("target", "-")].push_back(
-        *f.member);
+        *f.location.member);
     prints.insert(r["partialFingerprints"][kFingerprintKey].get<std::string>());
   }
   // The same rule and target in two members of one file are two alerts.
@@ -337,7 +338,7 @@ TEST(SarifReport, UrisArePercentEncoded) {
 TEST(SarifReport, InvalidUtf8NeverThrows) {
   Report report = report_of({"/srv/repo/\xfe\xff.npy"});
   report.findings[0].message = "bad \xff byte";
-  report.findings[0].member = std::string("m\xc3.npy");
+  report.findings[0].location.member = std::string("m\xc3.npy");
   std::string text;
   ASSERT_NO_THROW(text = render_sarif(report, "/srv/repo"));
   const json r = results_of(json::parse(text))[0];

@@ -1,0 +1,249 @@
+#include "app/app.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "analyzer/input_error.h"
+#include "reports/text_report.h"
+#include "reports/writers.h"
+#include "rules/baseline.h"
+#include "rules/evaluate.h"
+#include "rules/registry.h"
+#include "rules/suppressions.h"
+
+namespace dtlint {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<DType> kDefaultTargets{DType::Float16, DType::BFloat16, DType::Float32, DType::Int32};
+
+std::vector<std::string> paths_of(const ScanRequest& request) {
+  return request.paths.empty() ? std::vector<std::string>{"."} : request.paths;
+}
+
+std::vector<DType> parse_targets(const std::string& list) {
+  std::vector<DType> targets;
+  std::stringstream stream(list);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    const auto type = target_dtype(item);
+    if (!type) {
+      throw UsageError("--targets: unknown target dtype '" + item +
+                       "' (use float16, bfloat16, float32, float64, float8_e4m3fn, float8_e5m2, "
+                       "int8…int64 or uint8…uint64)");
+    }
+    if (std::find(targets.begin(), targets.end(), *type) == targets.end()) targets.push_back(*type);
+  }
+  if (targets.empty()) throw UsageError("--targets: the list is empty");
+  return targets;
+}
+
+// The configuration file for this run: --config, or the nearest one above the
+// scanned paths. Paths that find different files cannot share one run.
+std::optional<fs::path> config_file_for(const ScanRequest& request, const std::vector<std::string>& paths) {
+  if (!request.config.empty()) {
+    if (!fs::is_regular_file(request.config))
+      throw UsageError("--config: no such file '" + request.config + "'");
+    return fs::path(request.config);
+  }
+  std::optional<fs::path> chosen;
+  std::string chosen_for;
+  // pre-commit passes many files of few folders: each folder is searched once.
+  std::map<fs::path, std::optional<fs::path>> found_from;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    const fs::path start = fs::is_directory(path, ec) ? fs::absolute(path) : fs::absolute(path).parent_path();
+    const auto [slot, fresh] = found_from.try_emplace(start.lexically_normal());
+    if (fresh) {
+      slot->second = find_config(start);
+      // Messages name it as the user would.
+      if (slot->second) slot->second = path_from(slot->second->string(), fs::current_path());
+    }
+    const std::optional<fs::path>& found = slot->second;
+    if (chosen_for.empty()) {
+      chosen = found;
+      chosen_for = path;
+    } else if (found != chosen) {
+      throw UsageError("'" + chosen_for + "' and '" + path + "' fall under different configurations (" +
+                       (chosen ? chosen->string() : "none") + ", " + (found ? found->string() : "none") +
+                       "); scan them separately or pass --config FILE");
+    }
+  }
+  return chosen;
+}
+
+Config effective_config_for(const ScanRequest& request, const std::vector<std::string>& paths) {
+  Config config;
+  config.root = fs::current_path();
+  if (const auto file = config_file_for(request, paths)) config = load_config(*file);
+  if (request.targets) config.settings.targets = parse_targets(*request.targets);
+  if (!config.settings.targets) config.settings.targets = kDefaultTargets;
+  if (request.semantics) {
+    config.semantics = semantics_from_string(*request.semantics);
+    if (!config.semantics) throw UsageError("--semantics: expected numpy, tensorflow or torch");
+  }
+  if (!config.semantics) config.semantics = Semantics::NumPy;
+  if (request.fail_on) config.fail_on = request.fail_on;
+  if (!config.fail_on) config.fail_on = "error";
+  for (DType target : *config.settings.targets) {
+    Tolerance& tolerance = config.settings.tolerances[target];
+    const CastRequest defaults = default_request(target);
+    if (!tolerance.rtol) tolerance.rtol = defaults.rtol;
+    if (!tolerance.atol) tolerance.atol = defaults.atol;
+  }
+  return config;
+}
+
+// The cast requests for a set of settings: its targets (the command line's
+// --targets win over per_path ones), each with its DT106 tolerance.
+std::vector<CastRequest> requests_for(const Settings& settings, const ScanRequest& request,
+                                      const std::vector<DType>& top_level) {
+  const std::vector<DType>& targets = request.targets || !settings.targets ? top_level : *settings.targets;
+  std::vector<CastRequest> requests;
+  for (DType target : targets) {
+    CastRequest cast = default_request(target);
+    if (const auto it = settings.tolerances.find(target); it != settings.tolerances.end()) {
+      if (it->second.rtol) cast.rtol = *it->second.rtol;
+      if (it->second.atol) cast.atol = *it->second.atol;
+    }
+    requests.push_back(cast);
+  }
+  return requests;
+}
+
+// Configuration files named among the paths (pre-commit passes the ones a
+// commit changes) are validated, not read as arrays; the rest are scanned.
+std::vector<std::string> data_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> data;
+  for (const std::string& path : paths) {
+    const fs::path file(path);
+    std::error_code ec;
+    if (!is_config_file_name(file.filename().string()) || !fs::is_regular_file(file, ec)) {
+      data.push_back(path);
+      continue;
+    }
+    // A pyproject.toml without a [tool.dtlint] table is somebody else's business.
+    if (file.filename() == "pyproject.toml" &&
+        find_config(fs::absolute(file).parent_path()) !=
+            std::optional<fs::path>(fs::absolute(file).lexically_normal()))
+      continue;
+    load_config(file);  // throws ConfigError
+  }
+  return data;
+}
+
+}  // namespace
+
+Config effective_config(const ScanRequest& request) {
+  return effective_config_for(request, paths_of(request));
+}
+
+ScanOutcome run_scan(const ScanRequest& request) {
+  if (!find_writer(request.format)) throw UsageError("--format: unknown format '" + request.format + "'");
+  const std::vector<std::string> given = paths_of(request);
+  const std::vector<std::string> paths = data_paths(given);
+  const Config config = effective_config_for(request, paths.empty() ? given : paths);
+
+  ScanOptions options;
+  options.semantics = *config.semantics;
+  options.requests = requests_for(config.settings, request, *config.settings.targets);
+  if (!config.per_path.empty()) {
+    options.requests_for = [&](const std::string& file) {
+      return requests_for(settings_for(config, path_from(file, config.root)), request,
+                          *config.settings.targets);
+    };
+  }
+  options.threads = request.threads;
+  options.discovery.exclude = request.exclude;
+  if (!config.exclude.empty()) {
+    options.discovery.exclude_path = [&](const fs::path& path) {
+      const std::string relative = path_from(path.string(), config.root);
+      return std::any_of(config.exclude.begin(), config.exclude.end(),
+                         [&](const std::string& glob) { return glob_match(glob, relative); });
+    };
+  }
+  options.progress = request.progress;
+  const std::optional<Severity> fail_on =
+      *config.fail_on == "never" ? std::nullopt : severity_from_string(*config.fail_on);
+  std::optional<Baseline> baseline;
+  if (!request.baseline.empty()) {
+    try {
+      baseline = read_baseline(request.baseline);
+    } catch (const InputError& e) {
+      throw UsageError("--baseline: " + e.path() + ": " + e.reason());
+    }
+  }
+
+  ScanOutcome outcome;
+  Report& report = outcome.report;
+  report.semantics = options.semantics;
+  report.targets = *config.settings.targets;
+  report.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
+  if (!paths.empty()) report.scan = scan_paths(paths, options);
+  report.findings = evaluate(report.scan, options.semantics, &config);
+  report.suppressed = apply_suppressions(config, paths, report.scan, report.findings);
+  if (!request.write_baseline.empty()) {
+    // Recording today's findings (all of them: with --baseline too, the file is
+    // refreshed) is the point of the run: it succeeds once they are written.
+    write_baseline(request.write_baseline, report.findings);
+    outcome.notice = "dtlint: wrote " + std::to_string(report.findings.size()) +
+                     " finding(s) to the baseline '" + request.write_baseline + "'\n";
+    return outcome;
+  }
+  if (baseline) report.baseline = apply_baseline(*baseline, report.findings);
+  outcome.exit_code = report.fails(fail_on) ? kExitFindings : kExitClean;
+  return outcome;
+}
+
+void write_report(const Report& report, const ScanRequest& request, std::ostream& out) {
+  const ReportWriter* writer = find_writer(request.format);
+  if (!writer) throw UsageError("--format: unknown format '" + request.format + "'");
+  WriteOptions options;
+  options.root = fs::current_path();
+  options.colour = request.colour && request.output.empty();
+  options.summary = !request.quiet;
+  if (request.output.empty()) {
+    writer->write(report, options, out);
+    out << std::flush;
+    return;
+  }
+  std::ofstream file(request.output, std::ios::binary | std::ios::trunc);
+  writer->write(report, options, file);
+  file.close();
+  if (!file) throw UsageError("--output: cannot write '" + request.output + "'");
+}
+
+std::string render_effective_config(const ScanRequest& request) {
+  const Config config = effective_config(request);
+  return (config.file.empty() ? "# no configuration file: built-in defaults\n"
+                              : "# from " + path_from(config.file, fs::current_path()) + "\n") +
+         render_config(config);
+}
+
+std::string render_rule_list() {
+  std::string out;
+  for (const Rule* rule : rule_registry()) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%-6s %-8s %-28s ", std::string(rule->code()).c_str(),
+                  std::string(to_string(rule->default_severity())).c_str(),
+                  std::string(rule->name()).c_str());
+    out += line + std::string(rule->doc().summary) + "\n";
+  }
+  return out;
+}
+
+std::string render_explanation(const Rule& rule) {
+  const RuleDoc& doc = rule.doc();
+  return std::string(rule.code()) + " " + std::string(rule.name()) +
+         " (default severity: " + std::string(to_string(rule.default_severity())) + ")\n\n" +
+         std::string(doc.summary) + "\n\n## What it does\n" + std::string(doc.what) +
+         "\n\n## Why is this bad\n" + std::string(doc.why) + "\n\n## Example\n" + std::string(doc.example) +
+         "\n\n## How to fix\n" + std::string(doc.fix) + "\n\n## Options\n" + rule_options_text(rule) + "\n";
+}
+
+}  // namespace dtlint

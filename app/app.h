@@ -1,0 +1,70 @@
+// The app library: a scan end to end — configuration, discovery and reading,
+// judging, suppressions, baseline — and the exit code, callable in-process
+// by tests and by any front end. cli/main.cpp only parses arguments into a
+// ScanRequest and calls it.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "reports/report.h"
+#include "rules/config.h"
+#include "rules/rule.h"
+
+namespace dtlint {
+
+inline constexpr int kExitClean = 0;     // nothing at or above --fail-on
+inline constexpr int kExitFindings = 1;  // findings at or above it (E901 included)
+inline constexpr int kExitUsage = 2;     // usage or configuration error
+
+// A bad argument or an unusable file named by one (exit 2); what() names it.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// What a scan is asked to do. Options left unset were not given: the
+// configuration decides, then the defaults.
+struct ScanRequest {
+  std::vector<std::string> paths;  // files or folders; none: "."
+  std::optional<std::string> targets, semantics, fail_on;
+  std::string format = "text";  // a name from report_writers()
+  std::string output;           // the report's file; empty: the caller's stream
+  std::string config;           // --config FILE; empty: searched upward from the paths
+  std::string baseline;         // --baseline FILE
+  std::string write_baseline;   // --write-baseline FILE
+  std::vector<std::string> exclude;
+  unsigned threads = 0;  // 0: every core
+  bool quiet = false;    // text: findings only
+  bool progress = false;
+  bool colour = false;  // text on a terminal
+};
+
+struct ScanOutcome {
+  Report report;
+  int exit_code = kExitClean;
+  std::string notice;  // for the person running it (stderr), e.g. what --write-baseline wrote
+};
+
+// Runs the scan and judges it; writes the --write-baseline file when asked,
+// but no report. Throws UsageError and ConfigError (both exit 2).
+ScanOutcome run_scan(const ScanRequest& request);
+
+// Writes the report in request.format to request.output, or to `out` when no
+// output file is named. Throws UsageError when the file cannot be written.
+void write_report(const Report& report, const ScanRequest& request, std::ostream& out);
+
+// The configuration in force for the request's paths, with the command line's
+// options over it and every default written out: what a scan uses.
+Config effective_config(const ScanRequest& request);
+// `dtlint config`: that configuration as YAML, loadable again with --config.
+std::string render_effective_config(const ScanRequest& request);
+
+// `dtlint rules`: one line per rule. `dtlint explain CODE`: one rule's documentation.
+std::string render_rule_list();
+std::string render_explanation(const Rule& rule);
+
+}  // namespace dtlint

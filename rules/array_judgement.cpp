@@ -1,0 +1,55 @@
+#include "rules/array_judgement.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace dtlint {
+
+double ArrayJudgement::option(std::string_view name) const {
+  const RuleOption* declared = rule_.option(name);
+  if (setting_) {
+    if (const auto it = setting_->options.find(std::string(name)); it != setting_->options.end()) {
+      return it->second;
+    }
+  }
+  return declared ? declared->default_value : 0.0;
+}
+
+Finding& ArrayJudgement::add(std::optional<DType> target, std::uint64_t count, const FirstHit& first) {
+  Finding f;
+  f.rule = &rule_;
+  f.severity = setting_ && setting_->severity ? *setting_->severity : rule_.default_severity();
+  f.location = Location(array_.path, array_.member);
+  f.target = target;
+  f.count = count;
+  if (first.found()) {
+    f.first_index = unravel_index(first.index, array_.shape, array_.fortran_order);
+    f.first_value = first.value;
+    f.first_value_is_integer = is_integer(array_.dtype) || array_.dtype == DType::Bool;
+  }
+  out_.push_back(std::move(f));
+  return out_.back();
+}
+
+std::string ArrayJudgement::count_of(std::uint64_t count) const {
+  const std::uint64_t total = array_.elements;
+  return std::to_string(count) + " of " + std::to_string(total) + (total == 1 ? " value" : " values");
+}
+
+std::string ArrayJudgement::cast_name(DType target) const {
+  return std::string(name(array_.dtype)) + "→" + std::string(name(target));
+}
+
+std::string format_number(long double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buffer[64];
+  if (value == std::trunc(value) && std::fabs(value) < 1e20L) {
+    std::snprintf(buffer, sizeof buffer, "%.0Lf", value);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.6Lg", value);
+  }
+  return buffer;
+}
+
+}  // namespace dtlint

@@ -1,0 +1,61 @@
+// What an array rule sees when it judges one array: the array's facts, the
+// scan's profile, the rule's options as configured for the array's path, and
+// where its findings go. The helpers keep every message in one voice:
+// "5 of 3000 values … in float64→float16".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/scan/scan.h"
+#include "rules/config.h"
+#include "rules/finding.h"
+#include "rules/rule.h"
+
+namespace dtlint {
+
+class ArrayJudgement {
+ public:
+  // `setting` is the rule's configured setting for the array's path (nullptr: defaults).
+  ArrayJudgement(const Rule& rule, const ArrayResult& array, Semantics semantics, const RuleSetting* setting,
+                 std::vector<Finding>& out)
+      : rule_(rule), array_(array), semantics_(semantics), setting_(setting), out_(out) {}
+
+  const ArrayResult& array() const { return array_; }
+  const SourceStats& source() const { return array_.analysis.source; }
+  const std::vector<CastStats>& casts() const { return array_.analysis.casts; }
+  Semantics semantics() const { return semantics_; }
+  // The value of one of the rule's declared options: configured, else its default.
+  double option(std::string_view name) const;
+
+  // Adds a finding of this rule at its configured severity; the caller sets the message.
+  Finding& add(std::optional<DType> target, std::uint64_t count, const FirstHit& first);
+  // One finding per simulated cast whose `counter` is nonzero (lossless casts,
+  // decided without a pass over the data, are skipped), worded by message(cast, count).
+  template <typename Message>
+  void for_each_cast(CastCounter counter, const Message& message) {
+    for (const CastStats& c : casts()) {
+      const Counter& hits = c[counter];
+      if (c.lossless || hits.count == 0) continue;
+      Finding& f = add(c.target, hits.count, hits.first);
+      f.message = message(c, hits.count);
+    }
+  }
+
+  // "5 of 3000 values": the common opening of every count message.
+  std::string count_of(std::uint64_t count) const;
+  // "float64→float16".
+  std::string cast_name(DType target) const;
+
+ private:
+  const Rule& rule_;
+  const ArrayResult& array_;
+  Semantics semantics_;
+  const RuleSetting* setting_;
+  std::vector<Finding>& out_;
+};
+
+}  // namespace dtlint

@@ -1,0 +1,49 @@
+// DT203 object-array: The array holds pickled objects and cannot be analysed; it is never unpickled.
+#include "rules/array_judgement.h"
+
+namespace dtlint {
+namespace {
+
+constexpr RuleDoc kDoc{
+    .code = "DT203",
+    .name = "object-array",
+    .default_severity = Severity::Warning,
+    .summary = "The array holds pickled objects and cannot be analysed; it is never unpickled.",
+    .what = R"doc(Reports arrays of object dtype (pickled Python objects in .npy and .npz
+files). dtlint never unpickles them, so their values are not analysed.)doc",
+    .why = R"doc(Unpickling runs code chosen by whoever wrote the file, which is why np.load
+refuses object arrays unless allow_pickle=True (the default has been False since NumPy
+1.16.3). An object array also escapes every numeric check: its elements can be of any
+type, and a cast on it converts element by element in Python.)doc",
+    .example = R"doc(>>> x = np.array([1.5, "n/a", None], dtype=object)
+>>> x.dtype.str
+'|O'
+>>> np.save("mixed.npy", x)
+>>> np.load("mixed.npy")
+Traceback (most recent call last):
+  ...
+ValueError: Object arrays cannot be loaded when allow_pickle=False)doc",
+    .fix = R"doc(Convert to a numeric dtype before saving (missing values as NaN, or a separate
+mask), store text as a fixed-width 'U' or 'S' dtype, or use a format that does not
+pickle.)doc",
+    .options = "Configuration: `severity` changes this rule's level, `off` disables it.",
+};
+
+class ObjectArray final : public Rule {
+ public:
+  ObjectArray() : Rule(kDoc, FactKind::ObjectArray) {}
+  void judge(ArrayJudgement& array) const override {
+    Finding& f = array.add(std::nullopt, 0, FirstHit{});
+    f.message = "object array (" + array.array().stored_dtype +
+                ") holds pickled Python objects; it is never unpickled and cannot be analysed";
+  }
+};
+
+}  // namespace
+
+const Rule& rule_dt203() {
+  static const ObjectArray rule;
+  return rule;
+}
+
+}  // namespace dtlint
