@@ -15,7 +15,7 @@ namespace {
 // non-ASCII byte (which must start a valid UTF-8 sequence).
 constexpr std::array<bool, 256> kNeedsCare = [] {
   std::array<bool, 256> table{};
-  for (int c = 0; c < 256; ++c) table[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+  for (std::size_t c = 0; c < 256; ++c) table[c] = c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
   return table;
 }();
 

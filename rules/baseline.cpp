@@ -14,7 +14,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::uint64_t fnv1a(std::string_view text, std::uint64_t hash) {
-  for (unsigned char c : text) {
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
     hash ^= c;
     hash *= 0x100000001b3ULL;
   }

@@ -350,8 +350,8 @@ TEST(SarifReport, InvalidUtf8NeverThrows) {
 // examples are written) passed through `change`.
 std::string with_values_changed(const std::string& npy,
                                 const std::function<void(std::vector<double>&)>& change) {
-  const std::size_t header =
-      10 + static_cast<unsigned char>(npy[8]) + 256 * static_cast<unsigned char>(npy[9]);
+  const std::size_t header = 10 + std::size_t{static_cast<unsigned char>(npy[8])} +
+                             256 * std::size_t{static_cast<unsigned char>(npy[9])};
   std::vector<double> values((npy.size() - header) / sizeof(double));
   std::memcpy(values.data(), npy.data() + header, values.size() * sizeof(double));
   change(values);
