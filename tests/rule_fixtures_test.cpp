@@ -1,8 +1,9 @@
 // Per-rule fixtures, as ruff and clang-tidy have them: each folder of
 // tests/rules/ (written by NumPy with tests/rules/make_fixtures.py) is scanned
 // by the built binary, and
-//   - every array-rule finding must be one NumPy predicts, with NumPy's count,
-//     and every finding NumPy predicts must be there (case.json "expect");
+//   - every array-rule finding must be one NumPy predicts, with NumPy's count
+//     and first hit (index and value), and every finding NumPy predicts must
+//     be there (case.json "expect");
 //   - the input rules fire on exactly the paths NumPy's loader refuses;
 //   - the text report must equal tests/snapshots/rules/<case>.txt.
 // Every rule of the catalogue must have a case, or be listed below as not yet testable.
@@ -10,6 +11,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -71,14 +73,30 @@ std::string text_or_null(const nlohmann::json& value) {
   return value.is_null() ? std::string("-") : value.get<std::string>();
 }
 
-// (rule, path, member, target, count): one array-rule finding.
-using ArrayFinding = std::tuple<std::string, std::string, std::string, std::string, std::uint64_t>;
+// A first value as text: numbers compared as doubles (the report may write 7 or
+// 7.0), "nan"/"inf"/"-inf" as they are.
+std::string value_text(const nlohmann::json& value) {
+  if (!value.is_number()) return value.dump();
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value.get<double>());
+  return buffer;
+}
+
+// (rule, path, member, target, count, first index, first value): one array-rule finding.
+using ArrayFinding =
+    std::tuple<std::string, std::string, std::string, std::string, std::uint64_t, std::string, std::string>;
+
+ArrayFinding array_finding(const nlohmann::json& f) {
+  return {f.at("rule").get<std::string>(), f.at("path").get<std::string>(),    text_or_null(f.at("member")),
+          text_or_null(f.at("target")),    f.at("count").get<std::uint64_t>(), f.at("first_index").dump(),
+          value_text(f.at("first_value"))};
+}
 
 std::string describe(const std::multiset<ArrayFinding>& findings) {
   std::ostringstream out;
-  for (const auto& [rule, path, member, target, count] : findings) {
+  for (const auto& [rule, path, member, target, count, index, value] : findings) {
     out << "  " << rule << " " << path << (member == "-" ? "" : ":" + member) << " " << target << " count "
-        << count << "\n";
+        << count << ", first at " << index << " = " << value << "\n";
   }
   return findings.empty() ? "  (none)\n" : out.str();
 }
@@ -103,16 +121,14 @@ TEST_P(RuleFixture, MatchesNumPyAndTheTextSnapshot) {
     const std::string rule = f.at("rule").get<std::string>();
     ASSERT_TRUE(kArrayRules.count(rule) || kInputRules.count(rule)) << rule << " fired in " << name;
     if (!kArrayRules.count(rule)) continue;
-    reported.insert({rule, f.at("path").get<std::string>(), text_or_null(f.at("member")),
-                     text_or_null(f.at("target")), f.at("count").get<std::uint64_t>()});
+    reported.insert(array_finding(f));
   }
   std::map<std::string, int> input_findings_predicted;
   for (const auto& e : spec.at("expect")) {
     const std::string rule = e.at("rule").get<std::string>();
     if (e.contains("count")) {
       ASSERT_TRUE(kArrayRules.count(rule)) << rule;
-      predicted.insert({rule, e.at("path").get<std::string>(), text_or_null(e.at("member")),
-                        text_or_null(e.at("target")), e.at("count").get<std::uint64_t>()});
+      predicted.insert(array_finding(e));
       continue;
     }
     ASSERT_TRUE(kInputRules.count(rule)) << rule;

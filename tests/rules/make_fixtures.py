@@ -23,8 +23,10 @@ The text report's expected snapshot is tests/snapshots/rules/<case>.txt.
 
 "expect" lists, for every array the case holds, EVERY finding NumPy predicts
 for the array rules (DT101-DT111, DT201, DT202), each as
-{"rule", "path", "member", "target", "count"}: the test requires exactly this
-set of findings for those rules, with these counts. For the input rules
+{"rule", "path", "member", "target", "count", "first_index", "first_value"}
+(the first counted element in file order, unravelled in the array's order, and
+its source value): the test requires exactly this set of findings for those
+rules. For the input rules
 (DT203, DT204, DT205, E901) an entry has "findings" instead of "count": how
 many findings of the rule the path gets (NumPy decides which files it cannot
 load, which archive members are not arrays; the generator decides which
@@ -32,7 +34,8 @@ ignore entries match nothing, from NumPy's counts), and, for DT205, "line".
 
 How NumPy's counts are defined (x the source, real part for complex; r the
 cast under the case's semantics: numpy = x.astype(t); torch and tensorflow =
-x.astype(float32).astype(t), i.e. through float32; exact comparisons use
+x.astype(float32).astype(t) for float16, i.e. through float32, and x.astype(t)
+for float32 and float64; exact comparisons use
 fractions.Fraction; casts the catalogue calls lossless - every source value
 representable - are not judged; integer results truncate toward zero):
   DT101  finite x with inf r                     (float targets)
@@ -47,7 +50,8 @@ representable - are not judged; integer results truncate toward zero):
   DT108  finite x with trunc(x) < 0, unsigned targets
   DT109  complex x with imag != 0, reported once at the first target
   DT110  finite integral x with r != x, when every finite x is integral
-  DT111  x.astype(t) differs (bits) from x.astype(float32).astype(t): the
+  DT111  float16 targets: x.astype(t) differs (bits) from
+         x.astype(float32).astype(t): the
          count of elements where the other profiles differ from the chosen one
   DT201  NaN or +-inf x
   DT202  every value round-trips exactly through a target narrower than the
@@ -114,16 +118,37 @@ def same_bits(a, b):
 
 
 def float_cast(real, target, semantics):
+    """The cast under `semantics`, NumPy's direct one, and the frameworks' one:
+    tf.cast (Eigen::half) and Tensor.to reach 16-bit floats through float32;
+    float32 and float64 they round to directly, as NumPy does."""
     with np.errstate(all="ignore"):
         direct = real.astype(target)
+        if np.dtype(target).itemsize >= 4:
+            return direct, direct, direct
         via_float32 = real.astype(np.float32).astype(target)
     return (direct if semantics == "numpy" else via_float32), direct, via_float32
 
 
-def array_findings(x, targets, semantics="numpy", fraction=0.5, rtol=None):
-    """(rule, target or None, count) for every array-rule finding NumPy predicts."""
-    rtol = rtol or {}
-    flat = x.reshape(-1, order="A")
+class Hits:
+    """Per rule: how many elements, and the first (in file order) that counts."""
+
+    def __init__(self):
+        self.count, self.first = {}, {}
+
+    def add(self, rule, i):
+        self.count[rule] = self.count.get(rule, 0) + 1
+        self.first.setdefault(rule, i)
+
+    def drop(self, rule):
+        self.count.pop(rule, None)
+        self.first.pop(rule, None)
+
+
+def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None):
+    """(rule, target or None, count, first flat index or None) for every
+    array-rule finding NumPy predicts; tolerances: {target: (rtol, atol)}."""
+    tolerances = tolerances or {}
+    flat = x.reshape(-1, order="A")  # file order
     is_complex = flat.dtype.kind == "c"
     real = flat.real.copy() if is_complex else flat
     if real.dtype.kind in "iu":
@@ -134,12 +159,7 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, rtol=None):
         finite = [bool(np.isfinite(v)) for v in values]
     finite_count = sum(finite)
     non_integral = sum(1 for v, f in zip(values, finite) if f and v != int(v))
-    nonfinite = len(values) - finite_count
     found = []
-
-    def add(rule, target, count):
-        if count:
-            found.append((rule, target, count))
 
     narrow_exact = []  # targets narrower than the source that keep every value
     imag_reported = False
@@ -147,87 +167,99 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, rtol=None):
         target = FLOAT_TARGETS.get(name) or INT_TARGETS[name]
         if is_lossless(flat.dtype, target):
             continue
+        hits = Hits()
         if is_complex and not imag_reported:
-            imag = int(np.count_nonzero(flat.imag))
-            if imag:
-                add("DT109", name, imag)
-                imag_reported = True
-        counts = dict.fromkeys(("DT101", "DT102", "DT103", "DT104", "DT105", "DT106", "DT107",
-                                "DT108", "DT110", "DT111"), 0)
+            for i in np.flatnonzero(flat.imag):
+                hits.add("DT109", int(i))
+            imag_reported = "DT109" in hits.count
         inexact = 0
         if name in FLOAT_TARGETS:
             r, direct, via = float_cast(real, target, semantics)
             tiny = Fraction(float(np.finfo(target).tiny))
-            default_rtol = Fraction(1, 2 ** significand_bits(target))
-            rt = rtol.get(name, float(default_rtol))
+            rtol, atol = tolerances.get(name, (1.0 / 2 ** significand_bits(target), 0.0))
             for i, v in enumerate(values):
                 if not same_bits(direct[i], via[i]):
-                    counts["DT111"] += 1
+                    hits.add("DT111", i)
                 if not finite[i]:
                     continue
-                ri = r[i]
-                xv = exact(v)
+                xv, ri = exact(v), r[i]
                 if not np.isfinite(ri):
-                    counts["DT101"] += 1
+                    hits.add("DT101", i)
                     inexact += 1
                     if xv.denominator == 1:
-                        counts["DT110"] += 1
+                        hits.add("DT110", i)
                     continue
                 rv = exact(ri)
                 if xv != 0 and rv == 0:
-                    counts["DT104"] += 1
+                    hits.add("DT104", i)
                 if rv != 0 and abs(rv) < tiny:
-                    counts["DT105"] += 1
+                    hits.add("DT105", i)
                 if rv != xv:
                     inexact += 1
                     if xv.denominator == 1:
-                        counts["DT110"] += 1
-                    if abs(rv - xv) > Fraction(0.0 + rt * abs(float(v))):
-                        counts["DT106"] += 1
+                        hits.add("DT110", i)
+                    if abs(rv - xv) > Fraction(atol + rtol * abs(float(v))):
+                        hits.add("DT106", i)
             if non_integral:
-                counts["DT110"] = 0
+                hits.drop("DT110")
         else:
             info = np.iinfo(target)
-            truncated_values = 0
-            for v, f in zip(values, finite):
+            for i, (v, f) in enumerate(zip(values, finite)):
                 if not f:
-                    counts["DT103"] += 1
+                    hits.add("DT103", i)
                     inexact += 1
                     continue
                 t = int(v)  # truncates toward zero, exactly
                 if t < info.min or t > info.max:
-                    counts["DT102"] += 1
+                    hits.add("DT102", i)
                     inexact += 1
                     if info.min == 0 and t < 0:
-                        counts["DT108"] += 1
+                        hits.add("DT108", i)
                     continue
                 if exact(v) != t:
-                    truncated_values += 1
+                    hits.add("DT107", i)
                     inexact += 1
                     if abs(exact(v) - t) > 1:  # integer targets: atol 1, rtol 0
-                        counts["DT106"] += 1
-            if non_integral <= fraction * finite_count:
-                counts["DT107"] = truncated_values
-        for rule, count in counts.items():
-            add(rule, name, count)
+                        hits.add("DT106", i)
+            if non_integral > fraction * finite_count:
+                hits.drop("DT107")
+        for rule in sorted(hits.count):
+            found.append((rule, name, hits.count[rule], hits.first[rule]))
         imag_dropped = is_complex and np.count_nonzero(flat.imag)
         if (np.dtype(target).itemsize < flat.dtype.itemsize and inexact == 0 and
-                counts["DT103"] == 0 and not imag_dropped):
+                "DT103" not in hits.count and not imag_dropped):
             narrow_exact.append(name)
-    add("DT201", None, nonfinite)
+    nonfinite = [i for i, f in enumerate(finite) if not f]
+    if nonfinite:
+        found.append(("DT201", None, len(nonfinite), nonfinite[0]))
     if narrow_exact and len(values):
         best = min(narrow_exact, key=lambda n: np.dtype(FLOAT_TARGETS.get(n) or INT_TARGETS[n]).itemsize)
-        add("DT202", best, len(values))
+        found.append(("DT202", best, len(values), None))
     return found
+
+
+def first_value(x, flat_index):
+    """The source value at a flat file-order index as the JSON report writes it:
+    a number (the real part for complex), or "nan", "inf", "-inf"."""
+    v = x.reshape(-1, order="A")[flat_index]
+    v = v.real if np.iscomplexobj(v) else v
+    if isinstance(v, np.integer):
+        return int(v)
+    v = float(v)
+    if np.isnan(v):
+        return "nan"
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return v
 
 
 # ------------------------------------------------------------------ cases
 
 
 class Case:
-    def __init__(self, name, rule, targets, semantics=None, config=None, fraction=0.5, rtol=None):
+    def __init__(self, name, rule, targets, semantics=None, config=None, fraction=0.5, tolerances=None):
         self.name, self.rule, self.targets = name, rule, targets
-        self.semantics, self.fraction, self.rtol = semantics, fraction, rtol
+        self.semantics, self.fraction, self.tolerances = semantics, fraction, tolerances
         self.folder = os.path.join(HERE, name)
         os.makedirs(self.folder)
         self.expect = []
@@ -240,10 +272,15 @@ class Case:
         return os.path.join(self.folder, file_name)
 
     def expect_array(self, file_name, x, member=None):
-        for rule, target, count in array_findings(x, self.targets, self.semantics or "numpy",
-                                                  self.fraction, self.rtol):
-            self.expect.append({"rule": rule, "path": rel(self.path(file_name)), "member": member,
-                                "target": target, "count": count})
+        order = "F" if x.flags.f_contiguous and not x.flags.c_contiguous else "C"
+        for rule, target, count, first in array_findings(x, self.targets, self.semantics or "numpy",
+                                                         self.fraction, self.tolerances):
+            entry = {"rule": rule, "path": rel(self.path(file_name)), "member": member, "target": target,
+                     "count": count, "first_index": None, "first_value": None}
+            if first is not None:
+                entry["first_index"] = [int(k) for k in np.unravel_index(first, x.shape, order=order)]
+                entry["first_value"] = first_value(x, first)
+            self.expect.append(entry)
 
     def save(self, file_name, x, allow_pickle=False):
         np.save(self.path(file_name), x, allow_pickle=allow_pickle)
@@ -314,6 +351,13 @@ def main():
     c.save("scores.npy", np.array([3e9, -3e9, 2147483647.9, -2147483648.9, -2147483649.0, 12.0]))
     cases.append(c)
 
+    # Narrow integer targets; a big-endian float32 source and an int16 source.
+    c = Case("dt102_narrow_targets", "DT102", ["int8", "uint16"])
+    c.save("levels.npy", np.array([127.5, 128.0, -128.9, -129.0, 40000.0, 65535.9, 65536.0, 1e10],
+                                  dtype=">f4"))
+    c.save("deltas.npy", np.array([-129, -128, 127, 128, -1, 30000], dtype=np.int16))
+    cases.append(c)
+
     c = Case("dt103_nonfinite_to_int", "DT103", ["int32"])
     c.save("labels.npy", np.array([1.0, np.nan, 3.0, np.inf, -np.inf, 4.0]))
     cases.append(c)
@@ -323,17 +367,26 @@ def main():
     cases.append(c)
 
     c = Case("dt105_subnormal", "DT105", ["float16"])
-    c.save("small.npy", np.array([1e-6, 1e-7, 6e-5, 2.0**-14, 1.0, -3e-5]))
+    # Fortran order: the first hit's index is unravelled in file order.
+    c.save("small.npy", np.asfortranarray(np.array([[1.0, 1e-7, 6e-5], [1e-6, 2.0**-14, -3e-5]])))
     cases.append(c)
 
     c = Case("dt106_tolerance", "DT106", ["float16"])
     c.save("features.npy", np.array([0.1, 1e-7, 1e-6, 0.3333, 1.0, 2.0**-20, -5e-6]))
     cases.append(c)
 
-    c = Case("dt106_configured_rtol", "DT106", ["float16"], rtol={"float16": 1.0e-4},
+    c = Case("dt106_configured_rtol", "DT106", ["float16"], tolerances={"float16": (1.0e-4, 0.0)},
              config="# DT106 with a tighter float16 tolerance than the unit roundoff\n"
                     "tolerances:\n  float16: {rtol: 1.0e-4}\n")
     c.save("features.npy", np.array([0.1, 0.3333, 1.0, 0.5, 1000.1, 2.0**-20]))
+    cases.append(c)
+
+    # Errors exactly at atol do not exceed it: |r - x| > atol is strict, as in numpy.isclose.
+    c = Case("dt106_atol_boundary", "DT106", ["float16"], tolerances={"float16": (0.0, 2.0**-12)},
+             config="# DT106 with an absolute tolerance only: 2^-12\n"
+                    "tolerances:\n  float16: {rtol: 0, atol: 0.000244140625}\n")
+    c.save("features.npy", np.array([1 + 2.0**-12, 1 + 2.0**-12 + 2.0**-20, 1 + 3 * 2.0**-12,
+                                     2 + 2.0**-11, 0.1, 1000.1]))
     cases.append(c)
 
     c = Case("dt107_truncated", "DT107", ["int32"])
@@ -361,6 +414,12 @@ def main():
     c = Case("dt110_integer_not_exact", "DT110", ["float32", "float16"])
     c.save("user_ids.npy", np.array([16777217, 16777216, 33554435, 100, 2049], dtype=np.int64))
     c.save("counts.npy", np.array([16777217.0, 3.0, 2051.0, -4097.0]))
+    cases.append(c)
+
+    # 64-bit integers beyond 2^53: float64 no longer holds them all.
+    c = Case("dt110_wide_integers", "DT110", ["float64", "float32"])
+    c.save("ids.npy", np.array([2**53 + 1, 2**62 + 1, -2**63, 2**53, 3], dtype=np.int64))
+    c.save("hashes.npy", np.array([2**64 - 1, 2**63 + 2**11, 2**63 + 2**10, 12345], dtype=np.uint64))
     cases.append(c)
 
     c = Case("dt111_divergence", "DT111", ["float16"])
@@ -432,6 +491,16 @@ def main():
         f.write(b"this is text, not an array\n")
     for name in ("truncated.npy", "not_an_array.npy"):
         c.expect_input("E901", name, int(numpy_cannot_load(c.path(name))))
+    # A member of an archive: the others are still analysed.
+    good = np.array([1.0, 70000.0])
+    write_npz(c.path("bundle.npz"), [("good.npy", good), ("bad.npy", data[: len(data) - 760])])
+    c.expect_array("bundle.npz", good, member="good")
+    with np.load(c.path("bundle.npz")) as archive:
+        for member in archive.files:
+            try:
+                archive[member]
+            except ValueError:
+                c.expect_input("E901", "bundle.npz", 1, member=member)
     cases.append(c)
 
     for case in cases:
