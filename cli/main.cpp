@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/app.h"
+#include "reports/printable_text.h"
 #include "reports/rule_docs.h"
 #include "reports/text_report.h"
 #include "reports/writers.h"
@@ -103,7 +104,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "dtlint: " << e.what() << "\nRun 'dtlint --help' for usage.\n";
+    std::cerr << "dtlint: " << printable_text(e.what()) << "\nRun 'dtlint --help' for usage.\n";
     return kExitUsage;
   }
   try {
@@ -139,13 +140,13 @@ int run(int argc, char** argv) {
     std::cout << render_rule_list();
     return kExitClean;
   } catch (const ConfigError& e) {
-    std::cerr << "dtlint: configuration error: " << e.what() << "\n";
+    std::cerr << "dtlint: configuration error: " << printable_text(e.what()) << "\n";
     return kExitUsage;
   } catch (const UsageError& e) {
-    std::cerr << "dtlint: " << e.what() << "\n";
+    std::cerr << "dtlint: " << printable_text(e.what()) << "\n";
     return kExitUsage;
   } catch (const std::runtime_error& e) {  // e.g. a DTLINT_KERNEL this CPU cannot run
-    std::cerr << "dtlint: " << e.what() << "\n";
+    std::cerr << "dtlint: " << printable_text(e.what()) << "\n";
     return kExitUsage;
   }
 }

@@ -1,5 +1,6 @@
 #include "reports/text_report.h"
 
+#include "reports/printable_text.h"
 #include "rules/evaluate.h"
 
 namespace dtlint {
@@ -55,11 +56,13 @@ std::string render_text(const Report& report, bool colour, bool summary) {
   const Style style{colour};
   std::string out;
   for (const Finding& f : report.findings) {
-    std::string where = f.location.path;
-    if (f.location.member) where += ":" + *f.location.member;
+    // Paths, member names and the messages that quote them come from the inputs:
+    // one finding is one line, whatever bytes they hold.
+    std::string where = printable_text(f.location.path);
+    if (f.location.member) where += ":" + printable_text(*f.location.member);
     if (f.location.line) where += ":" + std::to_string(*f.location.line);
     out += style("1", where) + ": " + style(severity_colour(f.severity), std::string(to_string(f.severity))) +
-           " " + style("1", std::string(f.rule->code())) + " " + f.message;
+           " " + style("1", std::string(f.rule->code())) + " " + printable_text(f.message);
     if (f.first_index && f.first_value) {
       out += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
     }
