@@ -1,13 +1,17 @@
 #include "app/app.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
 #include "reports/text_report.h"
 #include "reports/writers.h"
 #include "rules/baseline.h"
@@ -47,8 +51,11 @@ std::vector<DType> parse_targets(const std::string& list) {
 // scanned paths. Paths that find different files cannot share one run.
 std::optional<fs::path> config_file_for(const ScanRequest& request, const std::vector<std::string>& paths) {
   if (!request.config.empty()) {
-    if (!fs::is_regular_file(request.config))
-      throw UsageError("--config: no such file '" + request.config + "'");
+    try {
+      InputFile::open(request.config, request.config);  // a directory, FIFO or device is named as such
+    } catch (const InputError& e) {
+      throw UsageError("--config: '" + e.path() + "': " + e.reason());
+    }
     return fs::path(request.config);
   }
   std::optional<fs::path> chosen;
@@ -137,6 +144,36 @@ std::vector<std::string> data_paths(const std::vector<std::string>& paths) {
   return data;
 }
 
+// The files a scan has read or depends on, by device and inode, so that no
+// output can overwrite one of them, whatever the spelling or link that names it.
+class InputIdentities {
+ public:
+  void add(const std::string& path) {
+    struct stat status {};
+    if (!path.empty() && ::stat(path.c_str(), &status) == 0) files_.emplace(status.st_dev, status.st_ino);
+  }
+  void add_scan(const ScanResult& scan) {
+    std::set<std::string> paths;
+    for (const ArrayResult& a : scan.arrays) paths.insert(a.path);
+    for (const Problem& p : scan.problems) paths.insert(p.path);
+    for (const Skipped& s : scan.skipped) paths.insert(s.path);
+    for (const std::string& path : paths) add(path);
+  }
+  // Throws UsageError when `output` exists and is one of the inputs.
+  void check(const std::string& option, const std::string& output) const {
+    struct stat status {};
+    if (output.empty() || ::stat(output.c_str(), &status) != 0) return;  // a new file: nothing to overwrite
+    if (files_.contains({status.st_dev, status.st_ino})) {
+      throw UsageError(
+          option + ": '" + output +
+          "' is an input of this scan; dtlint never overwrites its inputs (choose another file)");
+    }
+  }
+
+ private:
+  std::set<std::pair<dev_t, ino_t>> files_;
+};
+
 }  // namespace
 
 Config effective_config(const ScanRequest& request) {
@@ -146,6 +183,9 @@ Config effective_config(const ScanRequest& request) {
 ScanOutcome run_scan(const ScanRequest& request) {
   if (!find_writer(request.format)) throw UsageError("--format: unknown format '" + request.format + "'");
   const std::vector<std::string> given = paths_of(request);
+  for (const std::string& path : given) {
+    if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
+  }
   const std::vector<std::string> paths = data_paths(given);
   const Config config = effective_config_for(request, paths.empty() ? given : paths);
 
@@ -185,6 +225,20 @@ ScanOutcome run_scan(const ScanRequest& request) {
   report.targets = *config.settings.targets;
   report.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
   if (!paths.empty()) report.scan = scan_paths(paths, options);
+  // Outputs may not overwrite what the scan read: its data files, its configuration,
+  // the baseline it reads (a report over it), the files named on the command line.
+  InputIdentities inputs;
+  inputs.add_scan(report.scan);
+  for (const std::string& path : given) inputs.add(path);
+  inputs.add(config.file);
+  if (!request.output.empty() && !request.write_baseline.empty() &&
+      fs::weakly_canonical(fs::absolute(request.output)) ==
+          fs::weakly_canonical(fs::absolute(request.write_baseline))) {
+    throw UsageError("--output and --write-baseline name the same file '" + request.output + "'");
+  }
+  inputs.check("--write-baseline", request.write_baseline);  // refreshing the --baseline file is allowed
+  inputs.add(request.baseline);
+  inputs.check("--output", request.output);
   report.findings = evaluate(report.scan, options.semantics, &config);
   report.suppressed = apply_suppressions(config, paths, report.scan, report.findings);
   if (!request.write_baseline.empty()) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
 
 namespace dtlint {
 namespace {
@@ -78,11 +79,9 @@ void write_baseline(const std::string& file, const std::vector<Finding>& finding
 }
 
 Baseline read_baseline(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw InputError(file, "cannot open the baseline file");
-  std::stringstream text;
-  text << in.rdbuf();
-  const auto document = nlohmann::json::parse(text.str(), nullptr, false);
+  // A baseline records one entry (about 200 bytes) per finding.
+  constexpr std::size_t kMaxBaselineBytes = std::size_t{256} << 20;
+  const auto document = nlohmann::json::parse(read_text_file(file, file, kMaxBaselineBytes), nullptr, false);
   if (document.is_discarded()) throw InputError(file, "the baseline is not valid JSON");
   if (!document.is_object() || !document.contains("dtlint_baseline") || document["dtlint_baseline"] != 1 ||
       !document.contains("findings") || !document["findings"].is_array())

@@ -1,0 +1,115 @@
+#include "analyzer/io/input_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "analyzer/input_error.h"
+
+namespace dtlint {
+namespace {
+
+// std::strerror is not thread-safe and the scan opens files on many threads.
+std::string errno_message(int error) {
+  return std::generic_category().message(error);
+}
+
+std::string_view file_type_name(mode_t mode) {
+  if (S_ISDIR(mode)) return "directory";
+  if (S_ISFIFO(mode)) return "FIFO";
+  if (S_ISSOCK(mode)) return "socket";
+  if (S_ISCHR(mode)) return "character device";
+  if (S_ISBLK(mode)) return "block device";
+  return "unknown file type";
+}
+
+void require_regular(mode_t mode, const std::string& display_path) {
+  if (!S_ISREG(mode)) {
+    throw InputError(display_path, "not a regular file (" + std::string(file_type_name(mode)) + ")");
+  }
+}
+
+}  // namespace
+
+InputFile InputFile::open(const std::filesystem::path& file, const std::string& display_path) {
+  // Look before opening: opening a device can itself have effects (a tape
+  // rewinds, a serial line hangs up), so non-regular files are refused by stat.
+  struct stat status {};
+  if (::stat(file.c_str(), &status) != 0)
+    throw InputError(display_path, "cannot open: " + errno_message(errno));
+  require_regular(status.st_mode, display_path);
+  // The path may be swapped between stat and open. O_NONBLOCK keeps a FIFO that
+  // appeared in the meantime from blocking open() until a writer arrives, and
+  // fstat on the descriptor is the check that counts.
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) throw InputError(display_path, "cannot open: " + errno_message(errno));
+  InputFile opened(fd, 0, 0, 0, display_path);  // closes fd if a check below throws
+  if (::fstat(fd, &status) != 0) throw InputError(display_path, "cannot stat: " + errno_message(errno));
+  require_regular(status.st_mode, display_path);
+  opened.size_ = static_cast<std::uint64_t>(status.st_size);
+  opened.device_ = status.st_dev;
+  opened.inode_ = status.st_ino;
+  return opened;
+}
+
+InputFile::~InputFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+InputFile::InputFile(InputFile&& other) noexcept
+    : fd_(other.fd_),
+      size_(other.size_),
+      device_(other.device_),
+      inode_(other.inode_),
+      display_path_(std::move(other.display_path_)) {
+  other.fd_ = -1;
+}
+
+std::string InputFile::read_all(std::size_t max_bytes) const {
+  const auto too_large = [&](std::uint64_t bytes) {
+    return InputError(display_path_, "larger than " + byte_size_text(max_bytes) + " (" +
+                                         std::to_string(bytes) +
+                                         " bytes); dtlint reads such files only up to that size");
+  };
+  if (size_ > max_bytes) throw too_large(size_);
+  std::string text(static_cast<std::size_t>(size_) + 1, '\0');  // one byte more: a file that grew is seen
+  std::size_t filled = 0;
+  while (true) {
+    if (filled == text.size()) {
+      if (text.size() > max_bytes) throw too_large(text.size());
+      text.resize(std::min(max_bytes + 1, text.size() * 2));
+    }
+    const ssize_t got = ::pread(fd_, text.data() + filled, text.size() - filled, static_cast<off_t>(filled));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(display_path_, "cannot read: " + errno_message(errno));
+    }
+    if (got == 0) break;
+    filled += static_cast<std::size_t>(got);
+  }
+  if (filled > max_bytes) throw too_large(filled);
+  text.resize(filled);
+  return text;
+}
+
+std::string read_text_file(const std::filesystem::path& file, const std::string& display_path,
+                           std::size_t max_bytes) {
+  return InputFile::open(file, display_path).read_all(max_bytes);
+}
+
+std::string byte_size_text(std::uint64_t bytes) {
+  if (bytes >= (std::uint64_t{1} << 30) && bytes % (std::uint64_t{1} << 30) == 0)
+    return std::to_string(bytes >> 30) + " GiB";
+  if (bytes >= (std::uint64_t{1} << 20) && bytes % (std::uint64_t{1} << 20) == 0)
+    return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace dtlint

@@ -1,0 +1,57 @@
+// Opening a file that dtlint only reads: a configuration, a baseline, a data
+// file. One place decides what may be opened — regular files only, checked
+// before the open and again on the descriptor, never a FIFO, socket, device
+// or directory, so that no input can block the scan or feed it forever — and
+// how much of it may be read.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+
+namespace dtlint {
+
+// An open, regular, read-only file; closed when destroyed.
+class InputFile {
+ public:
+  // Follows symlinks. Throws InputError(display_path, reason): "cannot open: …",
+  // "not a regular file (FIFO)", "not a regular file (directory)", ….
+  static InputFile open(const std::filesystem::path& file, const std::string& display_path);
+
+  ~InputFile();
+  InputFile(InputFile&& other) noexcept;
+  InputFile& operator=(InputFile&&) = delete;
+  InputFile(const InputFile&) = delete;
+  InputFile& operator=(const InputFile&) = delete;
+
+  int descriptor() const { return fd_; }
+  std::uint64_t size() const { return size_; }  // at open
+  dev_t device() const { return device_; }
+  ino_t inode() const { return inode_; }
+
+  // The whole file, refused with InputError when it is (or grows) larger than
+  // `max_bytes`: "larger than 16 MiB (… bytes)".
+  std::string read_all(std::size_t max_bytes) const;
+
+ private:
+  InputFile(int fd, std::uint64_t size, dev_t device, ino_t inode, std::string display_path)
+      : fd_(fd), size_(size), device_(device), inode_(inode), display_path_(std::move(display_path)) {}
+  int fd_;
+  std::uint64_t size_;
+  dev_t device_;
+  ino_t inode_;
+  std::string display_path_;
+};
+
+// read_all of a text file dtlint only reads (configurations, baselines).
+std::string read_text_file(const std::filesystem::path& file, const std::string& display_path,
+                           std::size_t max_bytes);
+
+// "16 MiB", "512 KiB", "300 bytes".
+std::string byte_size_text(std::uint64_t bytes);
+
+}  // namespace dtlint
