@@ -1,7 +1,8 @@
 // dtlint's configuration: `.dtlint.yaml`, `.dtlint.toml` or a `[tool.dtlint]`
 // table in `pyproject.toml`, found by searching upward from the scanned paths.
-// YAML and TOML are parsed by yaml-cpp and toml++ into one tree with line
-// numbers and validated once, so both spellings accept exactly the same keys.
+// YAML and TOML are parsed by the document library (document/document.h) into
+// one tree with positions and validated once, so both spellings accept exactly
+// the same keys. Globs are document/glob.h's dialect.
 // Command-line options override what is loaded here.
 #pragma once
 
@@ -15,6 +16,7 @@
 
 #include "analyzer/dtype.h"
 #include "analyzer/kernels/semantics.h"
+#include "document/glob.h"
 #include "rules/catalogue.h"
 
 namespace dtlint {
@@ -110,9 +112,5 @@ std::string render_config(const Config& config);
 // The settings in force for a path relative to config.root ('/'-separated):
 // the top level, then every matching per_path entry in order.
 Settings settings_for(const Config& config, const std::string& relative_path);
-
-// fnmatch-style glob over '/'-separated relative paths: `*` and `?` stay within
-// one path segment, `**` spans segments ("data/**/*.npy", "**/labels.npy").
-bool glob_match(std::string_view glob, std::string_view path);
 
 }  // namespace dtlint
