@@ -233,11 +233,10 @@ int scan(const ScanArguments& args) {
   }
   options.threads = args.threads;
   options.discovery.exclude = args.exclude;
-  if (!config.exclude.empty()) {
+  const GlobSet config_exclude(config.exclude);  // compiled once, matched in one pass per path
+  if (!config_exclude.empty()) {
     options.discovery.exclude_path = [&](const fs::path& path) {
-      const std::string relative = path_from(path.string(), config.root);
-      return std::any_of(config.exclude.begin(), config.exclude.end(),
-                         [&](const std::string& glob) { return glob_match(glob, relative); });
+      return config_exclude.matches(path_from(path.string(), config.root));
     };
   }
   options.progress = !args.no_progress && !args.quiet && isatty(STDERR_FILENO);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/scan/discovery.h"
 #include "document/document.h"
 #include "document/glob.h"
 #include "test_support.h"
@@ -449,6 +450,27 @@ TEST(GlobSet, LargeSetsAreLookedUpNotTriedOneByOne) {
   // Compiling and 900 lookups take milliseconds; one by one it took seconds.
   EXPECT_LT(seconds, 2.0);
   std::cout << "[ info ] 60001 globs compiled and 900 paths matched in " << seconds * 1000 << " ms\n";
+}
+
+// --exclude speaks the same dialect: `*` no longer crosses '/', as fnmatch's did.
+TEST(GlobExclude, StarStaysInOneSegment) {
+  testing_support::TempDir dir;
+  for (const char* path : {"data/x.npy", "data/sub/x.npy", "other/y.npy"}) {
+    std::filesystem::create_directories(std::filesystem::path(dir / path).parent_path());
+    std::filesystem::copy_file(testing_support::kSourceDir + "/examples/labels.npy", dir / path);
+  }
+  const std::filesystem::path before = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  const std::vector<std::string> roots{"data", "other"};
+  DiscoveryOptions options;
+  options.exclude = {"data/*.npy"};
+  const std::vector<std::string> kept = discover_inputs(roots, options).files;
+  // Relative to the folder scanned as well as the path as shown: "sub/*.npy" names data/sub/x.npy.
+  options.exclude = {"sub/*.npy", "y.npy"};
+  const std::vector<std::string> below = discover_inputs(roots, options).files;
+  std::filesystem::current_path(before);
+  EXPECT_EQ(kept, (std::vector<std::string>{"data/sub/x.npy", "other/y.npy"}));
+  EXPECT_EQ(below, (std::vector<std::string>{"data/x.npy"}));
 }
 
 }  // namespace
