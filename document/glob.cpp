@@ -17,33 +17,35 @@ std::u32string decode_utf8(std::string_view text) {
   result.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    const auto at = [&](std::size_t k) {
-      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
+    // The k-th byte after this one, as an unsigned value (0 past the end).
+    const auto at = [&](std::size_t k) -> char32_t {
+      return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u;
     };
-    const auto continuation = [](unsigned char c, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    const auto continuation = [](char32_t c, char32_t lo = 0x80, char32_t hi = 0xBF) {
       return c >= lo && c <= hi;
     };
+    const char32_t lead = byte;
     std::size_t length = 0;
     char32_t code = 0;
-    if (byte < 0x80) {
+    if (lead < 0x80) {
       length = 1;
-      code = byte;
-    } else if (byte >= 0xC2 && byte <= 0xDF && continuation(at(1))) {
+      code = lead;
+    } else if (lead >= 0xC2 && lead <= 0xDF && continuation(at(1))) {
       length = 2;
-      code = (byte & 0x1Fu) << 6 | (at(1) & 0x3Fu);
-    } else if (byte >= 0xE0 && byte <= 0xEF &&
-               continuation(at(1), byte == 0xE0 ? 0xA0 : 0x80, byte == 0xED ? 0x9F : 0xBF) &&
+      code = (lead & 0x1F) << 6 | (at(1) & 0x3F);
+    } else if (lead >= 0xE0 && lead <= 0xEF &&
+               continuation(at(1), lead == 0xE0 ? 0xA0 : 0x80, lead == 0xED ? 0x9F : 0xBF) &&
                continuation(at(2))) {
       length = 3;
-      code = (byte & 0x0Fu) << 12 | (at(1) & 0x3Fu) << 6 | (at(2) & 0x3Fu);
-    } else if (byte >= 0xF0 && byte <= 0xF4 &&
-               continuation(at(1), byte == 0xF0 ? 0x90 : 0x80, byte == 0xF4 ? 0x8F : 0xBF) &&
+      code = (lead & 0x0F) << 12 | (at(1) & 0x3F) << 6 | (at(2) & 0x3F);
+    } else if (lead >= 0xF0 && lead <= 0xF4 &&
+               continuation(at(1), lead == 0xF0 ? 0x90 : 0x80, lead == 0xF4 ? 0x8F : 0xBF) &&
                continuation(at(2)) && continuation(at(3))) {
       length = 4;
-      code = (byte & 0x07u) << 18 | (at(1) & 0x3Fu) << 12 | (at(2) & 0x3Fu) << 6 | (at(3) & 0x3Fu);
+      code = (lead & 0x07) << 18 | (at(1) & 0x3F) << 12 | (at(2) & 0x3F) << 6 | (at(3) & 0x3F);
     }
     if (length == 0) {
-      result.push_back(0xDC00 + byte);
+      result.push_back(0xDC00 + lead);
       ++i;
     } else {
       result.push_back(code);

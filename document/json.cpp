@@ -106,7 +106,7 @@ class TokenCursor {
 
   void skip_string() {
     ++at_;  // the opening quote
-    while (at_ < text_.size() && text_[at_] != '"') at_ += text_[at_] == '\\' ? 2 : 1;
+    while (at_ < text_.size() && text_[at_] != '"') at_ += text_[at_] == '\\' ? 2u : 1u;
     ++at_;  // the closing quote
   }
 

@@ -392,12 +392,12 @@ class RandomGlobs {
 TEST(GlobSet, AgreesWithOneGlobAtATime) {
   RandomGlobs random(20261201);
   std::vector<std::string> globs;
-  for (int i = 0; i < 400; ++i) globs.push_back(random.glob());
+  for (int i = 0; i < 300; ++i) globs.push_back(random.glob());
   const GlobSet set(globs);
   ASSERT_EQ(set.size(), globs.size());
   EXPECT_LT(set.wild_count(), globs.size());  // the comparison covers the tables, not only the list
   std::size_t matches = 0;
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 2000; ++i) {
     const std::string path = random.path();
     std::vector<std::size_t> expected;
     for (std::size_t g = 0; g < globs.size(); ++g) {
@@ -407,7 +407,7 @@ TEST(GlobSet, AgreesWithOneGlobAtATime) {
     ASSERT_EQ(set.matches(path), !expected.empty()) << "path '" << path << "'";
     matches += expected.size();
   }
-  EXPECT_GT(matches, 3000u);  // the alphabet is small enough for globs to match often
+  EXPECT_GT(matches, 2000u);  // the alphabet is small enough for globs to match often
   // Each glob alone, too: a set of one takes the same path through the tables.
   for (std::size_t g = 0; g < 200; ++g) {
     const std::vector<std::string> one{globs[g]};

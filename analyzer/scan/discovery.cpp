@@ -227,7 +227,7 @@ std::optional<InputFormat> recognise_bytes(std::span<const std::byte> prefix, co
   // safetensors: an 8-byte little-endian header length, then the JSON header's '{'.
   if (prefix.size() >= 9 && prefix[8] == std::byte{'{'}) {
     std::uint64_t length = 0;
-    for (int i = 7; i >= 0; --i) length = (length << 8) | static_cast<std::uint8_t>(prefix[i]);
+    for (std::size_t i = 8; i-- > 0;) length = (length << 8) | static_cast<std::uint8_t>(prefix[i]);
     if (length >= 2 && length <= (std::uint64_t{100} << 20)) return InputFormat::Safetensors;
   }
   const std::string ext = lower_extension(path);
