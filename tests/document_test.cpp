@@ -304,6 +304,100 @@ TEST(DocumentJson, InvalidUtf8IsRejectedAndNeverQuotedRaw) {
   EXPECT_EQ(document::parse_json("[\"\xE2\x82\xAC\"]", "doc").items[0].text, "\xE2\x82\xAC");
 }
 
+// ------------------------------------------- positions of random documents
+
+// Random JSON (which is also YAML flow style when keys and ':' share a line)
+// with blanks, line breaks, a byte order mark and multi-byte characters.
+class RandomDocuments {
+ public:
+  explicit RandomDocuments(unsigned seed, bool yaml) : random_(seed), yaml_(yaml) {}
+
+  std::string document() { return (pick(0, 4) == 0 ? "\xEF\xBB\xBF" : "") + blank() + value(0) + blank(); }
+
+ private:
+  int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random_); }
+  std::string blank() {
+    static const char* const kBlanks[] = {"", " ", "\n", "\t", "\r\n", "  "};
+    return kBlanks[pick(0, 5)];
+  }
+  std::string value(int depth) {
+    static const char* const kScalars[] = {
+        "\"a\"", "\"\\\"\"", "\"\\\\\"", "\"\xC3\xA9x\"", "\"\\u00e9\"", "\"\xF0\x9F\x98\x80\"",     "\"\"",
+        "0",     "-1",       "2.5",      "1e5",           "-0.25E-3",    "123456789012345678901234", "true",
+        "false", "null"};
+    const int kind = pick(0, depth > 6 ? 0 : 2);
+    if (kind == 0) return kScalars[pick(0, 15)];
+    std::string out = kind == 1 ? "[" : "{";
+    out += blank();
+    const int count = pick(0, 3);
+    for (int i = 0; i < count; ++i) {
+      if (i > 0) out += blank() + "," + blank();
+      if (kind == 2) out += "\"k" + std::to_string(i) + "\"" + (yaml_ ? ": " : blank() + ":" + blank());
+      out += value(depth + 1);
+    }
+    return out + blank() + (kind == 1 ? "]" : "}");
+  }
+
+  std::mt19937 random_;
+  bool yaml_;
+};
+
+// The byte a position names, found by walking lines and characters.
+std::size_t offset_of(const std::string& text, Position position) {
+  std::size_t at = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  for (int line = 1; line < position.line && at < text.size(); ++at) {
+    if (text[at] == '\n') ++line;
+  }
+  for (int column = 1; column < position.column && at < text.size(); ++column) {
+    ++at;
+    while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) ++at;
+  }
+  return at;
+}
+
+// Every key and value starts where its position says: a key at its quote, a
+// value at its first character. (YAML's empty values stand at their key.)
+void expect_positions(const std::string& text, const Node& node, bool yaml) {
+  const std::size_t at = offset_of(text, node.position);
+  const char first = at < text.size() ? text[at] : '\0';
+  std::string starts;
+  switch (node.kind) {
+    case Node::Kind::Map: starts = "{"; break;
+    case Node::Kind::List: starts = "["; break;
+    case Node::Kind::String: starts = "\""; break;
+    case Node::Kind::Null: starts = yaml ? "" : "n"; break;
+    case Node::Kind::Bool: starts = "tf"; break;
+    default: starts = "-0123456789"; break;
+  }
+  if (!starts.empty()) {
+    EXPECT_NE(starts.find(first), std::string::npos)
+        << node.position.line << ":" << node.position.column << " in\n"
+        << text;
+  }
+  for (const Node& item : node.items) expect_positions(text, item, yaml);
+  for (const document::Entry& entry : node.entries) {
+    EXPECT_EQ(text.compare(offset_of(text, entry.position), entry.key.size() + 1, "\"" + entry.key), 0)
+        << entry.position.line << ":" << entry.position.column << " in\n"
+        << text;
+    expect_positions(text, entry.value, yaml);
+  }
+}
+
+TEST(DocumentPositions, EveryKeyAndValueOfRandomJsonAndYaml) {
+  for (const bool yaml : {false, true}) {
+    RandomDocuments random(yaml ? 7u : 11u, yaml);
+    for (int i = 0; i < 2000 && !testing::Test::HasFailure(); ++i) {
+      const std::string text = random.document();
+      const Node root = yaml ? document::parse_yaml(text, "doc") : document::parse_json(text, "doc");
+      if (yaml && root.kind == Node::Kind::Map && root.entries.empty() &&
+          text.find('{') == std::string::npos) {
+        continue;  // a lone scalar `null`: an empty document
+      }
+      expect_positions(text, root, yaml);
+    }
+  }
+}
+
 // ------------------------------------------------------------------ globs
 
 TEST(Glob, OneDialectForEveryGlob) {
