@@ -693,15 +693,32 @@ std::string render_config(const Config& config) {
 }
 
 Settings settings_for(const Config& config, const std::string& relative_path) {
-  Settings settings = config.settings;
-  for (const PathOverride& entry : config.per_path) {
-    const bool applies = std::any_of(entry.paths.begin(), entry.paths.end(), [&](const std::string& glob) {
-      return glob_match(glob, relative_path);
-    });
-    if (!applies) continue;
-    if (entry.settings.targets) settings.targets = entry.settings.targets;
-    for (const auto& [code, setting] : entry.settings.rules) settings.rules[code] = setting;
-    for (const auto& [type, tolerance] : entry.settings.tolerances) {
+  return PathSettings(config).at(relative_path);
+}
+
+PathSettings::PathSettings(const Config& config) : config_(config) {
+  for (std::size_t e = 0; e < config.per_path.size(); ++e) {
+    for (const std::string& glob : config.per_path[e].paths) {
+      globs_.add(glob);
+      entries_.push_back(e);
+    }
+  }
+}
+
+Settings PathSettings::at(const std::string& relative_path) const {
+  Settings settings = config_.settings;
+  if (globs_.empty()) return settings;
+  // Glob indices ascend with entries, so entries come in order; an entry
+  // with several matching globs is applied once.
+  std::size_t applied = config_.per_path.size();
+  for (const std::size_t glob : globs_.matching(relative_path)) {
+    const std::size_t e = entries_[glob];
+    if (e == applied) continue;
+    applied = e;
+    const Settings& entry = config_.per_path[e].settings;
+    if (entry.targets) settings.targets = entry.targets;
+    for (const auto& [code, setting] : entry.rules) settings.rules[code] = setting;
+    for (const auto& [type, tolerance] : entry.tolerances) {
       Tolerance& merged = settings.tolerances[type];
       if (tolerance.rtol) merged.rtol = tolerance.rtol;
       if (tolerance.atol) merged.atol = tolerance.atol;

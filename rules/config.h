@@ -113,4 +113,18 @@ std::string render_config(const Config& config);
 // the top level, then every matching per_path entry in order.
 Settings settings_for(const Config& config, const std::string& relative_path);
 
+// settings_for for many paths: every per_path glob compiled once into one
+// GlobSet, so that the number of globs does not multiply with the number of
+// files. Holds a reference to `config`, which must outlive it.
+class PathSettings {
+ public:
+  explicit PathSettings(const Config& config);
+  Settings at(const std::string& relative_path) const;
+
+ private:
+  const Config& config_;
+  GlobSet globs_;                     // every entry's paths, in entry order
+  std::vector<std::size_t> entries_;  // globs_ index → per_path index
+};
+
 }  // namespace dtlint
