@@ -192,19 +192,18 @@ ScanOutcome run_scan(const ScanRequest& request) {
   ScanOptions options;
   options.semantics = *config.semantics;
   options.requests = requests_for(config.settings, request, *config.settings.targets);
+  const PathSettings path_settings(config);  // per_path globs compiled once for every file
   if (!config.per_path.empty()) {
     options.requests_for = [&](const std::string& file) {
-      return requests_for(settings_for(config, path_from(file, config.root)), request,
-                          *config.settings.targets);
+      return requests_for(path_settings.at(path_from(file, config.root)), request, *config.settings.targets);
     };
   }
   options.threads = request.threads;
   options.discovery.exclude = request.exclude;
-  if (!config.exclude.empty()) {
+  const GlobSet config_exclude(config.exclude);  // compiled once, matched in one pass per path
+  if (!config_exclude.empty()) {
     options.discovery.exclude_path = [&](const fs::path& path) {
-      const std::string relative = path_from(path.string(), config.root);
-      return std::any_of(config.exclude.begin(), config.exclude.end(),
-                         [&](const std::string& glob) { return glob_match(glob, relative); });
+      return config_exclude.matches(path_from(path.string(), config.root));
     };
   }
   options.progress = request.progress;

@@ -1,7 +1,8 @@
 // dtlint's configuration: `.dtlint.yaml`, `.dtlint.toml` or a `[tool.dtlint]`
 // table in `pyproject.toml`, found by searching upward from the scanned paths.
-// YAML and TOML are parsed by yaml-cpp and toml++ into one tree with line
-// numbers and validated once, so both spellings accept exactly the same keys.
+// YAML and TOML are parsed by the document library (document/document.h) into
+// one tree with positions and validated once, so both spellings accept exactly
+// the same keys. Globs are document/glob.h's dialect.
 // Command-line options override what is loaded here.
 #pragma once
 
@@ -15,6 +16,7 @@
 
 #include "analyzer/dtype.h"
 #include "analyzer/kernels/semantics.h"
+#include "document/glob.h"
 #include "rules/rule.h"
 
 namespace dtlint {
@@ -111,8 +113,18 @@ std::string render_config(const Config& config);
 // the top level, then every matching per_path entry in order.
 Settings settings_for(const Config& config, const std::string& relative_path);
 
-// fnmatch-style glob over '/'-separated relative paths: `*` and `?` stay within
-// one path segment, `**` spans segments ("data/**/*.npy", "**/labels.npy").
-bool glob_match(std::string_view glob, std::string_view path);
+// settings_for for many paths: every per_path glob compiled once into one
+// GlobSet, so that the number of globs does not multiply with the number of
+// files. Holds a reference to `config`, which must outlive it.
+class PathSettings {
+ public:
+  explicit PathSettings(const Config& config);
+  Settings at(const std::string& relative_path) const;
+
+ private:
+  const Config& config_;
+  GlobSet globs_;                     // every entry's paths, in entry order
+  std::vector<std::size_t> entries_;  // globs_ index → per_path index
+};
 
 }  // namespace dtlint

@@ -1,6 +1,7 @@
 #include "rules/evaluate.h"
 
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "rules/array_judgement.h"
@@ -14,18 +15,25 @@ namespace {
 // unless per_path entries make them depend on it.
 class RulesInForce {
  public:
-  explicit RulesInForce(const Config* config) : config_(config) {}
+  explicit RulesInForce(const Config* config) : config_(config) {
+    if (config_ && !config_->per_path.empty()) path_settings_.emplace(*config_);
+  }
   const std::map<std::string, RuleSetting>& at(const std::string& path) {
     if (!config_) return none_;
-    if (config_->per_path.empty()) return config_->settings.rules;
-    resolved_ = settings_for(*config_, path_from(path, config_->root)).rules;
+    if (!path_settings_) return config_->settings.rules;
+    if (path != resolved_for_) {  // findings come grouped by file
+      resolved_ = path_settings_->at(path_from(path, config_->root)).rules;
+      resolved_for_ = path;
+    }
     return resolved_;
   }
 
  private:
   const Config* config_;
+  std::optional<PathSettings> path_settings_;  // per_path globs compiled once
   const std::map<std::string, RuleSetting> none_;
   std::map<std::string, RuleSetting> resolved_;
+  std::string resolved_for_;
 };
 
 const RuleSetting* setting_of(const Rule& rule, const std::map<std::string, RuleSetting>& rules) {

@@ -768,6 +768,30 @@ per_path:
   EXPECT_EQ(settings_for(config, "data/late/d.npy").targets, std::vector<DType>{DType::Int8});  // later wins
 }
 
+// Many per_path entries: their globs are compiled once, not once per file.
+TEST(ConfigSettingsFor, ManyEntriesAreLookedUpOnce) {
+  Config config;
+  config.settings.targets = std::vector<DType>{DType::Float16};
+  for (int i = 0; i < 60'000; ++i) {
+    PathOverride entry;
+    entry.paths = {"run_" + std::to_string(i) + "/**", "*.only" + std::to_string(i)};
+    entry.settings.targets = std::vector<DType>{i % 2 ? DType::Int8 : DType::BFloat16};
+    config.per_path.push_back(std::move(entry));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const PathSettings settings(config);
+  for (int i = 0; i < 300; ++i) {
+    const int run = i * 199;
+    ASSERT_EQ(settings.at("run_" + std::to_string(run) + "/x.npy").targets,
+              std::vector<DType>{run % 2 ? DType::Int8 : DType::BFloat16});
+    ASSERT_EQ(settings.at("elsewhere/x.npy").targets, std::vector<DType>{DType::Float16});
+  }
+  // The later of two matching entries wins, as in settings_for.
+  EXPECT_EQ(settings.at("run_2/x.only3").targets, std::vector<DType>{DType::Int8});
+  EXPECT_EQ(settings.at("run_3/x.only2").targets, std::vector<DType>{DType::Int8});
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 2.0);
+}
+
 // ----------------------------------------------------------------- globs
 
 TEST(Glob, DoubleStarSegments) {

@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
+#include "document/glob.h"
 
 namespace fs = std::filesystem;
 
@@ -52,10 +52,6 @@ std::string display(const fs::path& path) {
   return path.lexically_normal().generic_string();
 }
 
-bool matches(const std::string& glob, const std::string& text) {
-  return ::fnmatch(glob.c_str(), text.c_str(), 0) == 0;
-}
-
 std::string errno_message(int error) {
   return std::generic_category().message(error);  // std::strerror is not thread-safe
 }
@@ -74,7 +70,8 @@ using Folder = std::unique_ptr<DIR, FolderCloser>;
 // point at (symlinked folders are not walked).
 class Walker {
  public:
-  Walker(const DiscoveryOptions& options, Discovery& out) : options_(options), out_(out) {}
+  Walker(const DiscoveryOptions& options, Discovery& out)
+      : options_(options), exclude_(options.exclude), out_(out) {}
 
   void walk(const fs::path& root) {
     root_ = root.string();
@@ -175,11 +172,11 @@ class Walker {
         if (name == folder) return true;
       }
     }
-    if (!options_.exclude.empty()) {
-      const std::string name_text(name), whole = shown(path);
-      for (const std::string& glob : options_.exclude) {
-        if (matches(glob, name_text) || matches(glob, path) || matches(glob, whole)) return true;
-      }
+    // A glob without '/' matches the name at any depth; one with '/' the path
+    // below the scanned folder or the path as reports show it.
+    if (!exclude_.empty()) {
+      if (exclude_.matches(path)) return true;
+      if (!shown_root_.empty() && exclude_.matches(shown(path))) return true;
     }
     return options_.exclude_path && options_.exclude_path(fs::path(root_ + path));
   }
@@ -201,6 +198,7 @@ class Walker {
   }
 
   const DiscoveryOptions& options_;
+  const GlobSet exclude_;  // options_.exclude, compiled once
   Discovery& out_;
   std::string root_;        // the root as given, ending in '/'
   std::string shown_root_;  // its normal form ending in '/', or "" for "."
@@ -229,7 +227,7 @@ std::optional<InputFormat> recognise_bytes(std::span<const std::byte> prefix, co
   // safetensors: an 8-byte little-endian header length, then the JSON header's '{'.
   if (prefix.size() >= 9 && prefix[8] == std::byte{'{'}) {
     std::uint64_t length = 0;
-    for (int i = 7; i >= 0; --i) length = (length << 8) | static_cast<std::uint8_t>(prefix[i]);
+    for (std::size_t i = 8; i-- > 0;) length = (length << 8) | static_cast<std::uint8_t>(prefix[i]);
     if (length >= 2 && length <= (std::uint64_t{100} << 20)) return InputFormat::Safetensors;
   }
   const std::string ext = lower_extension(path);

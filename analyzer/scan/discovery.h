@@ -29,8 +29,12 @@ struct Skipped {
 };
 
 struct DiscoveryOptions {
-  std::vector<std::string> exclude;  // globs, matched against paths and file names
-  bool default_excludes = true;      // VCS metadata, caches and build folders
+  // Globs (document/glob.h) left out while walking folders: one without '/'
+  // matches a file or folder name at any depth; one with '/' the path below
+  // the scanned folder or the path as reports show it ("data/x.npy" for
+  // `dtlint scan data`). Files named directly are kept.
+  std::vector<std::string> exclude;
+  bool default_excludes = true;  // VCS metadata, caches and build folders
   // Further paths to leave out while walking folders (the configuration's
   // `exclude` globs, relative to its own folder); files named directly are kept.
   std::function<bool(const std::filesystem::path& path)> exclude_path;
