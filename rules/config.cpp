@@ -17,6 +17,8 @@
 #include <system_error>
 #include <utility>
 
+#include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
 #include "document/document.h"
 #include "rules/registry.h"
 
@@ -485,15 +487,15 @@ class Validator {
 
 // --------------------------------------------------------------- files
 
+// Configurations are small; a 1 MiB one already holds tens of thousands of globs.
+constexpr std::size_t kMaxConfigBytes = std::size_t{16} << 20;
+
 std::string read_text(const fs::path& file, const std::string& shown) {
-  std::error_code ec;
-  if (fs::is_directory(file, ec)) throw ConfigError(shown, 0, "", "is a folder, not a configuration file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ConfigError(shown, 0, "", "cannot open the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw ConfigError(shown, 0, "", "cannot read the file");
-  return text.str();
+  try {
+    return read_text_file(file, shown, kMaxConfigBytes);  // regular files only: never a FIFO or device
+  } catch (const InputError& e) {
+    throw ConfigError(shown, 0, "", e.reason());
+  }
 }
 
 bool ends_with_ci(std::string_view text, std::string_view suffix) {
@@ -657,15 +659,21 @@ std::optional<fs::path> find_config(const fs::path& start) {
 
   while (true) {
     for (const char* name : {".dtlint.yaml", ".dtlint.yml", ".dtlint.toml"}) {
+      // Whatever it is — a folder, a FIFO, a link to a device or to nothing —
+      // a file by this name was meant to configure dtlint: load_config says
+      // what is wrong with it rather than the defaults taking over in silence.
       const fs::path candidate = folder / name;
-      if (fs::is_regular_file(candidate, ec)) return candidate;
+      if (fs::exists(fs::symlink_status(candidate, ec))) return candidate;
     }
     const fs::path pyproject = folder / "pyproject.toml";
     if (fs::is_regular_file(pyproject, ec)) {
-      std::ifstream in(pyproject, std::ios::binary);
-      std::ostringstream stream;
-      stream << in.rdbuf();
-      const std::string text = stream.str();
+      std::string text;
+      try {
+        text = read_text_file(pyproject, pyproject.string(), kMaxConfigBytes);
+      } catch (const InputError&) {
+        // Somebody else's file that cannot be read as ours (swapped for a FIFO, too large): not ours to
+        // judge.
+      }
       // A broken pyproject.toml (or one nested too deeply to parse) that seems to
       // configure dtlint is returned so that load_config reports the error; any
       // other is not ours.

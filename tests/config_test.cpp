@@ -3,6 +3,8 @@
 // overlays; glob matching; render_config's round trip.
 #include "rules/config.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -532,10 +534,35 @@ TEST(ConfigToml, NonAsciiWhereWhitespaceMayStand) {
 TEST(ConfigErrors, UnreadableOrUnknownFormat) {
   TempDir dir;
   const std::string missing = (dir.path() / ".dtlint.yaml").string();
-  EXPECT_TRUE(fails_at(missing, 0, "", "cannot open the file"));
+  EXPECT_TRUE(fails_at(missing, 0, "", "cannot open: No such file or directory"));
   EXPECT_TRUE(fails_at(write(dir, "dtlint.json", "{}"), 0, "", "unknown configuration format"));
   fs::create_directories(dir.path() / "folder.yaml");
-  EXPECT_TRUE(fails_at((dir.path() / "folder.yaml").string(), 0, "", "is a folder"));
+  EXPECT_TRUE(fails_at((dir.path() / "folder.yaml").string(), 0, "", "not a regular file (directory)"));
+}
+
+// A configuration file found upward that cannot be read is an error that names
+// it, never a silent fall back to the defaults (hostile inputs, round two).
+TEST(ConfigFind, WhatIsNotARegularFileIsFoundAndRefusedNotSkipped) {
+  TempDir dir;
+  fs::create_directories(dir.path() / "folder" / ".dtlint.yaml");
+  fs::create_directories(dir.path() / "fifo");
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo" / ".dtlint.toml").c_str(), 0600), 0);
+  fs::create_directories(dir.path() / "zero");
+  fs::create_symlink("/dev/zero", dir.path() / "zero" / ".dtlint.yaml");
+  fs::create_directories(dir.path() / "dangling");
+  fs::create_symlink(dir.path() / "nothing", dir.path() / "dangling" / ".dtlint.yml");
+  const std::pair<const char*, const char*> cases[] = {
+      {"folder", "not a regular file (directory)"},
+      {"fifo", "not a regular file (FIFO)"},
+      {"zero", "not a regular file (character device)"},
+      {"dangling", "cannot open: No such file or directory"},
+  };
+  for (const auto& [folder, reason] : cases) {
+    SCOPED_TRACE(folder);
+    const auto found = find_config(dir.path() / folder);
+    ASSERT_TRUE(found);
+    EXPECT_TRUE(fails_at(found->string(), 0, "", reason));
+  }
 }
 
 // Found by tests/fuzz/fuzz_config: inputs the parsers choke on are ConfigErrors, promptly.
