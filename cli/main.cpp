@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "analyzer/formats/readers.h"
 #include "analyzer/input_error.h"
 #include "reports/github_report.h"
 #include "reports/json_report.h"
@@ -294,7 +295,7 @@ int run(int argc, char** argv) {
 
   ScanArguments args;
   CLI::App* scan_cmd = app.add_subcommand(
-      "scan", "Scan .npy, .npz and .safetensors files and folders (recursed); default \".\"");
+      "scan", "Scan " + reader_extensions_text("and") + " files and folders (recursed); default \".\"");
   scan_cmd->add_option("paths", args.paths, "Files or folders");
   scan_cmd->add_option("--targets", args.targets,
                        "Comma-separated target dtypes (default float16,bfloat16,float32,int32)");

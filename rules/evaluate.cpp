@@ -144,8 +144,8 @@ class ArrayJudge {
     Finding f;
     f.rule = find_rule(code);
     f.severity = f.rule->default_severity;
-    f.path = array_.path;
-    f.member = array_.member;
+    f.path = array_.location.path;
+    f.member = array_.location.member;
     f.target = target;
     f.count = count;
     if (first.found()) {
@@ -295,7 +295,7 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
   std::vector<Finding> findings;
   RulesInForce rules_in_force(config);
   for (const ArrayResult& array : scan.arrays) {
-    const auto& rules = rules_in_force.at(array.path);
+    const auto& rules = rules_in_force.at(array.location.path);
     const auto dt107 = rules.find("DT107");
     const double fraction =
         dt107 != rules.end() && dt107->second.fraction ? *dt107->second.fraction : kDefaultFraction;
@@ -304,14 +304,16 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
     configure(findings, first, rules);
   }
   for (const Skipped& s : scan.skipped) {
-    const std::string what = s.member ? "member '" + *s.member + "'" : std::string("input");
-    findings.push_back(input_finding("DT204", s.path, s.member, "skipped " + what + ": " + s.reason));
-    configure(findings, findings.size() - 1, rules_in_force.at(s.path));
+    const Location& at = s.location;
+    const std::string what = at.member ? "member '" + *at.member + "'" : std::string("input");
+    findings.push_back(input_finding("DT204", at.path, at.member, "skipped " + what + ": " + s.reason));
+    configure(findings, findings.size() - 1, rules_in_force.at(at.path));
   }
   for (const Problem& p : scan.problems) {
-    const std::string where = p.path + (p.member ? " member '" + *p.member + "'" : "");
-    findings.push_back(input_finding("E901", p.path, p.member, "cannot read " + where + ": " + p.message));
-    configure(findings, findings.size() - 1, rules_in_force.at(p.path));
+    const Location& at = p.location;
+    const std::string where = at.path + (at.member ? " member '" + *at.member + "'" : "");
+    findings.push_back(input_finding("E901", at.path, at.member, "cannot read " + where + ": " + p.message));
+    configure(findings, findings.size() - 1, rules_in_force.at(at.path));
   }
   return findings;
 }

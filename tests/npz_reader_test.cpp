@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/formats/npz.h"
+#include "analyzer/formats/readers.h"
 #include "analyzer/input_error.h"
 #include "test_support.h"
 
@@ -236,7 +237,7 @@ class NpzReader : public ::testing::Test {
     return path;
   }
   ContainerContents open(const std::string& bytes) {
-    return open_npz(write("archive.npz", bytes), std::string(kDisplayPath));
+    return read_path(read_npz, write("archive.npz", bytes), std::string(kDisplayPath));
   }
 
   TempDir dir_;
@@ -261,7 +262,7 @@ std::string element_bytes(const ArrayView& view, std::size_t chunk = 4096) {
 
 std::vector<std::string> member_names(const ContainerContents& contents) {
   std::vector<std::string> names;
-  for (const ArrayView& view : contents.arrays) names.push_back(view.member.value_or("<none>"));
+  for (const ArrayView& view : contents.arrays) names.push_back(view.location.member.value_or("<none>"));
   return names;
 }
 
@@ -307,7 +308,7 @@ void expect_mixed_members(const ContainerContents& contents, std::size_t chunk) 
   EXPECT_TRUE(contents.skipped.empty());
   ASSERT_EQ(contents.arrays.size(), 5u);
   const ArrayView& weights = contents.arrays[0];
-  EXPECT_EQ(weights.path, kDisplayPath);
+  EXPECT_EQ(weights.location.path, kDisplayPath);
   EXPECT_EQ(weights.dtype, DType::Float64);
   EXPECT_EQ(weights.stored_dtype, "<f8");
   EXPECT_EQ(weights.shape, (std::vector<std::uint64_t>{2, 3}));
@@ -325,7 +326,7 @@ void expect_mixed_members(const ContainerContents& contents, std::size_t chunk) 
   EXPECT_TRUE(contents.arrays[4].fortran_order);
   EXPECT_EQ(contents.arrays[4].dtype, DType::Int16);
   EXPECT_EQ(element_bytes(contents.arrays[4], chunk), kI16FortranData);
-  for (const ArrayView& view : contents.arrays) EXPECT_EQ(view.path, kDisplayPath);
+  for (const ArrayView& view : contents.arrays) EXPECT_EQ(view.location.path, kDisplayPath);
 }
 
 // ---------------------------------------------------------------------------
@@ -362,7 +363,7 @@ TEST_F(NpzReader, StoredMembersOfALargeArchivePointIntoTheMapping) {
 
 TEST_F(NpzReader, DeflatedMembersStreamThroughSmallBuffers) {
   const std::string archive = zip_archive(mixed_members(true));
-  for (const std::size_t chunk : {1, 3, 8, 4096}) {
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{8}, std::size_t{4096}}) {
     SCOPED_TRACE("chunk " + std::to_string(chunk));
     const ContainerContents contents = open(archive);
     for (const ArrayView& view : contents.arrays) {
@@ -412,8 +413,8 @@ TEST_F(NpzReader, Zip64RecordsAreRead) {
   const ContainerContents contents = open(zip_archive(entries, /*zip64=*/true));
   ASSERT_EQ(contents.arrays.size(), 10u)
       << (contents.unreadable.empty() ? "" : contents.unreadable[0].reason);
-  EXPECT_EQ(contents.arrays[0].member, "weights");
-  EXPECT_EQ(contents.arrays[5].member, "z_weights");
+  EXPECT_EQ(contents.arrays[0].location.member, "weights");
+  EXPECT_EQ(contents.arrays[5].location.member, "z_weights");
   EXPECT_EQ(element_bytes(contents.arrays[0]), kF64Data);
   EXPECT_EQ(contents.arrays[0].stream, nullptr);
   EXPECT_EQ(element_bytes(contents.arrays[5], 5), kF64Data);
@@ -453,7 +454,7 @@ TEST_F(NpzReader, StreamsOfOneArchiveReadConcurrently) {
   for (int m = 0; m < 4; ++m) {
     std::vector<std::uint32_t> values(1 << 17);
     for (std::size_t i = 0; i < values.size(); ++i)
-      values[i] = static_cast<std::uint32_t>(i * (m + 3) % 1000);
+      values[i] = static_cast<std::uint32_t>(i * static_cast<std::size_t>(m + 3) % 1000);
     datas.push_back(bytes_of(values));
     entries.push_back(deflated("m" + std::to_string(m) + ".npy", npy("<u4", "(131072,)", datas.back())));
   }
@@ -497,7 +498,7 @@ void expect_numpy_fixture(const ContainerContents& contents, bool compressed) {
   EXPECT_TRUE(contents.unreadable.empty()) << contents.unreadable[0].reason;
   ASSERT_EQ(contents.arrays.size(), names.size());
   for (const ArrayView& view : contents.arrays) {
-    EXPECT_EQ(view.stream != nullptr, compressed && view.dtype != DType::Object) << *view.member;
+    EXPECT_EQ(view.stream != nullptr, compressed && view.dtype != DType::Object) << *view.location.member;
   }
 
   EXPECT_EQ(contents.arrays[0].shape, (std::vector<std::uint64_t>{3, 4}));
@@ -526,12 +527,12 @@ void expect_numpy_fixture(const ContainerContents& contents, bool compressed) {
 
 TEST(NpzFixtures, NumPySavezIsRead) {
   const fs::path file = fs::path(kSourceDir) / "tests/data/npz/numpy_stored.npz";
-  expect_numpy_fixture(open_npz(file, "numpy_stored.npz"), false);
+  expect_numpy_fixture(read_path(read_npz, file, "numpy_stored.npz"), false);
 }
 
 TEST(NpzFixtures, NumPySavezCompressedIsRead) {
   const fs::path file = fs::path(kSourceDir) / "tests/data/npz/numpy_compressed.npz";
-  expect_numpy_fixture(open_npz(file, "numpy_compressed.npz"), true);
+  expect_numpy_fixture(read_path(read_npz, file, "numpy_compressed.npz"), true);
 }
 
 // ---------------------------------------------------------------------------
@@ -610,7 +611,7 @@ TEST_F(NpzArchiveError, NotARegularFile) {
   EXPECT_TRUE(contains(
       [&] {
         try {
-          open_npz(dir_.path(), std::string(kDisplayPath));
+          read_path(read_npz, dir_.path(), std::string(kDisplayPath));
         } catch (const InputError& error) {
           return error.reason();
         }

@@ -15,7 +15,7 @@ struct MemberIssue {
 };
 
 struct ContainerContents {
-  std::vector<ArrayView> arrays;        // in file order; each has path and member set
+  std::vector<ArrayView> arrays;        // in file order; each has its location's path and member set
   std::vector<MemberIssue> unreadable;  // members that cannot be read: E901 at path:member
   std::vector<MemberIssue> skipped;     // members that are not arrays dtlint reads (DT204 notes)
 };
