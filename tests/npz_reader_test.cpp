@@ -1,7 +1,7 @@
-// Tests for the .npz reader. Archives are built here byte by byte (local
-// headers, central directory, end records, ZIP64 records where asked), so that
-// hostile ones can lie in exactly one field; deflated data comes from zlib.
-// The fixtures under tests/data/npz/ are written by NumPy itself (make_npz.py).
+// Tests for the .npz reader and the zip layer under it (formats/zip/). Archives are built here byte by byte
+// (local headers, central directory, end records, ZIP64 records where asked), so that hostile ones can lie in
+// exactly one field; deflated data comes from zlib. The fixtures under tests/data/npz/ are written by NumPy
+// itself (make_npz.py).
 #include <zlib.h>
 
 #include <algorithm>
@@ -11,7 +11,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -21,6 +24,7 @@
 
 #include "analyzer/formats/npz.h"
 #include "analyzer/formats/readers.h"
+#include "analyzer/formats/zip/archive.h"
 #include "analyzer/input_error.h"
 #include "test_support.h"
 
@@ -945,6 +949,137 @@ TEST_F(NpzReader, NamesWithoutTheUtf8FlagAreCp437) {
   const ContainerContents contents = open(
       zip_archive({stored("caf\x82.npy", kGood), stored("ascii.npy", kGood), stored("\x01.npy", kGood)}));
   EXPECT_EQ(member_names(contents), (std::vector<std::string>{"caf\u00e9", "ascii", "\u263a"}));
+}
+
+// ---------------------------------------------------------------------------
+// The zip layer on its own, as a format other than .npz (PyTorch checkpoints)
+// will use it: entries of any name, no .npy header, its own format's words.
+
+constexpr zip::ArchiveKind kCheckpoint{".pt", "PyTorch", nullptr};
+
+// The archive in `bytes`, over a copy that only the archive and what it hands out keep alive.
+zip::Archive open_zip(const std::string& bytes, const zip::ArchiveKind& kind = kCheckpoint) {
+  auto owned = std::make_shared<const std::string>(bytes);
+  const InputBytes input{std::as_bytes(std::span(owned->data(), owned->size())), owned, false};
+  return zip::Archive::open(input, "ckpt.pt", kind);
+}
+
+std::string reason_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const InputError& error) {
+    EXPECT_EQ(error.path(), "ckpt.pt");
+    return error.reason();
+  }
+  return "(no error)";
+}
+
+const std::string kPickle = "\x80\x02}q.";  // any bytes: the layer does not look at them
+const std::string kStorage(3000, 'w');
+
+TEST(ZipArchive, ListsEntriesWithNamesSizesMethodsAndDataOffsets) {
+  const std::vector<ZipEntry> built{stored("archive/data.pkl", kPickle), deflated("archive/data/0", kStorage),
+                                    stored("archive/", "")};
+  for (const bool zip64 : {false, true}) {
+    const zip::Archive archive = open_zip(zip_archive(built, zip64));
+    const std::vector<zip::Entry>& entries = archive.entries();
+    ASSERT_EQ(entries.size(), 3u);
+    // The local header is 30 bytes, then the name, then (ZIP64) a 20-byte extra field.
+    const std::uint64_t extra = zip64 ? 20 : 0;
+    const std::uint64_t second_record = 30 + built[0].name.size() + extra + built[0].data.size();
+    const std::uint64_t expected_offsets[] = {30 + built[0].name.size() + extra,
+                                              second_record + 30 + built[1].name.size() + extra};
+    for (std::size_t i = 0; i < 2; ++i) {
+      EXPECT_EQ(entries[i].index, i);
+      EXPECT_EQ(entries[i].name, built[i].name);
+      EXPECT_EQ(entries[i].method, built[i].method);
+      EXPECT_EQ(entries[i].crc, built[i].crc);
+      EXPECT_EQ(entries[i].compressed_size, built[i].compressed_size);
+      EXPECT_EQ(entries[i].uncompressed_size, built[i].uncompressed_size);
+      EXPECT_EQ(entries[i].data_offset, expected_offsets[i]) << zip64;
+      EXPECT_FALSE(entries[i].is_directory());
+      EXPECT_EQ(archive.problem(entries[i]), std::nullopt);
+    }
+    EXPECT_EQ(entries[0].method, zip::kStored);
+    EXPECT_EQ(entries[1].method, zip::kDeflated);
+    EXPECT_TRUE(entries[2].is_directory());
+    EXPECT_EQ(entries[2].data_offset, std::nullopt);  // no data to locate
+  }
+}
+
+TEST(ZipArchive, StoredEntriesAreViewsIntoTheInput) {
+  const zip::Archive archive = open_zip(zip_archive({stored("archive/data.pkl", kPickle)}));
+  const zip::Entry& entry = archive.entries().at(0);
+  const std::span<const std::byte> bytes = archive.stored_bytes(entry);
+  EXPECT_EQ(bytes.data(), archive.input().bytes.data() + *entry.data_offset);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), kPickle);
+
+  ZipEntry rotten = stored("archive/data.pkl", kPickle);
+  rotten.crc ^= 1;
+  const zip::Archive damaged = open_zip(zip_archive({rotten}));
+  EXPECT_TRUE(contains(reason_of([&] { damaged.stored_bytes(damaged.entries().at(0)); }),
+                       "member 'archive/data.pkl': CRC-32 mismatch: the entry declares 0x"));
+}
+
+TEST(ZipArchive, DeflatedEntriesStreamWholeAndOutliveTheArchive) {
+  std::shared_ptr<ElementStream> stream;
+  std::vector<std::byte> prefix;
+  {
+    const zip::Archive archive = open_zip(zip_archive({deflated("archive/data/0", kStorage)}));
+    prefix = archive.inflate_prefix(archive.entries().at(0), 10);
+    stream = archive.stream(archive.entries().at(0));
+  }
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(prefix.data()), prefix.size()), kStorage.substr(0, 10));
+  EXPECT_EQ(read_all(*stream, 7), kStorage);
+}
+
+TEST(ZipArchive, InflatingAPrefixLongerThanTheEntryGivesTheWholeEntry) {
+  const zip::Archive archive = open_zip(zip_archive({deflated("archive/version", "3\n")}));
+  EXPECT_EQ(archive.inflate_prefix(archive.entries().at(0), 100).size(), 2u);
+}
+
+TEST(ZipArchive, StreamsWithoutAHeaderSayWhatTheEntryDeclares) {
+  ZipEntry longer = deflated("archive/data/0", kStorage);
+  longer.uncompressed_size = kStorage.size() - 1;  // the data inflates to one byte more
+  const zip::Archive bomb = open_zip(zip_archive({longer}));
+  EXPECT_EQ(
+      reason_of([&] { read_all(*bomb.stream(bomb.entries().at(0)), 4096); }),
+      "member 'archive/data/0': the deflate data inflates to more than the 2999 bytes the entry declares "
+      "(zip bomb or forged size)");
+
+  ZipEntry shorter = deflated("archive/data/0", kStorage);
+  shorter.uncompressed_size = kStorage.size() + 1;
+  const zip::Archive cut = open_zip(zip_archive({shorter}));
+  EXPECT_EQ(reason_of([&] { read_all(*cut.stream(cut.entries().at(0)), 4096); }),
+            "member 'archive/data/0': the deflate data ends after 3000 bytes, but 3001 are declared");
+
+  const zip::Archive fine = open_zip(zip_archive({deflated("archive/data/0", kStorage)}));
+  EXPECT_EQ(
+      reason_of([&] {
+        fine.stream(fine.entries().at(0), {5000, ".pt header"});
+      }),
+      "member 'archive/data/0': the entry declares 3000 uncompressed bytes, fewer than its 5000-byte .pt "
+      "header");
+}
+
+TEST(ZipArchive, MessagesNameTheFormatBuiltOnIt) {
+  ZipEntry bzip2 = stored("archive/data/0", kStorage);
+  bzip2.method = 12;
+  const zip::Archive archive = open_zip(zip_archive({bzip2}));
+  EXPECT_EQ(archive.problem(archive.entries().at(0)),
+            "member 'archive/data/0': unsupported compression method 12 (bzip2); dtlint reads stored (0) and "
+            "deflated (8) members, as PyTorch writes them");
+  EXPECT_EQ(reason_of([] { open_zip("not a zip at all"); }),
+            "not a zip archive: no end-of-central-directory record (a .pt file is a zip archive)");
+  constexpr zip::ArchiveKind kPickleAware{".pt", "PyTorch",
+                                          [](std::span<const std::byte> bytes) -> std::optional<std::string> {
+                                            if (!bytes.empty() && bytes[0] == std::byte{0x80})
+                                              return "a legacy pickle checkpoint";
+                                            return std::nullopt;
+                                          }};
+  EXPECT_EQ(reason_of([&] { open_zip(kPickle, kPickleAware); }), "a legacy pickle checkpoint");
+  EXPECT_EQ(reason_of([&] { open_zip("not a zip at all", kPickleAware); }),
+            "not a zip archive: no end-of-central-directory record (a .pt file is a zip archive)");
 }
 
 }  // namespace
