@@ -274,7 +274,8 @@ std::vector<std::string> member_names(const ContainerContents& contents) {
 std::string only_unreadable(const ContainerContents& contents, std::string_view member) {
   EXPECT_EQ(contents.unreadable.size(), 1u);
   if (contents.unreadable.size() != 1) return "";
-  EXPECT_EQ(contents.unreadable[0].member, member);
+  EXPECT_EQ(contents.unreadable[0].location.member, member);
+  EXPECT_EQ(contents.unreadable[0].location.path, kDisplayPath);
   return contents.unreadable[0].reason;
 }
 
@@ -436,12 +437,12 @@ TEST_F(NpzReader, MemberNamesDropTheNpySuffixAndOtherEntriesAreSkipped) {
   }));
   EXPECT_EQ(member_names(contents), (std::vector<std::string>{"sub/inner", ""}));
   ASSERT_EQ(contents.skipped.size(), 4u);
-  EXPECT_EQ(contents.skipped[0].member, "readme.txt");
+  EXPECT_EQ(contents.skipped[0].location.member, "readme.txt");
   EXPECT_EQ(contents.skipped[0].reason, "not an .npy member");
-  EXPECT_EQ(contents.skipped[1].member, "sub/");
+  EXPECT_EQ(contents.skipped[1].location.member, "sub/");
   EXPECT_EQ(contents.skipped[1].reason, "not an .npy member (a directory)");
-  EXPECT_EQ(contents.skipped[2].member, "data.npy.bak");
-  EXPECT_EQ(contents.skipped[3].member, "UPPER.NPY");
+  EXPECT_EQ(contents.skipped[2].location.member, "data.npy.bak");
+  EXPECT_EQ(contents.skipped[3].location.member, "UPPER.NPY");
   EXPECT_TRUE(contents.unreadable.empty());
 }
 
@@ -816,10 +817,10 @@ TEST_F(NpzHostile, BrokenNpyHeaders) {
   }));
   EXPECT_EQ(member_names(contents), std::vector<std::string>{"good"});
   ASSERT_EQ(contents.unreadable.size(), 5u);
-  EXPECT_EQ(contents.unreadable[0].member, "broken");
+  EXPECT_EQ(contents.unreadable[0].location.member, "broken");
   EXPECT_TRUE(contains(contents.unreadable[0].reason,
                        "member 'broken.npy': bad .npy header: 'shape' tuple is not closed"));
-  EXPECT_EQ(contents.unreadable[1].member, "zbroken");
+  EXPECT_EQ(contents.unreadable[1].location.member, "zbroken");
   EXPECT_TRUE(contains(contents.unreadable[1].reason,
                        "member 'zbroken.npy': bad .npy header: 'shape' tuple is not closed"));
   EXPECT_TRUE(contains(contents.unreadable[2].reason, "member 'text.npy': not a .npy file"));
@@ -934,10 +935,10 @@ TEST_F(NpzHostile, NamesAreQuotedAndCutShortInReasons) {
   long_name.flags = 0x0001;
   const ContainerContents contents = open(zip_archive({quotes, long_name}));
   ASSERT_EQ(contents.unreadable.size(), 2u);
-  EXPECT_EQ(contents.unreadable[0].member, "it's\\x");
+  EXPECT_EQ(contents.unreadable[0].location.member, "it's\\x");
   EXPECT_EQ(contents.unreadable[0].reason,
             "encrypted member 'it\\x27s\\x5cx.npy' (traditional PKWARE encryption); dtlint does not decrypt");
-  EXPECT_EQ(contents.unreadable[1].member, std::string(300, 'n'));
+  EXPECT_EQ(contents.unreadable[1].location.member, std::string(300, 'n'));
   EXPECT_EQ(contents.unreadable[1].reason,
             "encrypted member '" + std::string(120, 'n') +
                 "...' (traditional PKWARE encryption); dtlint does not decrypt");

@@ -103,19 +103,21 @@ ContainerContents read_npz(const InputBytes& input, const std::string& path) {
   ContainerContents contents;
   for (const zip::Entry& entry : archive.entries()) {
     if (!is_npy(entry)) {
-      contents.skipped.push_back(
-          {entry.name, entry.is_directory() ? "not an .npy member (a directory)" : "not an .npy member"});
+      contents.skipped.push_back({Location(path, entry.name), entry.is_directory()
+                                                                  ? "not an .npy member (a directory)"
+                                                                  : "not an .npy member"});
       continue;
     }
     std::string member = entry.name.substr(0, entry.name.size() - kNpySuffix.size());
     const std::vector<const zip::Entry*>& namesakes = by_name[entry.name];
     if (namesakes.size() > 1) {
       if (namesakes.front() != &entry) continue;  // reported once, at the first
-      contents.unreadable.push_back({std::move(member), zip::Archive::namesakes_reason(namesakes)});
+      contents.unreadable.push_back(
+          {Location(path, std::move(member)), zip::Archive::namesakes_reason(namesakes)});
       continue;
     }
     if (auto problem = archive.problem(entry)) {
-      contents.unreadable.push_back({std::move(member), std::move(*problem)});
+      contents.unreadable.push_back({Location(path, std::move(member)), std::move(*problem)});
       continue;
     }
     try {
@@ -128,7 +130,7 @@ ContainerContents read_npz(const InputBytes& input, const std::string& path) {
       // The .npy reader's messages do not know the member; the prefix names it.
       const std::string prefix = zip::member_prefix(entry.name);
       if (!reason.starts_with(prefix)) reason = prefix + reason;
-      contents.unreadable.push_back({std::move(member), std::move(reason)});
+      contents.unreadable.push_back({Location(path, std::move(member)), std::move(reason)});
     }
   }
   return contents;

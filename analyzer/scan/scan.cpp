@@ -196,11 +196,11 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
                                  std::move(view.shape), view.elements, view.fortran_order,
                                  std::move(*analysis)});
       }
-      for (const MemberIssue& issue : contents.unreadable) {
-        result.problems.push_back({Location(files[first + i], issue.member), issue.reason});
+      for (MemberIssue& issue : contents.unreadable) {
+        result.problems.push_back({std::move(issue.location), std::move(issue.reason)});
       }
-      for (const MemberIssue& issue : contents.skipped) {
-        result.skipped.push_back({Location(files[first + i], issue.member), issue.reason});
+      for (MemberIssue& issue : contents.skipped) {
+        result.skipped.push_back({std::move(issue.location), std::move(issue.reason)});
       }
     }
   }
