@@ -18,6 +18,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "analyzer/formats/array_view.h"
@@ -47,7 +48,8 @@ struct Entry {
   std::uint64_t compressed_size = 0;
   std::uint64_t uncompressed_size = 0;
   // Where the entry's raw (compressed) data starts in the input, once located;
-  // never set for encrypted entries or other methods, whose data is never read.
+  // never set for empty entries, nor for encrypted entries or other methods,
+  // whose data is never read.
   std::optional<std::uint64_t> data_offset;
   // [record_begin, data end) lies within the entry's local record (the fixed
   // header and the name precede the data; so may extra fields, whose length
@@ -56,14 +58,17 @@ struct Entry {
   std::string overlap;  // "overlaps entry '...' (archive bytes a to b)" when it does
 
   bool is_directory() const { return name.ends_with('/'); }
+  // One past the raw data's last byte; meaningful once data_offset is set.
   std::uint64_t data_end() const { return data_offset.value_or(0) + compressed_size; }
 };
 
-// How messages name the format built on the archive.
+// How messages name the format built on the archive (string literals: the
+// archive keeps the views).
 struct ArchiveKind {
-  std::string_view name;  // ".npz": "cannot read .npz archives", "(a .npz file is a zip archive)"
-  std::string_view
-      written_by;  // "NumPy": "dtlint reads stored (0) and deflated (8) members, as NumPy writes them"
+  // ".npz": "cannot read .npz archives", "(a .npz file is a zip archive)".
+  std::string_view name;
+  // "NumPy": "dtlint reads stored (0) and deflated (8) members, as NumPy writes them".
+  std::string_view written_by;
   // What a file that libzip cannot open is instead, when the format can tell
   // (a .npy file given as .npz); nullptr or nullopt for the generic messages.
   std::optional<std::string> (*not_an_archive)(std::span<const std::byte> bytes) = nullptr;
