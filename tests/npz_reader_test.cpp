@@ -1027,16 +1027,35 @@ TEST(ZipArchive, DeflatedEntriesStreamWholeAndOutliveTheArchive) {
   std::vector<std::byte> prefix;
   {
     const zip::Archive archive = open_zip(zip_archive({deflated("archive/data/0", kStorage)}));
-    prefix = archive.inflate_prefix(archive.entries().at(0), 10);
+    prefix = archive.read_head(archive.entries().at(0), 10);
     stream = archive.stream(archive.entries().at(0));
   }
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(prefix.data()), prefix.size()), kStorage.substr(0, 10));
   EXPECT_EQ(read_all(*stream, 7), kStorage);
 }
 
-TEST(ZipArchive, InflatingAPrefixLongerThanTheEntryGivesTheWholeEntry) {
-  const zip::Archive archive = open_zip(zip_archive({deflated("archive/version", "3\n")}));
-  EXPECT_EQ(archive.inflate_prefix(archive.entries().at(0), 100).size(), 2u);
+TEST(ZipArchive, AHeadLongerThanTheEntryIsTheWholeEntry) {
+  const zip::Archive archive =
+      open_zip(zip_archive({deflated("archive/version", "3\n"), stored("archive/byteorder", "little")}));
+  EXPECT_EQ(archive.read_head(archive.entries().at(0), 100).size(), 2u);
+  EXPECT_EQ(archive.read_head(archive.entries().at(1), 100).size(), 6u);
+}
+
+TEST(ZipArchive, StoredEntriesStreamToo) {
+  const zip::Archive archive = open_zip(zip_archive({stored("archive/data/0", kStorage)}));
+  const zip::Entry& entry = archive.entries().at(0);
+  const std::vector<std::byte> head = archive.read_head(entry, 4);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(head.data()), head.size()), "wwww");
+  EXPECT_EQ(read_all(*archive.stream(entry), 7), kStorage);
+  EXPECT_EQ(read_all(*archive.stream(entry, {100, ".pt header"}), 4096), kStorage.substr(100));
+
+  ZipEntry rotten = stored("archive/data/0", kStorage);
+  rotten.crc ^= 0x100;
+  const zip::Archive damaged = open_zip(zip_archive({rotten}));
+  const std::shared_ptr<ElementStream> stream = damaged.stream(damaged.entries().at(0));
+  const std::string first = reason_of([&] { read_all(*stream, 1000); });
+  EXPECT_TRUE(contains(first, "member 'archive/data/0': CRC-32 mismatch: the entry declares 0x")) << first;
+  EXPECT_EQ(reason_of([&] { read_all(*stream, 1000); }), first);  // and it stays failed
 }
 
 TEST(ZipArchive, StreamsWithoutAHeaderSayWhatTheEntryDeclares) {

@@ -42,7 +42,7 @@ ArrayView stored_view(const zip::Archive& archive, const zip::Entry& entry) {
 
 // Inflates just the member's .npy header (at most the preamble and kNpyMaxHeaderBytes).
 std::vector<std::byte> inflate_header(const zip::Archive& archive, const zip::Entry& entry) {
-  std::vector<std::byte> head = archive.inflate_prefix(entry, kNpyPreambleBytes);
+  std::vector<std::byte> head = archive.read_head(entry, kNpyPreambleBytes);
   // Only to know how much more to inflate; parse_npy_header does the checking.
   const bool magic = head.size() >= 8 && std::memcmp(head.data(), "\x93NUMPY", 6) == 0;
   const unsigned major = magic ? std::to_integer<unsigned>(head[6]) : 0;
@@ -55,7 +55,7 @@ std::vector<std::byte> inflate_header(const zip::Archive& archive, const zip::En
       }
       const std::size_t need = 8 + length_bytes + static_cast<std::size_t>(header_length);
       if (header_length <= kNpyMaxHeaderBytes && need > head.size()) {
-        return archive.inflate_prefix(entry, need);  // the preamble once more: a few bytes
+        return archive.read_head(entry, need);  // the preamble once more: a few bytes
       }
     }
   }

@@ -403,6 +403,55 @@ class InflatingStream final : public ElementStream {
   bool done_ = false;
 };
 
+// A stored entry's bytes after a header, copied out a caller's buffer at a time;
+// the CRC-32 of the whole entry is checked when the last byte is out. For callers
+// that read every entry as a stream, whatever its method.
+class StoredStream final : public ElementStream {
+ public:
+  StoredStream(const InputBytes& input, std::span<const std::byte> bytes, const Entry& entry,
+               std::size_t header_bytes, std::string path)
+      : owner_(input.owner),
+        left_(bytes.subspan(header_bytes)),
+        released_(left_.data()),
+        release_consumed_(input.mapped),
+        crc_(crc_update(0, bytes.first(header_bytes))),
+        expected_crc_(entry.crc),
+        path_(std::move(path)),
+        entry_name_(entry.name) {}
+
+  std::size_t read(std::span<std::byte> buffer) override {
+    if (error_) throw InputError(path_, *error_);
+    const std::size_t count = std::min(buffer.size(), left_.size());
+    if (count == 0) return 0;
+    std::memcpy(buffer.data(), left_.data(), count);
+    crc_ = crc_update(crc_, left_.first(count));
+    left_ = left_.subspan(count);
+    if (release_consumed_ && (left_.empty() || left_.data() - released_ >= kReleaseStepBytes)) {
+      release_pages({released_, left_.data()});
+      released_ = left_.data();
+    }
+    if (left_.empty() && crc_ != expected_crc_) {
+      error_ = member_prefix(entry_name_) + "CRC-32 mismatch: the entry declares " + hex32(expected_crc_) +
+               ", its bytes give " + hex32(crc_) + " (the data is damaged)";
+      throw InputError(path_, *error_);
+    }
+    return count;
+  }
+
+ private:
+  static constexpr std::ptrdiff_t kReleaseStepBytes = std::ptrdiff_t{4} << 20;
+
+  std::shared_ptr<const void> owner_;  // keeps the bytes alive
+  std::span<const std::byte> left_;    // not yet read
+  const std::byte* released_;          // bytes before this were handed back to the kernel
+  bool release_consumed_;
+  std::uint32_t crc_;
+  std::uint32_t expected_crc_;
+  std::string path_;
+  std::string entry_name_;
+  std::optional<std::string> error_;  // once failed, every later read fails the same way
+};
+
 }  // namespace
 
 std::string quote_name(std::string_view name) {
@@ -520,7 +569,12 @@ std::span<const std::byte> Archive::stored_bytes(const Entry& entry) const {
   return bytes;
 }
 
-std::vector<std::byte> Archive::inflate_prefix(const Entry& entry, std::size_t count) const {
+std::vector<std::byte> Archive::read_head(const Entry& entry, std::size_t count) const {
+  if (entry.method == kStored) {
+    const std::span<const std::byte> bytes = raw_bytes(entry);
+    const std::span<const std::byte> head = bytes.first(std::min(count, bytes.size()));
+    return {head.begin(), head.end()};
+  }
   try {
     Inflater inflater(raw_bytes(entry));
     std::vector<std::byte> head(count);
@@ -537,6 +591,9 @@ std::shared_ptr<ElementStream> Archive::stream(const Entry& entry, EntryHeader h
                                 std::to_string(entry.uncompressed_size) +
                                 " uncompressed bytes, fewer than its " + std::to_string(header.bytes) +
                                 "-byte " + std::string(header.name));
+  }
+  if (entry.method == kStored) {
+    return std::make_shared<StoredStream>(input_, raw_bytes(entry), entry, header.bytes, path_);
   }
   return std::make_shared<InflatingStream>(input_, raw_bytes(entry), entry, header, path_);
 }

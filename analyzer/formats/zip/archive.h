@@ -105,17 +105,19 @@ class Archive {
   // naming the member on a mismatch.
   std::span<const std::byte> stored_bytes(const Entry& entry) const;
 
-  // Up to `count` bytes from the start of a readable deflated entry (its
-  // header, say), fewer when the entry is shorter; the CRC is not checked.
-  // Throws InputError naming the member for corrupt deflate data.
-  std::vector<std::byte> inflate_prefix(const Entry& entry, std::size_t count) const;
+  // Up to `count` bytes from the start of a readable entry (its header, say),
+  // fewer when the entry is shorter: inflated from a deflated entry, copied
+  // from a stored one; the CRC is not checked. Throws InputError naming the
+  // member for corrupt deflate data.
+  std::vector<std::byte> read_head(const Entry& entry, std::size_t count) const;
 
-  // A readable deflated entry's bytes after `header`, inflated a caller's
-  // buffer at a time, independent of every other stream. The decoder is made
-  // on the first read and freed at the end. The stream checks that the deflate
-  // data ends exactly at the declared uncompressed size (never inflating more
-  // than one byte past it) and the CRC-32 of the whole entry; it throws
-  // InputError naming the member otherwise, and every later read throws the same.
+  // A readable entry's bytes after `header`, a caller's buffer at a time,
+  // independent of every other stream, checked against the CRC-32 of the whole
+  // entry at the end. Deflated entries are inflated (the decoder is made on the
+  // first read and freed at the end; the deflate data must end exactly at the
+  // declared uncompressed size, and is never inflated more than one byte past
+  // it); stored entries are copied out of the input. On damage the stream
+  // throws InputError naming the member, and every later read throws the same.
   std::shared_ptr<ElementStream> stream(const Entry& entry, EntryHeader header = {}) const;
 
   // The reason for an E901 on entries that share one name (`namesakes`, two or
