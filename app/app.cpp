@@ -154,9 +154,9 @@ class InputIdentities {
   }
   void add_scan(const ScanResult& scan) {
     std::set<std::string> paths;
-    for (const ArrayResult& a : scan.arrays) paths.insert(a.path);
-    for (const Problem& p : scan.problems) paths.insert(p.path);
-    for (const Skipped& s : scan.skipped) paths.insert(s.path);
+    for (const ArrayResult& a : scan.arrays) paths.insert(a.location.path);
+    for (const Problem& p : scan.problems) paths.insert(p.location.path);
+    for (const Skipped& s : scan.skipped) paths.insert(s.location.path);
     for (const std::string& path : paths) add(path);
   }
   // Throws UsageError when `output` exists and is one of the inputs.

@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
     const std::size_t array_bytes = isa == KernelIsa::Reference ? kReferenceBytes : kArrayBytes;
     for (const DType source : sources) {
       auto view = std::make_shared<ArrayView>();
-      view->path = "bench";
+      view->location.path = "bench";
       view->dtype = source;
       view->stored_dtype = std::string(name(source));
       view->elements = array_bytes / info(source).size;

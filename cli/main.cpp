@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "analyzer/formats/readers.h"
 #include "app/app.h"
 #include "reports/printable_text.h"
 #include "reports/rule_docs.h"
@@ -36,7 +37,7 @@ int run(int argc, char** argv) {
 
   ScanRequest args;
   CLI::App* scan_cmd = app.add_subcommand(
-      "scan", "Scan .npy, .npz and .safetensors files and folders (recursed); default \".\"");
+      "scan", "Scan " + reader_extensions_text("and") + " files and folders (recursed); default \".\"");
   scan_cmd->add_option("paths", args.paths, "Files or folders");
   scan_cmd->add_option("--targets", args.targets,
                        "Comma-separated target dtypes (default float16,bfloat16,float32,int32)");

@@ -118,8 +118,8 @@ class ReportWriter {
   void array(const ArrayResult& a) {
     const bool integer = is_integer(a.dtype) || a.dtype == DType::Bool;
     w_.begin_object();
-    text("path", a.path);
-    optional_string("member", a.member);
+    text("path", a.location.path);
+    optional_string("member", a.location.member);
     text("dtype", name(a.dtype));
     text("stored_dtype", a.stored_dtype);
     w_.key("shape");
@@ -231,10 +231,10 @@ class ReportWriter {
     for (const Finding& f : r.findings) finding(f);
     w_.end_array();
     w_.key("problems").begin_array();
-    for (const Problem& p : r.scan.problems) input(p.path, p.member, "message", p.message);
+    for (const Problem& p : r.scan.problems) input(p.location.path, p.location.member, "message", p.message);
     w_.end_array();
     w_.key("skipped").begin_array();
-    for (const Skipped& s : r.scan.skipped) input(s.path, s.member, "reason", s.reason);
+    for (const Skipped& s : r.scan.skipped) input(s.location.path, s.location.member, "reason", s.reason);
     w_.end_array();
     w_.end_object();
     w_.flush();

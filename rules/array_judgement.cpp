@@ -19,7 +19,7 @@ Finding& ArrayJudgement::add(std::optional<DType> target, std::uint64_t count, c
   Finding f;
   f.rule = &rule_;
   f.severity = setting_ && setting_->severity ? *setting_->severity : rule_.default_severity();
-  f.location = Location(array_.path, array_.member);
+  f.location = array_.location;
   f.target = target;
   f.count = count;
   if (first.found()) {

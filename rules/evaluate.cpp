@@ -65,7 +65,7 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
   std::vector<Finding> findings;
   RulesInForce rules_in_force(config);
   for (const ArrayResult& array : scan.arrays) {
-    const auto& rules = rules_in_force.at(array.path);
+    const auto& rules = rules_in_force.at(array.location.path);
     const FactKind kind = array.dtype == DType::Object ? FactKind::ObjectArray : FactKind::ArrayAnalysis;
     for (const Rule* rule : rule_registry()) {
       if (rule->kind() != kind) continue;
@@ -76,17 +76,15 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
     }
   }
   for (const Skipped& s : scan.skipped) {
-    const std::string what = s.member ? "member '" + *s.member + "'" : std::string("input");
-    add_input_finding(findings,
-                      input_finding("DT204", Location(s.path, s.member), "skipped " + what + ": " + s.reason),
-                      rules_in_force.at(s.path));
+    const std::string what = s.location.member ? "member '" + *s.location.member + "'" : std::string("input");
+    add_input_finding(findings, input_finding("DT204", s.location, "skipped " + what + ": " + s.reason),
+                      rules_in_force.at(s.location.path));
   }
   for (const Problem& p : scan.problems) {
-    const std::string where = p.path + (p.member ? " member '" + *p.member + "'" : "");
-    add_input_finding(
-        findings,
-        input_finding("E901", Location(p.path, p.member), "cannot read " + where + ": " + p.message),
-        rules_in_force.at(p.path));
+    const std::string where =
+        p.location.path + (p.location.member ? " member '" + *p.location.member + "'" : "");
+    add_input_finding(findings, input_finding("E901", p.location, "cannot read " + where + ": " + p.message),
+                      rules_in_force.at(p.location.path));
   }
   return findings;
 }

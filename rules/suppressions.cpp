@@ -57,9 +57,9 @@ std::uint64_t apply_suppressions(const Config& config, std::span<const std::stri
   const bool whole_root = covers_root(config, scanned);
   std::vector<std::string> inputs;  // every input the scan saw, relative to the root
   if (!whole_root) {
-    for (const ArrayResult& a : scan.arrays) inputs.push_back(path_from(a.path, config.root));
-    for (const Problem& p : scan.problems) inputs.push_back(path_from(p.path, config.root));
-    for (const Skipped& s : scan.skipped) inputs.push_back(path_from(s.path, config.root));
+    for (const ArrayResult& a : scan.arrays) inputs.push_back(path_from(a.location.path, config.root));
+    for (const Problem& p : scan.problems) inputs.push_back(path_from(p.location.path, config.root));
+    for (const Skipped& s : scan.skipped) inputs.push_back(path_from(s.location.path, config.root));
   }
   const Rule* rule = find_rule("DT205");
   const auto setting = config.settings.rules.find("DT205");

@@ -21,6 +21,7 @@ fi
 cmake -S . -B build-fuzz -DDTLINT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
 cmake --build build-fuzz -j"$(nproc)" >&2
 mkdir -p build-fuzz/artifacts
+# The same list as tests/fuzz/CMakeLists.txt (ReaderTable.EveryReaderHasAFuzzTarget checks).
 for target in npy_header npy_data npz safetensors config; do
   scratch=$(mktemp -d)
   dict=()

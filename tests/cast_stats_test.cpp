@@ -16,7 +16,7 @@ struct OwnedArray {
   std::vector<T> values;
   ArrayView view(DType type, std::vector<std::uint64_t> shape = {}, bool fortran = false) const {
     ArrayView v;
-    v.path = "test.npy";
+    v.location.path = "test.npy";
     v.dtype = type;
     v.elements = values.size();
     v.shape = shape.empty() ? std::vector<std::uint64_t>{values.size()} : shape;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer/formats/npy.h"
+#include "analyzer/formats/readers.h"
 #include "analyzer/kernels/cast_stats.h"
 #include "analyzer/kernels/dispatch.h"
 #include "analyzer/kernels/float_format.h"
@@ -127,7 +128,7 @@ class Golden : public testing::TestWithParam<std::string> {};
 TEST_P(Golden, SourceStatsAndCountsMatchThePeers) {
   const json& c = find_case(GetParam());
   const std::string file = kGoldenDir + c["file"].get<std::string>();
-  const ArrayView view = open_npy(file, file);
+  const ArrayView view = read_path(read_npy, file, file).arrays.at(0);
   ASSERT_EQ(name(view.dtype), c["dtype"].get<std::string>());
   ASSERT_EQ(view.elements, c["elements"].get<std::uint64_t>());
   ASSERT_EQ(view.fortran_order, c["order"] == "F");
@@ -154,14 +155,17 @@ TEST(GoldenContainers, MembersMatchThePeers) {
     options.chunk_bytes = 1000;  // several chunks per member
     const std::vector<std::string> paths{kGoldenDir + "containers"};
     const ScanResult scan = scan_paths(paths, options);
-    EXPECT_TRUE(scan.problems.empty()) << scan.problems.front().path << ": " << scan.problems.front().message;
+    EXPECT_TRUE(scan.problems.empty())
+        << scan.problems.front().location.path << ": " << scan.problems.front().message;
     std::size_t checked = 0;
     for (const ArrayResult& array : scan.arrays) {
-      ASSERT_TRUE(array.member.has_value());
-      const json& c = find_case(*array.member);
-      EXPECT_EQ(array.elements, c["elements"].get<std::uint64_t>()) << array.path << ":" << *array.member;
+      ASSERT_TRUE(array.location.member.has_value());
+      const json& c = find_case(*array.location.member);
+      EXPECT_EQ(array.elements, c["elements"].get<std::uint64_t>())
+          << array.location.path << ":" << *array.location.member;
       if (c["profiles"][profile_name].contains("skipped")) continue;
-      expect_matches_peer(array.analysis, c, profile_name, array.path + ":" + *array.member);
+      expect_matches_peer(array.analysis, c, profile_name,
+                          array.location.path + ":" + *array.location.member);
       ++checked;
     }
     EXPECT_GE(checked, 30u);  // 11 + 11 npz members, and the safetensors tensors
@@ -174,14 +178,14 @@ TEST(GoldenContainers, MembersMatchThePeers) {
 TEST_P(Golden, EveryElementMatchesThePeer) {
   const json& c = find_case(GetParam());
   const std::string file = kGoldenDir + c["file"].get<std::string>();
-  const ArrayView view = open_npy(file, file);
+  const ArrayView view = read_path(read_npy, file, file).arrays.at(0);
   std::uint64_t compared = 0;
   for (const std::string profile : {"numpy", "torch"}) {
     if (c["profiles"][profile].contains("skipped")) continue;
     for (DType target : {DType::Float16, DType::BFloat16, DType::Float32}) {
       const std::string results =
           kGoldenDir + "results/" + GetParam() + "__" + std::string(name(target)) + "__" + profile + ".npy";
-      const ArrayView peer = open_npy(results, results);
+      const ArrayView peer = read_path(read_npy, results, results).arrays.at(0);
       ASSERT_EQ(peer.elements, view.elements) << results;
       std::vector<Semantics> checked{*semantics_from_string(profile)};
       if (profile == "torch") checked.push_back(Semantics::TensorFlow);

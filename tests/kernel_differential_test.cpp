@@ -196,7 +196,7 @@ TEST_P(KernelDifferential, AgreesWithTheReference) {
       const std::size_t count = 5000 + rng() % 700;  // several blocks and a ragged end
       const std::vector<std::byte> bytes = edge_bytes(source, count, rng);
       ArrayView view;
-      view.path = "random";
+      view.location.path = "random";
       view.dtype = source;
       view.byte_swapped = swapped;
       view.elements = count;
@@ -296,7 +296,7 @@ TEST_P(KernelDifferential, FusedPassAgreesWithTheReferenceOnOrdinaryData) {
       const std::size_t count = 5 * 512 + rng() % 600;
       const std::vector<std::byte> bytes = ordinary_bytes(source, count, scale, rng);
       ArrayView view;
-      view.path = "ordinary";
+      view.location.path = "ordinary";
       view.dtype = source;
       view.elements = count;
       view.shape = {count};
@@ -326,7 +326,7 @@ TEST_P(KernelDifferential, RelativeMaximumThatCreepsUpIsFoundInEveryBlock) {
                            : 1.5 + k * 0x1p-40;                  // an integer cast errs by a third
   }
   ArrayView view;
-  view.path = "creep";
+  view.location.path = "creep";
   view.dtype = DType::Float64;
   view.elements = values.size();
   view.shape = {values.size()};

@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/formats/npy.h"
+#include "analyzer/formats/readers.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
 #include "test_support.h"
@@ -76,6 +77,14 @@ ArrayView view_of(const std::string& bytes) {
   return npy_from_bytes(as_byte_span(*owned), owned, std::string(kMemoryPath));
 }
 
+// Maps `file` as the scan does and reads it with the table's .npy reader: one array, no member.
+ArrayView open_npy(const fs::path& file, const std::string& shown) {
+  ContainerContents contents = read_path(read_npy, file, shown);
+  EXPECT_EQ(contents.arrays.size(), 1u);
+  EXPECT_TRUE(contents.unreadable.empty() && contents.skipped.empty());
+  return contents.arrays.at(0);
+}
+
 testing::AssertionResult bytes_fail_with(const std::string& bytes, std::string_view phrase) {
   return testing_support::fails_with([&] { view_of(bytes); }, kMemoryPath, phrase);
 }
@@ -104,8 +113,8 @@ TEST(NpyReader, ReadsVersion1Float64) {
 
   auto owned = std::make_shared<const std::string>(bytes);
   const ArrayView view = npy_from_bytes(as_byte_span(*owned), owned, "x.npy");
-  EXPECT_EQ(view.path, "x.npy");
-  EXPECT_FALSE(view.member.has_value());
+  EXPECT_EQ(view.location.path, "x.npy");
+  EXPECT_FALSE(view.location.member.has_value());
   EXPECT_EQ(view.dtype, DType::Float64);
   EXPECT_EQ(view.stored_dtype, "<f8");
   EXPECT_FALSE(view.byte_swapped);
@@ -517,7 +526,7 @@ TEST_F(NpyFileTest, OpensAMappedFileAndKeepsItAlive) {
   const fs::path path = write("ints.npy", bytes);
 
   ArrayView view = open_npy(path, "data/ints.npy");
-  EXPECT_EQ(view.path, "data/ints.npy");
+  EXPECT_EQ(view.location.path, "data/ints.npy");
   EXPECT_EQ(view.dtype, DType::Int32);
   ASSERT_EQ(view.data.size(), 16u);
   // The span starts exactly at the header's data offset within the mapping.

@@ -1,7 +1,7 @@
-// Tests for the .npz reader. Archives are built here byte by byte (local
-// headers, central directory, end records, ZIP64 records where asked), so that
-// hostile ones can lie in exactly one field; deflated data comes from zlib.
-// The fixtures under tests/data/npz/ are written by NumPy itself (make_npz.py).
+// Tests for the .npz reader and the zip layer under it (formats/zip/). Archives are built here byte by byte
+// (local headers, central directory, end records, ZIP64 records where asked), so that hostile ones can lie in
+// exactly one field; deflated data comes from zlib. The fixtures under tests/data/npz/ are written by NumPy
+// itself (make_npz.py).
 #include <zlib.h>
 
 #include <algorithm>
@@ -11,7 +11,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -20,6 +23,8 @@
 #include <gtest/gtest.h>
 
 #include "analyzer/formats/npz.h"
+#include "analyzer/formats/readers.h"
+#include "analyzer/formats/zip/archive.h"
 #include "analyzer/input_error.h"
 #include "test_support.h"
 
@@ -236,7 +241,7 @@ class NpzReader : public ::testing::Test {
     return path;
   }
   ContainerContents open(const std::string& bytes) {
-    return open_npz(write("archive.npz", bytes), std::string(kDisplayPath));
+    return read_path(read_npz, write("archive.npz", bytes), std::string(kDisplayPath));
   }
 
   TempDir dir_;
@@ -261,7 +266,7 @@ std::string element_bytes(const ArrayView& view, std::size_t chunk = 4096) {
 
 std::vector<std::string> member_names(const ContainerContents& contents) {
   std::vector<std::string> names;
-  for (const ArrayView& view : contents.arrays) names.push_back(view.member.value_or("<none>"));
+  for (const ArrayView& view : contents.arrays) names.push_back(view.location.member.value_or("<none>"));
   return names;
 }
 
@@ -269,7 +274,8 @@ std::vector<std::string> member_names(const ContainerContents& contents) {
 std::string only_unreadable(const ContainerContents& contents, std::string_view member) {
   EXPECT_EQ(contents.unreadable.size(), 1u);
   if (contents.unreadable.size() != 1) return "";
-  EXPECT_EQ(contents.unreadable[0].member, member);
+  EXPECT_EQ(contents.unreadable[0].location.member, member);
+  EXPECT_EQ(contents.unreadable[0].location.path, kDisplayPath);
   return contents.unreadable[0].reason;
 }
 
@@ -307,7 +313,7 @@ void expect_mixed_members(const ContainerContents& contents, std::size_t chunk) 
   EXPECT_TRUE(contents.skipped.empty());
   ASSERT_EQ(contents.arrays.size(), 5u);
   const ArrayView& weights = contents.arrays[0];
-  EXPECT_EQ(weights.path, kDisplayPath);
+  EXPECT_EQ(weights.location.path, kDisplayPath);
   EXPECT_EQ(weights.dtype, DType::Float64);
   EXPECT_EQ(weights.stored_dtype, "<f8");
   EXPECT_EQ(weights.shape, (std::vector<std::uint64_t>{2, 3}));
@@ -325,7 +331,7 @@ void expect_mixed_members(const ContainerContents& contents, std::size_t chunk) 
   EXPECT_TRUE(contents.arrays[4].fortran_order);
   EXPECT_EQ(contents.arrays[4].dtype, DType::Int16);
   EXPECT_EQ(element_bytes(contents.arrays[4], chunk), kI16FortranData);
-  for (const ArrayView& view : contents.arrays) EXPECT_EQ(view.path, kDisplayPath);
+  for (const ArrayView& view : contents.arrays) EXPECT_EQ(view.location.path, kDisplayPath);
 }
 
 // ---------------------------------------------------------------------------
@@ -362,7 +368,7 @@ TEST_F(NpzReader, StoredMembersOfALargeArchivePointIntoTheMapping) {
 
 TEST_F(NpzReader, DeflatedMembersStreamThroughSmallBuffers) {
   const std::string archive = zip_archive(mixed_members(true));
-  for (const std::size_t chunk : {1, 3, 8, 4096}) {
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{3}, std::size_t{8}, std::size_t{4096}}) {
     SCOPED_TRACE("chunk " + std::to_string(chunk));
     const ContainerContents contents = open(archive);
     for (const ArrayView& view : contents.arrays) {
@@ -412,8 +418,8 @@ TEST_F(NpzReader, Zip64RecordsAreRead) {
   const ContainerContents contents = open(zip_archive(entries, /*zip64=*/true));
   ASSERT_EQ(contents.arrays.size(), 10u)
       << (contents.unreadable.empty() ? "" : contents.unreadable[0].reason);
-  EXPECT_EQ(contents.arrays[0].member, "weights");
-  EXPECT_EQ(contents.arrays[5].member, "z_weights");
+  EXPECT_EQ(contents.arrays[0].location.member, "weights");
+  EXPECT_EQ(contents.arrays[5].location.member, "z_weights");
   EXPECT_EQ(element_bytes(contents.arrays[0]), kF64Data);
   EXPECT_EQ(contents.arrays[0].stream, nullptr);
   EXPECT_EQ(element_bytes(contents.arrays[5], 5), kF64Data);
@@ -431,12 +437,12 @@ TEST_F(NpzReader, MemberNamesDropTheNpySuffixAndOtherEntriesAreSkipped) {
   }));
   EXPECT_EQ(member_names(contents), (std::vector<std::string>{"sub/inner", ""}));
   ASSERT_EQ(contents.skipped.size(), 4u);
-  EXPECT_EQ(contents.skipped[0].member, "readme.txt");
+  EXPECT_EQ(contents.skipped[0].location.member, "readme.txt");
   EXPECT_EQ(contents.skipped[0].reason, "not an .npy member");
-  EXPECT_EQ(contents.skipped[1].member, "sub/");
+  EXPECT_EQ(contents.skipped[1].location.member, "sub/");
   EXPECT_EQ(contents.skipped[1].reason, "not an .npy member (a directory)");
-  EXPECT_EQ(contents.skipped[2].member, "data.npy.bak");
-  EXPECT_EQ(contents.skipped[3].member, "UPPER.NPY");
+  EXPECT_EQ(contents.skipped[2].location.member, "data.npy.bak");
+  EXPECT_EQ(contents.skipped[3].location.member, "UPPER.NPY");
   EXPECT_TRUE(contents.unreadable.empty());
 }
 
@@ -453,7 +459,7 @@ TEST_F(NpzReader, StreamsOfOneArchiveReadConcurrently) {
   for (int m = 0; m < 4; ++m) {
     std::vector<std::uint32_t> values(1 << 17);
     for (std::size_t i = 0; i < values.size(); ++i)
-      values[i] = static_cast<std::uint32_t>(i * (m + 3) % 1000);
+      values[i] = static_cast<std::uint32_t>(i * static_cast<std::size_t>(m + 3) % 1000);
     datas.push_back(bytes_of(values));
     entries.push_back(deflated("m" + std::to_string(m) + ".npy", npy("<u4", "(131072,)", datas.back())));
   }
@@ -497,7 +503,7 @@ void expect_numpy_fixture(const ContainerContents& contents, bool compressed) {
   EXPECT_TRUE(contents.unreadable.empty()) << contents.unreadable[0].reason;
   ASSERT_EQ(contents.arrays.size(), names.size());
   for (const ArrayView& view : contents.arrays) {
-    EXPECT_EQ(view.stream != nullptr, compressed && view.dtype != DType::Object) << *view.member;
+    EXPECT_EQ(view.stream != nullptr, compressed && view.dtype != DType::Object) << *view.location.member;
   }
 
   EXPECT_EQ(contents.arrays[0].shape, (std::vector<std::uint64_t>{3, 4}));
@@ -526,12 +532,12 @@ void expect_numpy_fixture(const ContainerContents& contents, bool compressed) {
 
 TEST(NpzFixtures, NumPySavezIsRead) {
   const fs::path file = fs::path(kSourceDir) / "tests/data/npz/numpy_stored.npz";
-  expect_numpy_fixture(open_npz(file, "numpy_stored.npz"), false);
+  expect_numpy_fixture(read_path(read_npz, file, "numpy_stored.npz"), false);
 }
 
 TEST(NpzFixtures, NumPySavezCompressedIsRead) {
   const fs::path file = fs::path(kSourceDir) / "tests/data/npz/numpy_compressed.npz";
-  expect_numpy_fixture(open_npz(file, "numpy_compressed.npz"), true);
+  expect_numpy_fixture(read_path(read_npz, file, "numpy_compressed.npz"), true);
 }
 
 // ---------------------------------------------------------------------------
@@ -610,7 +616,7 @@ TEST_F(NpzArchiveError, NotARegularFile) {
   EXPECT_TRUE(contains(
       [&] {
         try {
-          open_npz(dir_.path(), std::string(kDisplayPath));
+          read_path(read_npz, dir_.path(), std::string(kDisplayPath));
         } catch (const InputError& error) {
           return error.reason();
         }
@@ -811,10 +817,10 @@ TEST_F(NpzHostile, BrokenNpyHeaders) {
   }));
   EXPECT_EQ(member_names(contents), std::vector<std::string>{"good"});
   ASSERT_EQ(contents.unreadable.size(), 5u);
-  EXPECT_EQ(contents.unreadable[0].member, "broken");
+  EXPECT_EQ(contents.unreadable[0].location.member, "broken");
   EXPECT_TRUE(contains(contents.unreadable[0].reason,
                        "member 'broken.npy': bad .npy header: 'shape' tuple is not closed"));
-  EXPECT_EQ(contents.unreadable[1].member, "zbroken");
+  EXPECT_EQ(contents.unreadable[1].location.member, "zbroken");
   EXPECT_TRUE(contains(contents.unreadable[1].reason,
                        "member 'zbroken.npy': bad .npy header: 'shape' tuple is not closed"));
   EXPECT_TRUE(contains(contents.unreadable[2].reason, "member 'text.npy': not a .npy file"));
@@ -929,10 +935,10 @@ TEST_F(NpzHostile, NamesAreQuotedAndCutShortInReasons) {
   long_name.flags = 0x0001;
   const ContainerContents contents = open(zip_archive({quotes, long_name}));
   ASSERT_EQ(contents.unreadable.size(), 2u);
-  EXPECT_EQ(contents.unreadable[0].member, "it's\\x");
+  EXPECT_EQ(contents.unreadable[0].location.member, "it's\\x");
   EXPECT_EQ(contents.unreadable[0].reason,
             "encrypted member 'it\\x27s\\x5cx.npy' (traditional PKWARE encryption); dtlint does not decrypt");
-  EXPECT_EQ(contents.unreadable[1].member, std::string(300, 'n'));
+  EXPECT_EQ(contents.unreadable[1].location.member, std::string(300, 'n'));
   EXPECT_EQ(contents.unreadable[1].reason,
             "encrypted member '" + std::string(120, 'n') +
                 "...' (traditional PKWARE encryption); dtlint does not decrypt");
@@ -944,6 +950,156 @@ TEST_F(NpzReader, NamesWithoutTheUtf8FlagAreCp437) {
   const ContainerContents contents = open(
       zip_archive({stored("caf\x82.npy", kGood), stored("ascii.npy", kGood), stored("\x01.npy", kGood)}));
   EXPECT_EQ(member_names(contents), (std::vector<std::string>{"caf\u00e9", "ascii", "\u263a"}));
+}
+
+// ---------------------------------------------------------------------------
+// The zip layer on its own, as a format other than .npz (PyTorch checkpoints)
+// will use it: entries of any name, no .npy header, its own format's words.
+
+constexpr zip::ArchiveKind kCheckpoint{".pt", "PyTorch", nullptr};
+
+// The archive in `bytes`, over a copy that only the archive and what it hands out keep alive.
+zip::Archive open_zip(const std::string& bytes, const zip::ArchiveKind& kind = kCheckpoint) {
+  auto owned = std::make_shared<const std::string>(bytes);
+  const InputBytes input{std::as_bytes(std::span(owned->data(), owned->size())), owned, false};
+  return zip::Archive::open(input, "ckpt.pt", kind);
+}
+
+std::string reason_of(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const InputError& error) {
+    EXPECT_EQ(error.path(), "ckpt.pt");
+    return error.reason();
+  }
+  return "(no error)";
+}
+
+const std::string kPickle = "\x80\x02}q.";  // any bytes: the layer does not look at them
+const std::string kStorage(3000, 'w');
+
+TEST(ZipArchive, ListsEntriesWithNamesSizesMethodsAndDataOffsets) {
+  const std::vector<ZipEntry> built{stored("archive/data.pkl", kPickle), deflated("archive/data/0", kStorage),
+                                    stored("archive/", "")};
+  for (const bool zip64 : {false, true}) {
+    const zip::Archive archive = open_zip(zip_archive(built, zip64));
+    const std::vector<zip::Entry>& entries = archive.entries();
+    ASSERT_EQ(entries.size(), 3u);
+    // The local header is 30 bytes, then the name, then (ZIP64) a 20-byte extra field.
+    const std::uint64_t extra = zip64 ? 20 : 0;
+    const std::uint64_t second_record = 30 + built[0].name.size() + extra + built[0].data.size();
+    const std::uint64_t expected_offsets[] = {30 + built[0].name.size() + extra,
+                                              second_record + 30 + built[1].name.size() + extra};
+    for (std::size_t i = 0; i < 2; ++i) {
+      EXPECT_EQ(entries[i].index, i);
+      EXPECT_EQ(entries[i].name, built[i].name);
+      EXPECT_EQ(entries[i].method, built[i].method);
+      EXPECT_EQ(entries[i].crc, built[i].crc);
+      EXPECT_EQ(entries[i].compressed_size, built[i].compressed_size);
+      EXPECT_EQ(entries[i].uncompressed_size, built[i].uncompressed_size);
+      EXPECT_EQ(entries[i].data_offset, expected_offsets[i]) << zip64;
+      EXPECT_FALSE(entries[i].is_directory());
+      EXPECT_EQ(archive.problem(entries[i]), std::nullopt);
+    }
+    EXPECT_EQ(entries[0].method, zip::kStored);
+    EXPECT_EQ(entries[1].method, zip::kDeflated);
+    EXPECT_TRUE(entries[2].is_directory());
+    EXPECT_EQ(entries[2].data_offset, std::nullopt);  // no data to locate
+  }
+}
+
+TEST(ZipArchive, StoredEntriesAreViewsIntoTheInput) {
+  const zip::Archive archive = open_zip(zip_archive({stored("archive/data.pkl", kPickle)}));
+  const zip::Entry& entry = archive.entries().at(0);
+  const std::span<const std::byte> bytes = archive.stored_bytes(entry);
+  EXPECT_EQ(bytes.data(), archive.input().bytes.data() + *entry.data_offset);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()), kPickle);
+
+  ZipEntry rotten = stored("archive/data.pkl", kPickle);
+  rotten.crc ^= 1;
+  const zip::Archive damaged = open_zip(zip_archive({rotten}));
+  EXPECT_TRUE(contains(reason_of([&] { damaged.stored_bytes(damaged.entries().at(0)); }),
+                       "member 'archive/data.pkl': CRC-32 mismatch: the entry declares 0x"));
+}
+
+TEST(ZipArchive, DeflatedEntriesStreamWholeAndOutliveTheArchive) {
+  std::shared_ptr<ElementStream> stream;
+  std::vector<std::byte> prefix;
+  {
+    const zip::Archive archive = open_zip(zip_archive({deflated("archive/data/0", kStorage)}));
+    prefix = archive.read_head(archive.entries().at(0), 10);
+    stream = archive.stream(archive.entries().at(0));
+  }
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(prefix.data()), prefix.size()), kStorage.substr(0, 10));
+  EXPECT_EQ(read_all(*stream, 7), kStorage);
+}
+
+TEST(ZipArchive, AHeadLongerThanTheEntryIsTheWholeEntry) {
+  const zip::Archive archive =
+      open_zip(zip_archive({deflated("archive/version", "3\n"), stored("archive/byteorder", "little")}));
+  EXPECT_EQ(archive.read_head(archive.entries().at(0), 100).size(), 2u);
+  EXPECT_EQ(archive.read_head(archive.entries().at(1), 100).size(), 6u);
+}
+
+TEST(ZipArchive, StoredEntriesStreamToo) {
+  const zip::Archive archive = open_zip(zip_archive({stored("archive/data/0", kStorage)}));
+  const zip::Entry& entry = archive.entries().at(0);
+  const std::vector<std::byte> head = archive.read_head(entry, 4);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(head.data()), head.size()), "wwww");
+  EXPECT_EQ(read_all(*archive.stream(entry), 7), kStorage);
+  EXPECT_EQ(read_all(*archive.stream(entry, {100, ".pt header"}), 4096), kStorage.substr(100));
+
+  ZipEntry rotten = stored("archive/data/0", kStorage);
+  rotten.crc ^= 0x100;
+  const zip::Archive damaged = open_zip(zip_archive({rotten}));
+  const std::shared_ptr<ElementStream> stream = damaged.stream(damaged.entries().at(0));
+  const std::string first = reason_of([&] { read_all(*stream, 1000); });
+  EXPECT_TRUE(contains(first, "member 'archive/data/0': CRC-32 mismatch: the entry declares 0x")) << first;
+  EXPECT_EQ(reason_of([&] { read_all(*stream, 1000); }), first);  // and it stays failed
+}
+
+TEST(ZipArchive, StreamsWithoutAHeaderSayWhatTheEntryDeclares) {
+  ZipEntry longer = deflated("archive/data/0", kStorage);
+  longer.uncompressed_size = kStorage.size() - 1;  // the data inflates to one byte more
+  const zip::Archive bomb = open_zip(zip_archive({longer}));
+  EXPECT_EQ(
+      reason_of([&] { read_all(*bomb.stream(bomb.entries().at(0)), 4096); }),
+      "member 'archive/data/0': the deflate data inflates to more than the 2999 bytes the entry declares "
+      "(zip bomb or forged size)");
+
+  ZipEntry shorter = deflated("archive/data/0", kStorage);
+  shorter.uncompressed_size = kStorage.size() + 1;
+  const zip::Archive cut = open_zip(zip_archive({shorter}));
+  EXPECT_EQ(reason_of([&] { read_all(*cut.stream(cut.entries().at(0)), 4096); }),
+            "member 'archive/data/0': the deflate data ends after 3000 bytes, but 3001 are declared");
+
+  const zip::Archive fine = open_zip(zip_archive({deflated("archive/data/0", kStorage)}));
+  EXPECT_EQ(
+      reason_of([&] {
+        fine.stream(fine.entries().at(0), {5000, ".pt header"});
+      }),
+      "member 'archive/data/0': the entry declares 3000 uncompressed bytes, fewer than its 5000-byte .pt "
+      "header");
+}
+
+TEST(ZipArchive, MessagesNameTheFormatBuiltOnIt) {
+  ZipEntry bzip2 = stored("archive/data/0", kStorage);
+  bzip2.method = 12;
+  const zip::Archive archive = open_zip(zip_archive({bzip2}));
+  EXPECT_EQ(archive.problem(archive.entries().at(0)),
+            "member 'archive/data/0': unsupported compression method 12 (bzip2); dtlint reads stored (0) and "
+            "deflated (8) members, as PyTorch writes them");
+  EXPECT_EQ(reason_of([] { open_zip("not a zip at all"); }),
+            "not a zip archive: no end-of-central-directory record (a .pt file is a zip archive)");
+  constexpr zip::ArchiveKind kPickleAware{".pt", "PyTorch",
+                                          [](std::span<const std::byte> bytes) -> std::optional<std::string> {
+                                            if (!bytes.empty() && bytes[0] == std::byte{0x80})
+                                              return "a legacy pickle checkpoint";
+                                            return std::nullopt;
+                                          }};
+  EXPECT_EQ(reason_of([&] { open_zip(kPickle, kPickleAware); }), "a legacy pickle checkpoint");
+  EXPECT_EQ(reason_of([&] { open_zip("not a zip at all", kPickleAware); }),
+            "not a zip archive: no end-of-central-directory record (a .pt file is a zip archive)");
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "analyzer/formats/readers.h"
 #include "analyzer/formats/safetensors.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
@@ -72,10 +73,10 @@ std::span<const std::byte> as_byte_span(const std::string& text) {
   return std::as_bytes(std::span(text.data(), text.size()));
 }
 
-// Reads `bytes` through safetensors_from_bytes with an owner that keeps a copy alive.
+// Reads `bytes` through read_safetensors with an owner that keeps a copy alive.
 ContainerContents contents_of(const std::string& bytes) {
   auto owned = std::make_shared<const std::string>(bytes);
-  return safetensors_from_bytes(as_byte_span(*owned), owned, std::string(kMemoryPath), false);
+  return read_safetensors({as_byte_span(*owned), owned, false}, std::string(kMemoryPath));
 }
 
 testing::AssertionResult bytes_fail_with(const std::string& bytes, std::string_view phrase) {
@@ -112,8 +113,8 @@ TEST_P(SafetensorsDTypeTest, MapsToDTypeWithItsBytes) {
   EXPECT_TRUE(contents.unreadable.empty());
   EXPECT_TRUE(contents.skipped.empty());
   const ArrayView& view = contents.arrays[0];
-  EXPECT_EQ(view.path, kMemoryPath);
-  EXPECT_EQ(view.member, "t");
+  EXPECT_EQ(view.location.path, kMemoryPath);
+  EXPECT_EQ(view.location.member, "t");
   EXPECT_EQ(view.dtype, param.dtype);
   EXPECT_EQ(info(view.dtype).size, param.size);
   EXPECT_EQ(view.stored_dtype, param.code);
@@ -144,11 +145,10 @@ TEST(SafetensorsReader, ViewsAreWindowsOnTheOwnersBytes) {
   const std::string data = raw_bytes<float>({1.5f, -2.0f, 3.25f, 1e30f});
   const std::string header = object({entry("w", "F32", "[2,2]", 0, 16)}) + "      ";
   auto owned = std::make_shared<const std::string>(st_file(header, data));
-  const ContainerContents contents =
-      safetensors_from_bytes(as_byte_span(*owned), owned, "w.safetensors", true);
+  const ContainerContents contents = read_safetensors({as_byte_span(*owned), owned, true}, "w.safetensors");
   ASSERT_EQ(contents.arrays.size(), 1u);
   const ArrayView& view = contents.arrays[0];
-  EXPECT_EQ(view.path, "w.safetensors");
+  EXPECT_EQ(view.location.path, "w.safetensors");
   EXPECT_TRUE(view.mapped);  // passed through as given
   EXPECT_EQ(view.owner, owned);
   EXPECT_EQ(view.data.data(), as_byte_span(*owned).data() + 8 + header.size());
@@ -177,16 +177,16 @@ TEST(SafetensorsReader, EmptyTensorsHaveNoBytes) {
               entry("zero", "F64", "[4,0,2]", 2, 2), entry("last", "BOOL", "[0]", 2, 2)});
   const ContainerContents contents = contents_of(st_file(header, "\x05\xFB"));
   ASSERT_EQ(contents.arrays.size(), 4u);
-  EXPECT_EQ(contents.arrays[0].member, "first");
+  EXPECT_EQ(contents.arrays[0].location.member, "first");
   EXPECT_EQ(contents.arrays[0].shape, (std::vector<std::uint64_t>{0, 3}));
   EXPECT_EQ(contents.arrays[0].elements, 0u);
   EXPECT_TRUE(contents.arrays[0].data.empty());
-  EXPECT_EQ(contents.arrays[1].member, "middle");
+  EXPECT_EQ(contents.arrays[1].location.member, "middle");
   EXPECT_EQ(element<std::int8_t>(contents.arrays[1], 1), -5);
-  EXPECT_EQ(contents.arrays[2].member, "zero");
+  EXPECT_EQ(contents.arrays[2].location.member, "zero");
   EXPECT_EQ(contents.arrays[2].elements, 0u);
   EXPECT_TRUE(contents.arrays[2].data.empty());
-  EXPECT_EQ(contents.arrays[3].member, "last");
+  EXPECT_EQ(contents.arrays[3].location.member, "last");
   EXPECT_TRUE(contents.arrays[3].data.empty());
 
   // A file of nothing but empty tensors has an empty data section.
@@ -208,7 +208,7 @@ TEST(SafetensorsReader, MetadataIsCheckedButIsNotAMember) {
               entry("a", "U8", "[1]", 0, 1)});
   const ContainerContents contents = contents_of(st_file(header, "\x07"));
   ASSERT_EQ(contents.arrays.size(), 1u);
-  EXPECT_EQ(contents.arrays[0].member, "a");
+  EXPECT_EQ(contents.arrays[0].location.member, "a");
 
   // Metadata alone, empty metadata, and the reference writer's empty file "{}" + 6 spaces.
   EXPECT_TRUE(contents_of(st_file("{\"__metadata__\":{\"format\":\"pt\"}}")).arrays.empty());
@@ -226,7 +226,7 @@ TEST(SafetensorsReader, UnalignedDataIsReadThroughMemcpy) {
   if (header.size() % 2 == 0) header += ' ';
   auto owned = std::make_shared<const std::string>(st_file(header, data));
   const ContainerContents contents =
-      safetensors_from_bytes(as_byte_span(*owned), owned, std::string(kMemoryPath), false);
+      read_safetensors({as_byte_span(*owned), owned, false}, std::string(kMemoryPath));
   ASSERT_EQ(contents.arrays.size(), 3u);
   const ArrayView& d = contents.arrays[0];
   // std::string's buffer is at least 8-aligned, so an odd offset is an odd address.
@@ -275,13 +275,14 @@ TEST(SafetensorsReader, ReportOrderFollowsDataOffsets) {
               entry("x_empty", "U8", "[0]", 2, 2)});
   const ContainerContents contents = contents_of(st_file(header, "abcde"));
   std::vector<std::string> members;
-  for (const ArrayView& view : contents.arrays) members.push_back(view.member.value_or("?"));
+  for (const ArrayView& view : contents.arrays) members.push_back(view.location.member.value_or("?"));
   EXPECT_EQ(members, (std::vector<std::string>{"b_first", "y_empty", "x_empty", "z_second", "a_third"}));
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(contents.arrays[3].data.data()), 2), "cd");
   // Same input, same order, every time.
   for (int i = 0; i < 3; ++i) {
     const ContainerContents again = contents_of(st_file(header, "abcde"));
-    for (std::size_t k = 0; k < again.arrays.size(); ++k) EXPECT_EQ(again.arrays[k].member, members[k]);
+    for (std::size_t k = 0; k < again.arrays.size(); ++k)
+      EXPECT_EQ(again.arrays[k].location.member, members[k]);
   }
 }
 
@@ -291,11 +292,11 @@ TEST(SafetensorsReader, MemberNamesRoundTrip) {
               entry("\\u00e9sc\\\"aped\\\\", "U8", "[1]", 2, 3), entry("", "U8", "[1]", 3, 4)});
   const ContainerContents contents = contents_of(st_file(header, "wxyz"));
   ASSERT_EQ(contents.arrays.size(), 4u);
-  EXPECT_EQ(contents.arrays[0].member, "a.b/c");
-  EXPECT_EQ(contents.arrays[0].path, kMemoryPath);
-  EXPECT_EQ(contents.arrays[1].member, "w\xC3\xA9ight");
-  EXPECT_EQ(contents.arrays[2].member, "\xC3\xA9sc\"aped\\");  // JSON escapes decoded
-  EXPECT_EQ(contents.arrays[3].member, "");
+  EXPECT_EQ(contents.arrays[0].location.member, "a.b/c");
+  EXPECT_EQ(contents.arrays[0].location.path, kMemoryPath);
+  EXPECT_EQ(contents.arrays[1].location.member, "w\xC3\xA9ight");
+  EXPECT_EQ(contents.arrays[2].location.member, "\xC3\xA9sc\"aped\\");  // JSON escapes decoded
+  EXPECT_EQ(contents.arrays[3].location.member, "");
 }
 
 // ---------------------------------------------------------------- hostile
@@ -623,12 +624,12 @@ class SafetensorsFileTest : public testing::Test {
 TEST_F(SafetensorsFileTest, SmallFileIsReadAndKeptAlive) {
   const fs::path path = write("small.safetensors", st_file(object({entry("x", "I32", "[2]", 0, 8)}),
                                                            raw_bytes<std::int32_t>({7, -8})));
-  ContainerContents contents = open_safetensors(path, "models/small.safetensors");
+  ContainerContents contents = read_path(read_safetensors, path, "models/small.safetensors");
   fs::remove(path);  // the views own their bytes, not the file name
   ASSERT_EQ(contents.arrays.size(), 1u);
   const ArrayView& view = contents.arrays[0];
-  EXPECT_EQ(view.path, "models/small.safetensors");
-  EXPECT_EQ(view.member, "x");
+  EXPECT_EQ(view.location.path, "models/small.safetensors");
+  EXPECT_EQ(view.location.member, "x");
   EXPECT_FALSE(view.mapped);
   EXPECT_EQ(element<std::int32_t>(view, 0), 7);
   EXPECT_EQ(element<std::int32_t>(view, 1), -8);
@@ -646,7 +647,7 @@ TEST_F(SafetensorsFileTest, LargeFileIsMappedAndEveryViewSaysSo) {
                                      entry("tail", "U8", "[2]", kCount * 4, kCount * 4 + 2)}) +
                              " ";  // odd length: the mapped data is unaligned too
   const fs::path path = write("big.safetensors", st_file(header, data));
-  ContainerContents contents = open_safetensors(path, "big.safetensors");
+  ContainerContents contents = read_path(read_safetensors, path, "big.safetensors");
   ASSERT_EQ(contents.arrays.size(), 2u);
   for (const ArrayView& view : contents.arrays) EXPECT_TRUE(view.mapped);
   std::vector<ArrayView> arrays = std::move(contents.arrays);
@@ -658,13 +659,14 @@ TEST_F(SafetensorsFileTest, LargeFileIsMappedAndEveryViewSaysSo) {
 
 TEST_F(SafetensorsFileTest, ErrorsCarryTheDisplayPath) {
   const fs::path path = write("bad.safetensors", st_file("{}x"));
-  EXPECT_TRUE(testing_support::fails_with([&] { open_safetensors(path, "shown/bad.safetensors"); },
+  EXPECT_TRUE(testing_support::fails_with([&] { read_path(read_safetensors, path, "shown/bad.safetensors"); },
                                           "shown/bad.safetensors", "after the closing '}'"));
   EXPECT_TRUE(testing_support::fails_with(
-      [&] { open_safetensors(dir_.path() / "missing.safetensors", "shown/missing.safetensors"); },
+      [&] { read_path(read_safetensors, dir_.path() / "missing.safetensors", "shown/missing.safetensors"); },
       "shown/missing.safetensors", ""));
-  EXPECT_TRUE(testing_support::fails_with([&] { open_safetensors(dir_.path(), "shown/dir.safetensors"); },
-                                          "shown/dir.safetensors", ""));
+  EXPECT_TRUE(
+      testing_support::fails_with([&] { read_path(read_safetensors, dir_.path(), "shown/dir.safetensors"); },
+                                  "shown/dir.safetensors", ""));
 }
 
 // ---------------------------------------------------------------- fixtures from NumPy and PyTorch
@@ -725,7 +727,7 @@ TEST(SafetensorsFixtures, MatchWhatNumPyAndPyTorchWrote) {
   for (const auto& [file, spec] : expected.items()) {
     SCOPED_TRACE(file);
     const std::string display = "fixtures/" + file;
-    const ContainerContents contents = open_safetensors(fixtures() / file, display);
+    const ContainerContents contents = read_path(read_safetensors, fixtures() / file, display);
     const auto& tensors = spec.at("tensors");
     ASSERT_EQ(contents.arrays.size(), tensors.size());
     const std::size_t header_length = spec.at("header_length").get<std::size_t>();
@@ -734,8 +736,8 @@ TEST(SafetensorsFixtures, MatchWhatNumPyAndPyTorchWrote) {
       const auto& want = tensors[i];
       const ArrayView& view = contents.arrays[i];
       SCOPED_TRACE(want.at("name").get<std::string>());
-      EXPECT_EQ(view.path, display);
-      EXPECT_EQ(view.member, want.at("name").get<std::string>());
+      EXPECT_EQ(view.location.path, display);
+      EXPECT_EQ(view.location.member, want.at("name").get<std::string>());
       EXPECT_EQ(view.stored_dtype, want.at("dtype").get<std::string>());
       EXPECT_EQ(view.dtype, fixture_dtype(want.at("dtype").get<std::string>()));
       EXPECT_EQ(view.shape, want.at("shape").get<std::vector<std::uint64_t>>());
@@ -777,9 +779,10 @@ TEST(SafetensorsFixtures, MatchWhatNumPyAndPyTorchWrote) {
 }
 
 TEST(SafetensorsFixtures, ModelFileLooksLikeAModel) {
-  const ContainerContents contents = open_safetensors(fixtures() / "model.safetensors", "model.safetensors");
+  const ContainerContents contents =
+      read_path(read_safetensors, fixtures() / "model.safetensors", "model.safetensors");
   std::vector<std::string> members;
-  for (const ArrayView& view : contents.arrays) members.push_back(view.member.value_or("?"));
+  for (const ArrayView& view : contents.arrays) members.push_back(view.location.member.value_or("?"));
   // The reference writer's order: widest dtype first, then by name.
   EXPECT_EQ(members, (std::vector<std::string>{"token_ids", "encoder.weight", "logit_scale", "decoder.weight",
                                                "encoder.bias", "attention.mask"}));
@@ -791,7 +794,7 @@ TEST(SafetensorsFixtures, ModelFileLooksLikeAModel) {
 
 TEST(SafetensorsFixtures, UnalignedFileIsReadWithoutAssumingAlignment) {
   const ContainerContents contents =
-      open_safetensors(fixtures() / "unaligned.safetensors", "unaligned.safetensors");
+      read_path(read_safetensors, fixtures() / "unaligned.safetensors", "unaligned.safetensors");
   ASSERT_EQ(contents.arrays.size(), 2u);
   const ArrayView& x = contents.arrays[0];
   EXPECT_EQ(x.dtype, DType::Float64);

@@ -4,12 +4,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "analyzer/dtype.h"
+#include "analyzer/location.h"
 
 namespace dtlint {
 
@@ -20,14 +20,13 @@ class ElementStream {
   virtual ~ElementStream() = default;
   // Fills `buffer` with the next element bytes; returns how many were written,
   // which is buffer.size() except at the end (0 once everything was read). Throws
-  // InputError (path and member in the message's context) when the data is corrupt,
+  // InputError (the member named in the message) when the data is corrupt,
   // shorter or longer than declared.
   virtual std::size_t read(std::span<std::byte> buffer) = 0;
 };
 
 struct ArrayView {
-  std::string path;                   // the input file, as the user named it
-  std::optional<std::string> member;  // member inside a container (.npz, .safetensors); none for .npy
+  Location location;  // the input file as the user named it; the member inside a container (none for .npy)
   DType dtype = DType::Float64;
   std::string stored_dtype;           // the dtype as the file spells it, e.g. "<f8", ">i4", "BF16"
   bool byte_swapped = false;          // stored in the opposite byte order to this machine's

@@ -6,17 +6,18 @@
 #include <vector>
 
 #include "analyzer/formats/array_view.h"
+#include "analyzer/location.h"
 
 namespace dtlint {
 
 struct MemberIssue {
-  std::string member;  // the member's name inside the container
+  Location location;   // the container's path and the member's name inside it
   std::string reason;  // what is wrong, or why it was skipped
 };
 
 struct ContainerContents {
-  std::vector<ArrayView> arrays;        // in file order; each has path and member set
-  std::vector<MemberIssue> unreadable;  // members that cannot be read: E901 at path:member
+  std::vector<ArrayView> arrays;        // in file order; each has its location's path and member set
+  std::vector<MemberIssue> unreadable;  // members that cannot be read: E901 at their location
   std::vector<MemberIssue> skipped;     // members that are not arrays dtlint reads (DT204 notes)
 };
 

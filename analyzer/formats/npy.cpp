@@ -418,7 +418,7 @@ NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& 
 
 ArrayView view_from_header(NpyHeader header, const std::string& display_path) {
   ArrayView view;
-  view.path = display_path;
+  view.location = Location(display_path);
   view.dtype = header.dtype;
   view.stored_dtype = std::move(header.descr);
   view.byte_swapped = header.byte_swapped;
@@ -454,13 +454,12 @@ ArrayView npy_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const
   return view;
 }
 
-ArrayView open_npy(const std::filesystem::path& file, const std::string& display_path) {
-  std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, display_path);
-  const std::span<const std::byte> bytes = mapping->bytes();
-  const bool mapped = mapping->mapped();
-  ArrayView view = npy_from_bytes(bytes, std::move(mapping), display_path);
-  view.mapped = mapped;
-  return view;
+ContainerContents read_npy(const InputBytes& input, const std::string& path) {
+  ContainerContents contents;
+  ArrayView view = npy_from_bytes(input.bytes, input.owner, path);
+  view.mapped = input.mapped;
+  contents.arrays.push_back(std::move(view));
+  return contents;
 }
 
 }  // namespace dtlint

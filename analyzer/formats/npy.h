@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <span>
 #include <string>
@@ -13,6 +12,8 @@
 
 #include "analyzer/dtype.h"
 #include "analyzer/formats/array_view.h"
+#include "analyzer/formats/container.h"
+#include "analyzer/io/mapped_file.h"
 
 namespace dtlint {
 
@@ -41,17 +42,18 @@ struct NpyHeader {
 // Throws InputError(path, reason).
 NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& path);
 
-// Maps `file`, parses its header and checks that exactly elements × itemsize
-// data bytes follow it (object arrays excepted: their pickles are never read
-// and their view has empty data). Throws InputError(display_path, reason).
 // An ArrayView with the header's type, layout and shape (no data yet).
 ArrayView view_from_header(NpyHeader header, const std::string& display_path);
 
-ArrayView open_npy(const std::filesystem::path& file, const std::string& display_path);
-
-// The same for bytes already in memory (.npz members, fuzzing); `owner` keeps
-// `bytes` alive and is stored in the returned view.
+// Parses the header of the .npy file in `bytes` and checks that exactly
+// elements × itemsize data bytes follow it (object arrays excepted: their
+// pickles are never read and their view has empty data). `owner` keeps `bytes`
+// alive and is stored in the returned view. Throws InputError(display_path, reason).
+// The building block of read_npy and of the .npz reader's stored members.
 ArrayView npy_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const void> owner,
                          const std::string& display_path);
+
+// The reader of the reader table (formats/readers.h): one array, no member.
+ContainerContents read_npy(const InputBytes& input, const std::string& path);
 
 }  // namespace dtlint

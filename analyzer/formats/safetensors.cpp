@@ -428,9 +428,8 @@ std::uint64_t element_count(const std::vector<std::uint64_t>& shape) {
 
 }  // namespace
 
-ContainerContents safetensors_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const void> owner,
-                                         const std::string& display_path, bool mapped) {
-  const std::string& path = display_path;
+ContainerContents read_safetensors(const InputBytes& input, const std::string& path) {
+  const std::span<const std::byte> bytes = input.bytes;
   if (bytes.empty()) throw InputError(path, "empty file (expected a .safetensors file)");
   if (bytes.size() < kLengthFieldBytes) {
     throw InputError(path, "truncated: the file has " + std::to_string(bytes.size()) +
@@ -534,8 +533,7 @@ ContainerContents safetensors_from_bytes(std::span<const std::byte> bytes, std::
   for (const std::size_t index : order) {
     TensorEntry& entry = tensors[index];
     ArrayView view;
-    view.path = display_path;
-    view.member = std::move(entry.name);
+    view.location = Location(path, std::move(entry.name));
     view.dtype = entry.dtype;
     view.stored_dtype = std::move(entry.dtype_text);
     // The format is little-endian by definition.
@@ -547,18 +545,11 @@ ContainerContents safetensors_from_bytes(std::span<const std::byte> bytes, std::
     // start at any byte. The kernels read elements through memcpy.
     view.data = bytes.subspan(data_start + static_cast<std::size_t>(entry.begin),
                               static_cast<std::size_t>(entry.end - entry.begin));
-    view.owner = owner;
-    view.mapped = mapped;
+    view.owner = input.owner;
+    view.mapped = input.mapped;
     contents.arrays.push_back(std::move(view));
   }
   return contents;
-}
-
-ContainerContents open_safetensors(const std::filesystem::path& file, const std::string& display_path) {
-  std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, display_path);
-  const std::span<const std::byte> bytes = mapping->bytes();
-  const bool mapped = mapping->mapped();
-  return safetensors_from_bytes(bytes, std::move(mapping), display_path, mapped);
 }
 
 }  // namespace dtlint

@@ -12,12 +12,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
-#include <memory>
-#include <span>
 #include <string>
 
 #include "analyzer/formats/container.h"
+#include "analyzer/io/mapped_file.h"
 
 namespace dtlint {
 
@@ -33,15 +31,10 @@ inline constexpr std::size_t kSafetensorsMaxJsonDepth = 64;
 // the bound keeps a hostile header from growing a shape without limit.
 inline constexpr std::size_t kSafetensorsMaxDimensions = 64;
 
-// Maps `file` (small files are read instead; ArrayView::mapped says which) and
-// returns one array per tensor, member = tensor name, in the order of the
-// tensors' data offsets. Throws InputError(display_path, reason) when the file
-// is not a valid .safetensors file or holds a dtype dtlint does not read.
-ContainerContents open_safetensors(const std::filesystem::path& file, const std::string& display_path);
-
-// The same for bytes already in memory (fuzzing, tests). `owner` keeps `bytes`
-// alive and is shared by every returned view; `mapped` is copied into each view.
-ContainerContents safetensors_from_bytes(std::span<const std::byte> bytes, std::shared_ptr<const void> owner,
-                                         const std::string& display_path, bool mapped);
+// One array per tensor, member = tensor name, in the order of the tensors'
+// data offsets; every view shares `input.owner` and copies `input.mapped`.
+// Throws InputError(path, reason) when the file is not a valid .safetensors
+// file or holds a dtype dtlint does not read.
+ContainerContents read_safetensors(const InputBytes& input, const std::string& path);
 
 }  // namespace dtlint

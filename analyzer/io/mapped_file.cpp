@@ -135,6 +135,12 @@ MappedFile::~MappedFile() {
   if (address_ != nullptr) ::munmap(address_, size_);
 }
 
+InputBytes input_bytes(std::shared_ptr<const MappedFile> file) {
+  InputBytes input{file->bytes(), nullptr, file->mapped()};
+  input.owner = std::move(file);
+  return input;
+}
+
 void release_pages(std::span<const std::byte> bytes) {
   static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   const auto begin = reinterpret_cast<std::uintptr_t>(bytes.data());

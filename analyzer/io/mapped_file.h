@@ -49,6 +49,17 @@ class MappedFile {
   std::vector<std::byte> contents_;
 };
 
+// An input's bytes as every reader takes them: opened once (mapped or read) by
+// the scan, or held in memory by a test or a fuzzer.
+struct InputBytes {
+  std::span<const std::byte> bytes;
+  std::shared_ptr<const void> owner;  // keeps `bytes` alive; readers share it with their views
+  bool mapped = false;                // `bytes` is a file mapping: its pages may be released once read
+};
+
+// The bytes of `file`, owned by it.
+InputBytes input_bytes(std::shared_ptr<const MappedFile> file);
+
 // The first `count` bytes of a regular file (fewer if it is shorter), read with
 // the same checks as MappedFile::open: special files are refused, never opened.
 std::vector<std::byte> read_prefix(const std::filesystem::path& file, const std::string& display_path,

@@ -28,24 +28,9 @@ constexpr std::array<std::string_view, 16> kDefaultExcludes{
     "build", "CMakeFiles",
 };
 
-std::string lower_extension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext;
-}
-
-// The file name ends in .npy, .npz or .safetensors (any case) after at least
-// one other character, as std::filesystem::path::extension has it (".npy" alone is a dotfile).
+// The file name ends in one of the readers' extensions (any case).
 bool has_data_extension(std::string_view path) {
-  auto ends_with = [&](std::string_view suffix) {
-    if (path.size() <= suffix.size() || path[path.size() - suffix.size() - 1] == '/') return false;
-    for (std::size_t i = 0; i < suffix.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(path[path.size() - suffix.size() + i])) != suffix[i])
-        return false;
-    }
-    return true;
-  };
-  return ends_with(".npy") || ends_with(".npz") || ends_with(".safetensors");
+  return reader_by_name(path) != nullptr;
 }
 
 std::string display(const fs::path& path) {
@@ -191,10 +176,10 @@ class Walker {
   }
 
   void problem(const std::string& path, const std::string& message) {
-    out_.problems.push_back({path, std::nullopt, message});
+    out_.problems.push_back({Location(path), message});
   }
   void skip(const std::string& path, const std::string& reason) {
-    out_.skipped.push_back({path, std::nullopt, reason});
+    out_.skipped.push_back({Location(path), reason});
   }
 
   const DiscoveryOptions& options_;
@@ -210,31 +195,9 @@ std::span<const std::string_view> default_excludes() {
   return kDefaultExcludes;
 }
 
-std::optional<InputFormat> recognise(const std::string& path) {
-  const std::vector<std::byte> prefix = read_prefix(path, path, 16);
-  return recognise_bytes(prefix, path);
-}
-
-std::optional<InputFormat> recognise_bytes(std::span<const std::byte> prefix, const std::string& path) {
-  auto starts_with = [&](std::string_view magic) {
-    return prefix.size() >= magic.size() && std::memcmp(prefix.data(), magic.data(), magic.size()) == 0;
-  };
-  if (starts_with("\x93NUMPY")) return InputFormat::Npy;
-  // A zip archive is an .npz only by name: .docx, .jar and .whl are zips too.
-  if ((starts_with("PK\x03\x04") || starts_with("PK\x05\x06")) && lower_extension(path) == ".npz") {
-    return InputFormat::Npz;
-  }
-  // safetensors: an 8-byte little-endian header length, then the JSON header's '{'.
-  if (prefix.size() >= 9 && prefix[8] == std::byte{'{'}) {
-    std::uint64_t length = 0;
-    for (std::size_t i = 8; i-- > 0;) length = (length << 8) | static_cast<std::uint8_t>(prefix[i]);
-    if (length >= 2 && length <= (std::uint64_t{100} << 20)) return InputFormat::Safetensors;
-  }
-  const std::string ext = lower_extension(path);
-  if (ext == ".npy") return InputFormat::Npy;
-  if (ext == ".npz") return InputFormat::Npz;
-  if (ext == ".safetensors") return InputFormat::Safetensors;
-  return std::nullopt;
+const Reader* recognise(const std::string& path) {
+  const std::vector<std::byte> prefix = read_prefix(path, path, kSniffBytes);
+  return reader_for(prefix, path);
 }
 
 Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOptions& options) {
@@ -247,15 +210,14 @@ Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOpt
     if (ec) {
       const bool loop = ec == std::errc::too_many_symbolic_link_levels;
       out.problems.push_back(
-          {display(path), std::nullopt, loop ? "symbolic link loop" : "no such file or folder"});
+          {Location(display(path)), loop ? "symbolic link loop" : "no such file or folder"});
     } else if (fs::is_directory(status)) {
       walker.walk(path);
     } else if (fs::is_fifo(status) || fs::is_socket(status) || fs::is_block_file(status) ||
                fs::is_character_file(status)) {
-      out.skipped.push_back({display(path), std::nullopt,
-                             fs::is_fifo(status)     ? "a FIFO is never opened"
-                             : fs::is_socket(status) ? "a socket is never opened"
-                                                     : "a device is never opened"});
+      out.skipped.push_back({Location(display(path)), fs::is_fifo(status)     ? "a FIFO is never opened"
+                                                      : fs::is_socket(status) ? "a socket is never opened"
+                                                                              : "a device is never opened"});
     } else {
       out.files.push_back(display(path));  // named explicitly: read whatever it is
     }

@@ -5,26 +5,24 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
-namespace dtlint {
+#include "analyzer/formats/readers.h"
+#include "analyzer/location.h"
 
-enum class InputFormat { Npy, Npz, Safetensors };
+namespace dtlint {
 
 // An input (or one of its members) that cannot be read: an E901 finding.
 struct Problem {
-  std::string path;
-  std::optional<std::string> member;
+  Location location;
   std::string message;
 };
 
 // An input (or member) skipped on purpose: a DT204 note.
 struct Skipped {
-  std::string path;
-  std::optional<std::string> member;
+  Location location;
   std::string reason;
 };
 
@@ -51,11 +49,10 @@ struct Discovery {
 // only files recognised as arrays.
 Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOptions& options);
 
-// The format of a file from its first bytes (and, for zip archives, its name).
-// Throws InputError when the file cannot be opened.
-std::optional<InputFormat> recognise(const std::string& path);
-// The same from the file's first bytes (16 are enough) and its name.
-std::optional<InputFormat> recognise_bytes(std::span<const std::byte> prefix, const std::string& path);
+// The reader for a file from its first bytes, else its name (reader_for in
+// formats/readers.h); nullptr when it is no array file. Throws InputError when
+// the file cannot be opened.
+const Reader* recognise(const std::string& path);
 
 // The folders every scan leaves out unless told otherwise.
 std::span<const std::string_view> default_excludes();

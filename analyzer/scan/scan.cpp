@@ -6,9 +6,7 @@
 #include <thread>
 
 #include "analyzer/formats/container.h"
-#include "analyzer/formats/npy.h"
-#include "analyzer/formats/npz.h"
-#include "analyzer/formats/safetensors.h"
+#include "analyzer/formats/readers.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/kernels/dispatch.h"
@@ -35,21 +33,11 @@ void parallel_for(std::size_t count, unsigned threads, const Body& body) {
 // hands the bytes to the reader for its format.
 ContainerContents read_input(const std::string& file) {
   std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, file);
-  const std::span<const std::byte> bytes = mapping->bytes();
-  const bool mapped = mapping->mapped();
-  const std::optional<InputFormat> format =
-      recognise_bytes(bytes.first(std::min<std::size_t>(16, bytes.size())), file);
-  if (!format) throw InputError(file, "not an array file (.npy, .npz or .safetensors, by name or content)");
-  switch (*format) {
-    case InputFormat::Npz: return open_npz(file, file);
-    case InputFormat::Safetensors: return safetensors_from_bytes(bytes, std::move(mapping), file, mapped);
-    case InputFormat::Npy: break;
+  const Reader* reader = reader_for(mapping->bytes(), file);
+  if (reader == nullptr) {
+    throw InputError(file, "not an array file (" + reader_extensions_text("or") + ", by name or content)");
   }
-  ContainerContents contents;
-  ArrayView view = npy_from_bytes(bytes, std::move(mapping), file);
-  view.mapped = mapped;
-  contents.arrays.push_back(std::move(view));
-  return contents;
+  return reader->read(input_bytes(std::move(mapping)), file);
 }
 
 // One input's outcome within a batch.
@@ -84,7 +72,7 @@ void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests
     const std::span<std::byte> bytes(buffer.data(), static_cast<std::size_t>(n) * size);
     for (std::size_t filled = 0; filled < bytes.size();) {
       const std::size_t got = view.stream->read(bytes.subspan(filled));
-      if (got == 0) throw InputError(view.path, "member data ends early");
+      if (got == 0) throw InputError(view.location.path, "member data ends early");
       filled += got;
     }
     window.data = bytes;
@@ -98,7 +86,7 @@ void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests
   }
   std::byte extra;
   if (view.stream->read(std::span<std::byte>(&extra, 1)) != 0) {
-    throw InputError(view.path, "member data is longer than its header declares");
+    throw InputError(view.location.path, "member data is longer than its header declares");
   }
 }
 
@@ -132,9 +120,9 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
           progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
         }
       } catch (const InputError& error) {
-        opened[i].problem = Problem{error.path(), std::nullopt, error.reason()};
+        opened[i].problem = Problem{Location(error.path()), error.reason()};
       } catch (const std::bad_alloc&) {
-        opened[i].problem = Problem{file, std::nullopt, "out of memory while reading"};
+        opened[i].problem = Problem{Location(file), "out of memory while reading"};
       }
     });
 
@@ -200,19 +188,19 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
           if (task_errors[t]) error = task_errors[t];
         }
         if (error) {
-          result.problems.push_back({std::move(view.path), std::move(view.member), std::move(*error)});
+          result.problems.push_back({std::move(view.location), std::move(*error)});
           continue;
         }
         if (!analysis) analysis = prepare_analysis(view, opened[i].requests);  // no elements to read
-        result.arrays.push_back({std::move(view.path), std::move(view.member), view.dtype,
-                                 std::move(view.stored_dtype), std::move(view.shape), view.elements,
-                                 view.fortran_order, std::move(*analysis)});
+        result.arrays.push_back({std::move(view.location), view.dtype, std::move(view.stored_dtype),
+                                 std::move(view.shape), view.elements, view.fortran_order,
+                                 std::move(*analysis)});
       }
-      for (const MemberIssue& issue : contents.unreadable) {
-        result.problems.push_back({files[first + i], issue.member, issue.reason});
+      for (MemberIssue& issue : contents.unreadable) {
+        result.problems.push_back({std::move(issue.location), std::move(issue.reason)});
       }
-      for (const MemberIssue& issue : contents.skipped) {
-        result.skipped.push_back({files[first + i], issue.member, issue.reason});
+      for (MemberIssue& issue : contents.skipped) {
+        result.skipped.push_back({std::move(issue.location), std::move(issue.reason)});
       }
     }
   }

@@ -4,19 +4,18 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "analyzer/kernels/cast_stats.h"
+#include "analyzer/location.h"
 #include "analyzer/scan/discovery.h"
 
 namespace dtlint {
 
 struct ArrayResult {
-  std::string path;
-  std::optional<std::string> member;
+  Location location;
   DType dtype = DType::Float64;
   std::string stored_dtype;
   std::vector<std::uint64_t> shape;

@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   try {
     const dtlint::ContainerContents contents =
-        dtlint::safetensors_from_bytes(bytes, nullptr, "fuzz.safetensors", false);
+        dtlint::read_safetensors({bytes, nullptr, false}, "fuzz.safetensors");
     for (const dtlint::ArrayView& view : contents.arrays) {
       // Every tensor's bytes must lie inside the input.
       if (!view.data.empty() && (view.data.data() < bytes.data() ||
