@@ -266,6 +266,12 @@ class DocumentCounter : public YAML::EventHandler {
 Node parse_yaml(std::string_view text_view, const std::string& file) {
   const std::string text(text_view);
   const TextPositions positions(text);
+  // yaml-cpp reads a NUL byte as the end of its input or as a broken escape
+  // ("unknown escape character: j"): name it, where it is.
+  if (const std::size_t nul = text.find('\0'); nul != std::string::npos) {
+    throw DocumentError(file, positions.at_offset(nul), "",
+                        "a NUL byte, which YAML does not allow (is this a binary file?)");
+  }
   YamlConverter converter(file, positions, text.size() + 1);
   std::optional<YAML::Node> document;  // none: an empty stream
   try {

@@ -92,6 +92,16 @@ TEST(DocumentYaml, KeysAndElementsKeepLineAndColumn) {
   EXPECT_EQ(x.items[2].position, pos(8, 11));
 }
 
+// yaml-cpp called a NUL byte "unknown escape character: j"; it is named, where it is.
+TEST(DocumentYaml, NulByteIsNamedWhereItIs) {
+  for (const std::string& text :
+       {std::string("targets: [float16]\nexclude: [a]\0\n", 33), std::string("targets: \"a\0j\"\n", 15)}) {
+    const DocumentError error = error_of(document::parse_yaml, text);
+    EXPECT_EQ(error.reason(), "a NUL byte, which YAML does not allow (is this a binary file?)");
+    EXPECT_EQ(error.position().line, text.find('\0') > 20 ? 2 : 1);
+  }
+}
+
 TEST(DocumentYaml, ByteOrderMarkIsNotAColumn) {
   const Node root = document::parse_yaml(
       "\xEF\xBB\xBF"

@@ -403,6 +403,10 @@ std::vector<HostileCase> hostile_cases() {
        "unsupported dtype '<M8[ns]' (a datetime dtype"},
       {"TimedeltaDescr", with_dict(numpy_dict("<m8[s]", "(1,)")), "(a timedelta dtype"},
       {"VoidDescr", with_dict(numpy_dict("|V16", "(1,)")), "(a raw void dtype"},
+      {"PlatformLong", with_dict(numpy_dict("<l", "(1,)")),
+       "unsupported dtype '<l' (a platform-sized integer (C long), refused on purpose: its size depends on "
+       "the machine that wrote it"},
+      {"PlatformIntptr", with_dict(numpy_dict("|P", "(1,)")), "(a platform-sized integer (C uintptr_t)"},
       {"ComplexLongDouble", with_dict(numpy_dict("<c32", "(1,)")),
        "unsupported dtype '<c32' (complex long double is not supported)"},
       {"BigEndianLongDouble", with_dict(numpy_dict(">f16", "(1,)"), 16),

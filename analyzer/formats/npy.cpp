@@ -60,6 +60,18 @@ constexpr std::array<TypeCode, 31> kTypeCodes{{
 std::string unsupported_reason(std::string_view code) {
   constexpr std::string_view kNumericOnly = "only numeric arrays can be analysed";
   if (code == "c32" || code == "G") return "complex long double is not supported";
+  // C long and intptr_t by their type letters (np.dtype('l').char): their size is
+  // the writing machine's (long is 4 bytes on Windows, 8 on Linux), so they are
+  // refused on purpose rather than guessed. NumPy's np.save writes '<i8' instead.
+  constexpr std::array<std::pair<char, std::string_view>, 4> kPlatformSized{
+      {{'l', "long"}, {'L', "unsigned long"}, {'p', "intptr_t"}, {'P', "uintptr_t"}}};
+  for (const auto& [letter, c_name] : kPlatformSized) {
+    if (code.size() == 1 && code.front() == letter) {
+      return "a platform-sized integer (C " + std::string(c_name) +
+             "), refused on purpose: its size depends on the machine that wrote it; re-save it with an "
+             "explicit size such as '<i8'";
+    }
+  }
   std::string_view family;
   switch (code.empty() ? '\0' : code.front()) {
     case 'U': family = "a unicode string dtype; "; break;
