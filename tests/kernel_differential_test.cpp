@@ -339,9 +339,16 @@ TEST_P(KernelDifferential, RelativeMaximumThatCreepsUpIsFoundInEveryBlock) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, KernelDifferential,
-                         testing::Values(KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512,
-                                         KernelIsa::Avx512Fp16),
+// Every compiled kernel but the reference itself, from kernel_list.h.
+std::vector<KernelIsa> blocked_kernels() {
+  std::vector<KernelIsa> kernels;
+  for (KernelIsa isa : compiled_kernels()) {
+    if (isa != KernelIsa::Reference) kernels.push_back(isa);
+  }
+  return kernels;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, KernelDifferential, testing::ValuesIn(blocked_kernels()),
                          [](const testing::TestParamInfo<KernelIsa>& param) {
                            return std::string(to_string(param.param));
                          });
