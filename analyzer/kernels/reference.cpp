@@ -247,6 +247,13 @@ bool is_lossless(DType source, DType target) {
   return false;
 }
 
+bool lossless_may_be_subnormal(DType source, DType target) {
+  // float_format knows no long double; long double is never a target dtlint simulates.
+  if (!is_float(source) || !is_float(target) || source == DType::LongDouble || target == DType::LongDouble)
+    return false;
+  return float_format(source).min_subnormal < float_format(target).min_normal;
+}
+
 void add_source_value(SourceStats& s, std::uint64_t i, long double x) {
   x += 0.0L;  // -0 → +0: zeros report as 0 whatever their sign and order
   if (std::isnan(x)) {
@@ -270,9 +277,19 @@ void add_source_value(SourceStats& s, std::uint64_t i, long double x) {
 void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial,
                              std::uint64_t begin, std::uint64_t end, TargetMask targets, bool source_stats) {
   std::vector<TargetPass> passes;
+  struct LosslessPass {
+    CastStats* stats;
+    long double min_normal;
+  };
+  std::vector<LosslessPass> lossless;  // the result is x: only to_subnormal can count
   for (std::size_t t = 0; t < partial.casts.size(); ++t) {
     CastStats& stats = partial.casts[t];
-    if (stats.lossless || !(targets >> t & 1u)) continue;
+    if (!(targets >> t & 1u)) continue;
+    if (stats.lossless) {
+      if (lossless_may_be_subnormal(array.dtype, stats.target))
+        lossless.push_back({&stats, float_format(stats.target).min_normal});
+      continue;
+    }
     TargetPass pass{&stats,
                     array.dtype,
                     stats.target,
@@ -295,6 +312,10 @@ void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayA
     const SourceValue value = decode_element(array.data, i, array.dtype, array.byte_swapped);
     if (source_stats) add_source_value(partial.source, i, value.real);
     for (TargetPass& pass : passes) pass.add(i, value);
+    for (const LosslessPass& pass : lossless) {
+      if (value.real != 0 && std::fabs(value.real) < pass.min_normal)
+        (*pass.stats)[CastCounter::ToSubnormal].add(i, value.real);
+    }
   }
 }
 
