@@ -12,9 +12,12 @@ its element bit patterns and needs no Python.
 1. Exact relative errors. max_rel_error = max |cast(x) - x| / |x|, rounded once
    to float64. For 64-bit integers above 2^53, |x| is not a float64: dividing
    by float64(|x|) (what an `np.abs(y - x) / np.abs(x)` on float64 arrays
-   gives) can be one ulp off, e.g. 2^53+1 -> float64. Here y = x.astype(target)
-   by NumPy, E = |int(y) - int(x)| in Python's exact integers and the quotient is
-   Fraction(E, |x|) rounded by float() (correctly rounded).
+   gives) can be one ulp off, e.g. 2^53+1 -> float64; for long doubles,
+   rounding their quotient (np.float64(E / x) in np.longdouble) to float64
+   rounds twice. Here y = x.astype(target) by NumPy, E = |y - x| in Python's
+   exact Fractions and the quotient E / |x| is rounded by float() (correctly
+   rounded). The long double values are found by a seeded search for ones
+   where the two roundings differ.
 
 2. Subnormal results of lossless casts. Where every source value is a target
    value (identity casts, float16 -> float32, bfloat16 -> float32,
@@ -34,11 +37,14 @@ from fractions import Fraction
 
 import numpy as np
 
+L = np.longdouble
+assert np.finfo(L).nmant == 63, "needs x86-64 80-bit long double"
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SMALLEST_NORMAL = {"float16": 2.0 ** -14, "bfloat16": 2.0 ** -126, "float32": 2.0 ** -126,
                    "float64": 2.0 ** -1022}
 BITS = {"float16": np.uint16, "float32": np.uint32, "float64": np.uint64, "int64": np.uint64,
-        "uint64": np.uint64, "bfloat16": np.uint16, "float8_e5m2": np.uint8,
+        "uint64": np.uint64, "longdouble": np.uint8, "bfloat16": np.uint16, "float8_e5m2": np.uint8,
         "float8_e4m3fn": np.uint8}
 
 
@@ -77,30 +83,43 @@ def float_cast(dtype, bits, target):
             "inexact": 0, "max_abs_error": 0.0, "max_rel_error": 0.0}
 
 
-def integer_cast(dtype, bits, target):
-    """Per-target statistics of a 64-bit integer source, errors exact."""
+def exact_value(v):
+    return Fraction(*v.as_integer_ratio()) if isinstance(v, np.longdouble) else Fraction(int(v))
+
+
+def exact_cast(dtype, bits, target):
+    """Per-target statistics of a 64-bit integer or long double source, errors exact."""
     x = bits.view(np.dtype(dtype))
     with np.errstate(all="ignore"):
         y = x.astype(target)
-    ints = [int(v) for v in x.tolist()]
+    exact = [exact_value(v) for v in x]
     results = [Fraction(float(v)) for v in y.astype(np.float64).tolist()]
-    errors = [abs(r - v) for r, v in zip(results, ints)]
+    errors = [abs(r - v) for r, v in zip(results, exact)]
     finite = np.isfinite(y)
-    rel = [float(e / abs(v)) for e, v, f in zip(errors, ints, finite) if f and v != 0 and e != 0]
-    # What dividing by float64(|x|) gives: the test must be able to tell the two apart.
-    naive = [float(e) / float(abs(v)) for e, v, f in zip(errors, ints, finite) if f and v != 0 and e != 0]
+    rel = [float(e / abs(v)) for e, v, f in zip(errors, exact, finite) if f and v != 0 and e != 0]
+    # What a naive division gives (by float64(|x|); for long doubles, the long double
+    # quotient rounded to float64): the test must be able to tell the two apart.
+    if dtype == "longdouble":
+        naive = [float(np.float64(abs(L(r) - v) / abs(v))) for r, v, f in zip(y, x, finite)
+                 if f and v != 0 and r != v]
+    else:
+        naive = [float(e) / float(abs(v)) for e, v, f in zip(errors, exact, finite)
+                 if f and v != 0 and e != 0]
     return {"target": target, "to_subnormal": 0, "to_subnormal_first_index": None,
             "to_subnormal_first_value": None,
             "inexact": int(sum(1 for e in errors if e != 0)),
             "max_abs_error": float(max((e for e, f in zip(errors, finite) if f), default=0)),
             "max_rel_error": max(rel, default=0.0),
-            "max_rel_error_dividing_by_float64": max(naive, default=0.0)}
+            "max_rel_error_naive": max(naive, default=0.0)}
 
 
 def case(name, dtype, bits, targets):
     bits = np.asarray(bits, dtype=BITS[dtype])
-    cast = integer_cast if dtype in ("int64", "uint64") else float_cast
-    return {"name": name, "dtype": dtype, "bits": " ".join("%x" % int(b) for b in bits),
+    cast = exact_cast if dtype in ("int64", "uint64", "longdouble") else float_cast
+    size = np.dtype(dtype).itemsize if dtype == "longdouble" else bits.itemsize
+    raw = bits.tobytes()  # little-endian on x86-64, as stored
+    words = [int.from_bytes(raw[i:i + size], "little") for i in range(0, len(raw), size)]
+    return {"name": name, "dtype": dtype, "bits": " ".join("%x" % w for w in words),
             "casts": [cast(dtype, bits, t) for t in targets]}
 
 
@@ -131,6 +150,16 @@ def main():
     ubig = np.array([2 ** 64 - 1, 2 ** 63 + 2 ** 10 + 1, 2 ** 53 + 1, 2 ** 60 + 3, 7, 0], dtype=np.uint64)
     cases.append(case("uint64_big", "uint64", ubig, ["float64", "float32"]))
 
+    # Long doubles in [1, 2) whose relative error in float64 the long double quotient rounds wrongly.
+    found = []
+    while len(found) < 3:
+        x = L(int(rng.integers(2 ** 63, 2 ** 64, dtype=np.uint64))) * L(2) ** -63
+        e = abs(L(x.astype(np.float64)) - x)
+        if e != 0 and float(exact_value(e) / exact_value(x)) != float(np.float64(e / x)):
+            found.append(x)
+    cases.append(case("longdouble_double_rounding", "longdouble", np.array(found, dtype=L).view(np.uint8),
+                      ["float64"]))
+
     # 2. Lossless casts whose results are subnormal.
     cases.append(case("float16_identity", "float16", random_floats(rng, "float16", 600, 40, 37),
                       ["float16", "float32"]))
@@ -149,7 +178,9 @@ def main():
 
     # The fixture must show both faults.
     assert cases[0]["casts"][0]["max_rel_error"] == 1.1102230246251564e-16
-    assert cases[0]["casts"][0]["max_rel_error_dividing_by_float64"] == 1.1102230246251565e-16
+    assert cases[0]["casts"][0]["max_rel_error_naive"] == 1.1102230246251565e-16
+    ld = [c for c in cases if c["name"] == "longdouble_double_rounding"][0]["casts"][0]
+    assert ld["max_rel_error"] != ld["max_rel_error_naive"]
     assert cases[-2]["casts"][0]["to_subnormal"] == 5  # ±2^-16 (0x01, 0x81), 2^-15, ±3·2^-16
 
     doc = {"generator": "tests/golden/contract/generate.py", "numpy": np.__version__, "cases": cases}
