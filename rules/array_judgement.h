@@ -33,13 +33,13 @@ class ArrayJudgement {
 
   // Adds a finding of this rule at its configured severity; the caller sets the message.
   Finding& add(std::optional<DType> target, std::uint64_t count, const FirstHit& first);
-  // One finding per simulated cast whose `counter` is nonzero (lossless casts,
-  // decided without a pass over the data, are skipped), worded by message(cast, count).
+  // One finding per simulated cast whose `counter` is nonzero, worded by
+  // message(cast, count). A lossless cast counts only to_subnormal (DT105).
   template <typename Message>
   void for_each_cast(CastCounter counter, const Message& message) {
     for (const CastStats& c : casts()) {
       const Counter& hits = c[counter];
-      if (c.lossless || hits.count == 0) continue;
+      if (hits.count == 0) continue;
       Finding& f = add(c.target, hits.count, hits.first);
       f.message = message(c, hits.count);
     }

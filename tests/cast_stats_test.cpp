@@ -4,9 +4,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <limits>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "analyzer/kernels/cast_stats.h"
+#include "analyzer/kernels/dispatch.h"
 
 namespace dtlint {
 namespace {
@@ -124,6 +128,72 @@ TEST(CastStats, UnravelIndex) {
   EXPECT_EQ(unravel_index(5, shape, false), (std::vector<std::uint64_t>{0, 1, 1}));
   EXPECT_EQ(unravel_index(5, shape, true), (std::vector<std::uint64_t>{1, 2, 0}));
   EXPECT_EQ(unravel_index(0, {}, false), (std::vector<std::uint64_t>{}));
+}
+
+// DESIGN §7's contract on cases whose numbers NumPy computed
+// (tests/golden/contract/generate.py): max_rel_error rounded once from the
+// exact quotient for 64-bit integers beyond 2^53, and subnormal results counted
+// for lossless casts too. Every kernel, whole and split in two as threads split.
+TEST(CastStatsContract, MatchesNumPyUnderEveryKernel) {
+  std::ifstream in(std::string(DTLINT_SOURCE_DIR) + "/tests/golden/contract/expected.json");
+  ASSERT_TRUE(in) << "tests/golden/contract/expected.json";
+  const nlohmann::json doc = nlohmann::json::parse(in);
+  std::size_t checked = 0;
+  for (const nlohmann::json& c : doc["cases"]) {
+    const std::string case_name = c["name"];
+    const DType dtype = *dtype_from_name(c["dtype"].get<std::string>());
+    const unsigned size = info(dtype).size;
+    // Each element's bits in hexadecimal (up to 16 bytes: long double), stored little-endian.
+    std::vector<std::byte> bytes;
+    std::istringstream elements(c["bits"].get<std::string>());
+    for (std::string hex; elements >> hex;) {
+      ASSERT_LE(hex.size(), 2 * size) << case_name << ": " << hex;
+      hex.insert(0, 2 * size - hex.size(), '0');
+      for (unsigned b = size; b-- > 0;) {
+        bytes.push_back(static_cast<std::byte>(std::stoul(hex.substr(2 * b, 2), nullptr, 16)));
+      }
+    }
+    ArrayView view;
+    view.location.path = case_name;
+    view.dtype = dtype;
+    view.elements = bytes.size() / size;
+    view.shape = {view.elements};
+    view.data = bytes;
+    std::vector<CastRequest> requests;
+    for (const nlohmann::json& cast : c["casts"]) {
+      requests.push_back(default_request(*dtype_from_name(cast["target"].get<std::string>())));
+    }
+    for (KernelIsa isa : supported_kernels()) {
+      ArrayAnalysis split = prepare_analysis(view, requests);
+      ArrayAnalysis tail = prepare_analysis(view, requests);
+      range_kernel(isa)(view, Semantics::NumPy, split, 0, view.elements / 2);
+      range_kernel(isa)(view, Semantics::NumPy, tail, view.elements / 2, view.elements);
+      split.merge(tail);
+      for (const ArrayAnalysis& analysis : {analyse_array(view, Semantics::NumPy, requests, isa), split}) {
+        for (std::size_t t = 0; t < requests.size(); ++t) {
+          const nlohmann::json& want = c["casts"][t];
+          const CastStats& got = analysis.casts.at(t);
+          const std::string where = case_name + " → " + want["target"].get<std::string>() + " [" +
+                                    std::string(to_string(isa)) + "]";
+          const Counter& subnormal = got[CastCounter::ToSubnormal];
+          EXPECT_EQ(subnormal.count, want["to_subnormal"].get<std::uint64_t>()) << where;
+          if (want["to_subnormal_first_index"].is_null()) {
+            EXPECT_FALSE(subnormal.first.found()) << where;
+          } else {
+            EXPECT_EQ(subnormal.first.index, want["to_subnormal_first_index"].get<std::uint64_t>()) << where;
+            EXPECT_EQ(static_cast<double>(subnormal.first.value),
+                      want["to_subnormal_first_value"].get<double>())
+                << where;
+          }
+          EXPECT_EQ(got[CastCounter::Inexact].count, want["inexact"].get<std::uint64_t>()) << where;
+          EXPECT_EQ(static_cast<double>(got.max_abs_error), want["max_abs_error"].get<double>()) << where;
+          EXPECT_EQ(static_cast<double>(got.max_rel_error), want["max_rel_error"].get<double>()) << where;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GE(checked, 2 * 16u);  // every cast of the fixture, at least under the reference
 }
 
 }  // namespace

@@ -339,9 +339,31 @@ TEST_P(KernelDifferential, RelativeMaximumThatCreepsUpIsFoundInEveryBlock) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, KernelDifferential,
-                         testing::Values(KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512,
-                                         KernelIsa::Avx512Fp16),
+// kernel_list.h is the one list: the reference comes first, every name reads back
+// as its kernel (DTLINT_KERNEL takes these names), and the default choice runs here.
+TEST(KernelList, NamesRoundTripAndTheChoiceRunsHere) {
+  const std::span<const KernelIsa> kernels = compiled_kernels();
+  ASSERT_GE(kernels.size(), 2u);
+  EXPECT_EQ(kernels.front(), KernelIsa::Reference);
+  for (KernelIsa isa : kernels) {
+    EXPECT_EQ(kernel_from_string(to_string(isa)), isa) << to_string(isa);
+    EXPECT_NE(range_kernel(isa), nullptr) << to_string(isa);
+  }
+  EXPECT_FALSE(kernel_from_string("sse9").has_value());
+  EXPECT_TRUE(kernel_supported(KernelIsa::Scalar));
+  EXPECT_TRUE(kernel_supported(selected_kernel()));
+}
+
+// Every compiled kernel but the reference itself, from kernel_list.h.
+std::vector<KernelIsa> blocked_kernels() {
+  std::vector<KernelIsa> kernels;
+  for (KernelIsa isa : compiled_kernels()) {
+    if (isa != KernelIsa::Reference) kernels.push_back(isa);
+  }
+  return kernels;
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, KernelDifferential, testing::ValuesIn(blocked_kernels()),
                          [](const testing::TestParamInfo<KernelIsa>& param) {
                            return std::string(to_string(param.param));
                          });

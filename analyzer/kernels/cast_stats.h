@@ -103,7 +103,9 @@ struct ArrayAnalysis {
   void shift_indices(std::uint64_t offset);
 };
 
-// Empty statistics for `requests`, with lossless targets marked (no pass needed).
+// Empty statistics for `requests`, with lossless targets marked: they need no
+// per-target pass, and of their counters only to_subnormal can be nonzero (see
+// lossless_may_be_subnormal), counted in the pass that takes the source statistics.
 ArrayAnalysis prepare_analysis(const ArrayView& array, std::span<const CastRequest> requests);
 
 void keep_min(std::optional<long double>& slot, long double v);

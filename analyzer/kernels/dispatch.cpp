@@ -2,6 +2,7 @@
 
 #include <cpuid.h>
 
+#include <array>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -11,25 +12,24 @@
 
 namespace dtlint {
 
-// One definition per compiled variant of blocked_kernel.inc.
-namespace blocked_scalar {
-void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, std::uint64_t);
-}
-namespace blocked_avx2 {
-void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, std::uint64_t);
-}
-namespace blocked_avx512 {
-void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, std::uint64_t);
-}
-namespace blocked_avx512fp16 {
-void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, std::uint64_t);
-}
+// One definition per line of kernel_list.h (blocked_kernel.inc compiled for it).
+#define DTLINT_KERNEL_DECLARATION(enumerator, name, cpu_check, flags)                              \
+  namespace blocked_##name {                                                                       \
+    void analyse_range(const ArrayView&, Semantics, ArrayAnalysis&, std::uint64_t, std::uint64_t); \
+  }
+DTLINT_BLOCKED_KERNELS(DTLINT_KERNEL_DECLARATION)
+#undef DTLINT_KERNEL_DECLARATION
 
 namespace {
 
 void reference_range(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial, std::uint64_t begin,
                      std::uint64_t end) {
   analyse_range_reference(array, semantics, partial, begin, end);
+}
+
+// What each kernel needs of the CPU (named by kernel_list.h).
+bool cpu_has_sse2() {
+  return true;  // part of x86-64 itself
 }
 
 // F16C, from CPUID leaf 1 (ECX bit 29): clang cannot ask __builtin_cpu_supports
@@ -39,86 +39,116 @@ bool has_f16c() {
   return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
 }
 
-// AVX-512 FP16, from CPUID leaf 7 subleaf 0 (EDX bit 23), for the same reason.
-// Its registers are AVX-512's, whose OS support the avx512f check covers.
-bool has_avx512fp16() {
-  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-  return __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (edx & (1u << 23)) != 0;
+bool cpu_has_avx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
 }
 
-constexpr KernelIsa kAll[] = {KernelIsa::Reference, KernelIsa::Scalar, KernelIsa::Avx2, KernelIsa::Avx512,
-                              KernelIsa::Avx512Fp16};
+bool cpu_has_avx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+
+// AVX-512 FP16, from CPUID leaf 7 subleaf 0 (EDX bit 23), for the same reason.
+// Its registers are AVX-512's, whose OS support the avx512f check covers.
+bool cpu_has_avx512fp16() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return cpu_has_avx512() && __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (edx & (1u << 23)) != 0;
+}
+
+struct KernelEntry {
+  KernelIsa isa;
+  std::string_view name;
+  bool (*supported)();
+  RangeKernel run;
+};
+
+constexpr KernelEntry kKernels[] = {{KernelIsa::Reference, "reference", cpu_has_sse2, reference_range},
+#define DTLINT_KERNEL_ENTRY(enumerator, name, cpu_check, flags) \
+  {KernelIsa::enumerator, #name, cpu_check, blocked_##name::analyse_range},
+                                    DTLINT_BLOCKED_KERNELS(DTLINT_KERNEL_ENTRY)
+#undef DTLINT_KERNEL_ENTRY
+};
+constexpr std::size_t kKernelCount = std::size(kKernels);
+
+// The table is indexed by KernelIsa: the enumerators come from the same list, in the same order.
+constexpr bool in_enum_order() {
+  for (std::size_t i = 0; i < kKernelCount; ++i) {
+    if (static_cast<std::size_t>(kKernels[i].isa) != i) return false;
+  }
+  return true;
+}
+static_assert(in_enum_order());
+
+constexpr std::array<KernelIsa, kKernelCount> kCompiled = [] {
+  std::array<KernelIsa, kKernelCount> all{};
+  for (std::size_t i = 0; i < kKernelCount; ++i) all[i] = kKernels[i].isa;
+  return all;
+}();
+
+const KernelEntry& entry(KernelIsa isa) {
+  const auto i = static_cast<std::size_t>(isa);
+  return kKernels[i < kKernelCount ? i : 0];
+}
 
 }  // namespace
 
+std::span<const KernelIsa> compiled_kernels() {
+  return kCompiled;
+}
+
 std::string_view to_string(KernelIsa isa) {
-  switch (isa) {
-    case KernelIsa::Reference: return "reference";
-    case KernelIsa::Scalar: return "scalar";
-    case KernelIsa::Avx2: return "avx2";
-    case KernelIsa::Avx512: return "avx512";
-    case KernelIsa::Avx512Fp16: return "avx512fp16";
-  }
-  return "reference";
+  return entry(isa).name;
 }
 
 std::optional<KernelIsa> kernel_from_string(std::string_view text) {
-  for (KernelIsa isa : kAll) {
-    if (to_string(isa) == text) return isa;
+  for (const KernelEntry& k : kKernels) {
+    if (k.name == text) return k.isa;
   }
   return std::nullopt;
 }
 
 bool kernel_supported(KernelIsa isa) {
-  __builtin_cpu_init();
-  switch (isa) {
-    case KernelIsa::Reference:
-    case KernelIsa::Scalar: return true;
-    case KernelIsa::Avx2:
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
-    case KernelIsa::Avx512:
-      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-             __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-    case KernelIsa::Avx512Fp16: return kernel_supported(KernelIsa::Avx512) && has_avx512fp16();
-  }
-  return false;
+  return entry(isa).supported();
 }
 
 std::vector<KernelIsa> supported_kernels() {
   std::vector<KernelIsa> kernels;
-  for (KernelIsa isa : kAll) {
-    if (kernel_supported(isa)) kernels.push_back(isa);
+  for (const KernelEntry& k : kKernels) {
+    if (k.supported()) kernels.push_back(k.isa);
   }
   return kernels;
 }
 
 RangeKernel range_kernel(KernelIsa isa) {
-  switch (isa) {
-    case KernelIsa::Reference: return reference_range;
-    case KernelIsa::Scalar: return blocked_scalar::analyse_range;
-    case KernelIsa::Avx2: return blocked_avx2::analyse_range;
-    case KernelIsa::Avx512: return blocked_avx512::analyse_range;
-    case KernelIsa::Avx512Fp16: return blocked_avx512fp16::analyse_range;
-  }
-  return reference_range;
+  return entry(isa).run;
 }
 
 KernelIsa choose_kernel() {
   if (const char* forced = std::getenv("DTLINT_KERNEL"); forced && *forced) {
     const auto isa = kernel_from_string(forced);
     if (!isa) {
-      throw std::runtime_error(std::string("DTLINT_KERNEL=") + forced +
-                               " is not a kernel (use reference, scalar, avx2, avx512 or avx512fp16)");
+      std::string names;
+      for (std::size_t i = 0; i < kKernelCount; ++i) {
+        names += std::string(i == 0                  ? ""
+                             : i + 1 == kKernelCount ? " or "
+                                                     : ", ") +
+                 std::string(kKernels[i].name);
+      }
+      throw std::runtime_error(std::string("DTLINT_KERNEL=") + forced + " is not a kernel (use " + names +
+                               ")");
     }
     if (!kernel_supported(*isa)) {
       throw std::runtime_error(std::string("DTLINT_KERNEL=") + forced + ": this CPU cannot run that kernel");
     }
     return *isa;
   }
-  for (KernelIsa isa : {KernelIsa::Avx512Fp16, KernelIsa::Avx512, KernelIsa::Avx2}) {
-    if (kernel_supported(isa)) return isa;
+  // The fastest the CPU can run: the list is slowest first, and its first (scalar) runs everywhere.
+  for (std::size_t i = kKernelCount; i-- > 2;) {
+    if (kKernels[i].supported()) return kKernels[i].isa;
   }
-  return KernelIsa::Scalar;
+  return kKernels[1].isa;
 }
 
 KernelIsa selected_kernel() {

@@ -1,13 +1,16 @@
-// Kernel selection: every kernel is compiled once per instruction set and
-// chosen once per run for the CPU at hand. DTLINT_KERNEL=reference|scalar|avx2|
-// avx512|avx512fp16 forces one (tests run the numeric suite under each).
+// Kernel selection: the blocked kernel is compiled once per instruction set
+// (the list is kernel_list.h) and chosen once per run for the CPU at hand.
+// DTLINT_KERNEL=reference, or a name from the list, forces one (the tests run
+// the numeric suite under each).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
+#include "analyzer/kernels/kernel_list.h"
 #include "analyzer/kernels/semantics.h"
 
 namespace dtlint {
@@ -16,12 +19,16 @@ struct ArrayView;
 struct ArrayAnalysis;
 
 enum class KernelIsa : unsigned char {
-  Reference,   // the long double scalar reference, one element at a time
-  Scalar,      // the blocked kernel for baseline x86-64 (SSE2)
-  Avx2,        // … with AVX2, FMA and F16C
-  Avx512,      // … with AVX-512 F/BW/DQ/VL
-  Avx512Fp16,  // … and AVX-512 FP16: double → float16 rounded once by vcvtpd2ph
+  Reference,  // the long double scalar reference, one element at a time
+// Then the blocked kernels: Scalar (baseline x86-64, SSE2), Avx2 (with FMA and
+// F16C), Avx512 (F/BW/DQ/VL), Avx512Fp16 (double → float16 rounded by vcvtpd2ph).
+#define DTLINT_KERNEL_ENUMERATOR(enumerator, name, cpu_check, flags) enumerator,
+  DTLINT_BLOCKED_KERNELS(DTLINT_KERNEL_ENUMERATOR)
+#undef DTLINT_KERNEL_ENUMERATOR
 };
+
+// Every kernel compiled into dtlint, reference first, then kernel_list.h's order.
+std::span<const KernelIsa> compiled_kernels();
 
 std::string_view to_string(KernelIsa isa);
 std::optional<KernelIsa> kernel_from_string(std::string_view text);

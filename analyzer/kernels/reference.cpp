@@ -37,6 +37,33 @@ bool exact_in_float32(DType source) {
   }
 }
 
+// numerator / denominator (positive, finite) rounded once to double, as DESIGN §7's
+// exact errors need. Where both are doubles that is the division a NumPy user
+// would write; a 64-bit integer above 2^53 (or a long double) is not a double, and
+// dividing by its rounding, or rounding a long double quotient again, can be an ulp off.
+double quotient(long double numerator, long double denominator) {
+  const double n = static_cast<double>(numerator), d = static_cast<double>(denominator);
+  if (n == numerator && d == denominator) return n / d;
+  // The 64-bit significands (exact in a long double) divided in integers: q has
+  // 55 or 56 bits, cut to 54 (53 and a rounding bit) with a sticky bit for the rest.
+  int numerator_exponent = 0, denominator_exponent = 0;
+  const auto mn = static_cast<std::uint64_t>(std::ldexp(std::frexp(numerator, &numerator_exponent), 64));
+  const auto md = static_cast<std::uint64_t>(std::ldexp(std::frexp(denominator, &denominator_exponent), 64));
+  const unsigned __int128 scaled = static_cast<unsigned __int128>(mn) << 55;
+  unsigned __int128 q = scaled / md;
+  bool sticky = scaled % md != 0;
+  int shift = 0;
+  while (q >> 54 != 0) {
+    sticky = sticky || (q & 1) != 0;
+    q >>= 1;
+    ++shift;
+  }
+  auto significand = static_cast<std::uint64_t>(q >> 1);
+  if ((q & 1) != 0 && (sticky || (significand & 1) != 0)) ++significand;  // to nearest, ties to even
+  // Exact: the quotients dtlint divides (an error over its value) are far from double's subnormals.
+  return std::ldexp(static_cast<double>(significand), numerator_exponent - denominator_exponent - 54 + shift);
+}
+
 // Two results are the same when they are the same value with the same sign, or both NaN.
 bool same_result(long double a, long double b) {
   return (a == b && std::signbit(a) == std::signbit(b)) || (std::isnan(a) && std::isnan(b));
@@ -61,13 +88,8 @@ struct TargetPass {
   void record_error(long double x, long double result) {
     const long double error = std::fabs(result - x);  // exact: see DESIGN §7
     stats->max_abs_error = std::max(stats->max_abs_error, error);
-    if (x != 0) {
-      // Divide as a user's NumPy would, in double, unless the source is wider than double.
-      const long double relative = source == DType::LongDouble
-                                       ? static_cast<double>(error / std::fabs(x))
-                                       : static_cast<double>(error) / static_cast<double>(std::fabs(x));
-      stats->max_rel_error = std::max(stats->max_rel_error, relative);
-    }
+    if (x != 0)
+      stats->max_rel_error = std::max<long double>(stats->max_rel_error, quotient(error, std::fabs(x)));
   }
 
   void add_float(std::uint64_t i, long double x) {
@@ -225,6 +247,13 @@ bool is_lossless(DType source, DType target) {
   return false;
 }
 
+bool lossless_may_be_subnormal(DType source, DType target) {
+  // float_format knows no long double; long double is never a target dtlint simulates.
+  if (!is_float(source) || !is_float(target) || source == DType::LongDouble || target == DType::LongDouble)
+    return false;
+  return float_format(source).min_subnormal < float_format(target).min_normal;
+}
+
 void add_source_value(SourceStats& s, std::uint64_t i, long double x) {
   x += 0.0L;  // -0 → +0: zeros report as 0 whatever their sign and order
   if (std::isnan(x)) {
@@ -248,9 +277,19 @@ void add_source_value(SourceStats& s, std::uint64_t i, long double x) {
 void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial,
                              std::uint64_t begin, std::uint64_t end, TargetMask targets, bool source_stats) {
   std::vector<TargetPass> passes;
+  struct LosslessPass {
+    CastStats* stats;
+    long double min_normal;
+  };
+  std::vector<LosslessPass> lossless;  // the result is x: only to_subnormal can count
   for (std::size_t t = 0; t < partial.casts.size(); ++t) {
     CastStats& stats = partial.casts[t];
-    if (stats.lossless || !(targets >> t & 1u)) continue;
+    if (!(targets >> t & 1u)) continue;
+    if (stats.lossless) {
+      if (lossless_may_be_subnormal(array.dtype, stats.target))
+        lossless.push_back({&stats, float_format(stats.target).min_normal});
+      continue;
+    }
     TargetPass pass{&stats,
                     array.dtype,
                     stats.target,
@@ -273,6 +312,10 @@ void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayA
     const SourceValue value = decode_element(array.data, i, array.dtype, array.byte_swapped);
     if (source_stats) add_source_value(partial.source, i, value.real);
     for (TargetPass& pass : passes) pass.add(i, value);
+    for (const LosslessPass& pass : lossless) {
+      if (value.real != 0 && std::fabs(value.real) < pass.min_normal)
+        (*pass.stats)[CastCounter::ToSubnormal].add(i, value.real);
+    }
   }
 }
 

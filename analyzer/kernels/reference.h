@@ -35,6 +35,12 @@ bool profiles_may_diverge(DType source, DType target);
 // Whether every value of `source` is exactly a value of `target` (no pass over the data needed).
 bool is_lossless(DType source, DType target);
 
+// Whether a lossless cast can still give subnormal results: some source values
+// lie below the target's smallest normal (float16 → float16, bfloat16 → float32,
+// float8_e5m2 → float16). Its to_subnormal then counts the source values there,
+// which the pass over the data looks at anyway; every other counter of a lossless cast is 0.
+bool lossless_may_be_subnormal(DType source, DType target);
+
 struct ArrayAnalysis;
 struct SourceStats;
 struct ArrayView;
