@@ -37,7 +37,8 @@ cast under the case's semantics: numpy = x.astype(t); torch and tensorflow =
 x.astype(float32).astype(t) for float16, i.e. through float32, and x.astype(t)
 for float32 and float64; exact comparisons use
 fractions.Fraction; casts the catalogue calls lossless - every source value
-representable - are not judged; integer results truncate toward zero):
+representable - are judged only by DT105, their result being the source;
+integer results truncate toward zero):
   DT101  finite x with inf r                     (float targets)
   DT102  finite x, trunc(x) outside iinfo(t)     (integer targets)
   DT103  NaN or +-inf x                          (integer targets)
@@ -166,6 +167,16 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None)
     for name in targets:
         target = FLOAT_TARGETS.get(name) or INT_TARGETS[name]
         if is_lossless(flat.dtype, target):
+            # The result is the source itself: only DT105 can fire, where a
+            # source value lies in the target's subnormal range (float16 -> float16).
+            if name in FLOAT_TARGETS and flat.dtype.kind == "f":
+                tiny = Fraction(float(np.finfo(target).tiny))
+                hits = Hits()
+                for i, (v, f) in enumerate(zip(values, finite)):
+                    if f and v != 0 and abs(exact(v)) < tiny:
+                        hits.add("DT105", i)
+                for rule in sorted(hits.count):
+                    found.append((rule, name, hits.count[rule], hits.first[rule]))
             continue
         hits = Hits()
         if is_complex and not imag_reported:
@@ -369,6 +380,12 @@ def main():
     c = Case("dt105_subnormal", "DT105", ["float16"])
     # Fortran order: the first hit's index is unravelled in file order.
     c.save("small.npy", np.asfortranarray(np.array([[1.0, 1e-7, 6e-5], [1e-6, 2.0**-14, -3e-5]])))
+    cases.append(c)
+
+    c = Case("dt105_lossless_identity", "DT105", ["float16", "float32"])
+    # float16 -> float16 keeps every value, subnormal ones too: DT105 still says they are
+    # there (float16's normal range starts at 2**-14; float32 holds them all as normals).
+    c.save("half_weights.npy", np.array([1.0, 2.0**-24, -3e-6, 6e-5, 2.0**-14, 0.0, -2.0**-15], dtype=np.float16))
     cases.append(c)
 
     c = Case("dt106_tolerance", "DT106", ["float16"])
