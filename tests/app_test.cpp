@@ -24,18 +24,7 @@ using testing_support::kSourceDir;
 using testing_support::read_file;
 using testing_support::run_dtlint;
 using testing_support::TempDir;
-
-// Runs the test body from another working directory, as the CLI would be run.
-class WorkingDirectory {
- public:
-  explicit WorkingDirectory(const fs::path& dir) : previous_(fs::current_path()) { fs::current_path(dir); }
-  ~WorkingDirectory() { fs::current_path(previous_); }
-  WorkingDirectory(const WorkingDirectory&) = delete;
-  WorkingDirectory& operator=(const WorkingDirectory&) = delete;
-
- private:
-  fs::path previous_;
-};
+using testing_support::WorkingDirectory;
 
 TEST(App, InProcessScanEqualsTheBinaryInEveryFormat) {
   ASSERT_GE(report_writers().size(), 4u);

@@ -18,11 +18,7 @@ using testing_support::kSourceDir;
 using testing_support::read_file;
 using testing_support::run_dtlint;
 using testing_support::TempDir;
-
-void write_text(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
+using testing_support::write_text;
 
 // A little-endian float64 .npy (format 1.0) holding `values`.
 void write_f64_npy(const fs::path& path, const std::vector<double>& values) {

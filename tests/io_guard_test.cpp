@@ -25,10 +25,7 @@ using testing_support::kSourceDir;
 using testing_support::read_file;
 using testing_support::run_dtlint;
 using testing_support::TempDir;
-
-void write(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+using testing_support::write_text;
 
 std::string reason_of(const std::function<void()>& action) {
   try {
@@ -54,12 +51,12 @@ TEST(InputFile, RefusesWhatIsNotARegularFileBeforeReading) {
 
 TEST(InputFile, ReadsUpToItsCapAndNoFurther) {
   TempDir dir;
-  write(dir / "small", "hello");
+  write_text(dir / "small", "hello");
   EXPECT_EQ(read_text_file(dir / "small", "small", 5), "hello");
   EXPECT_EQ(read_text_file(dir / "small", "small", 1024), "hello");
   EXPECT_EQ(reason_of([&] { read_text_file(dir / "small", "small", 4); }),
             "larger than 4 bytes (5 bytes); dtlint reads such files only up to that size");
-  write(dir / "empty", "");
+  write_text(dir / "empty", "");
   EXPECT_EQ(read_text_file(dir / "empty", "empty", 0), "");
   EXPECT_EQ(byte_size_text(std::size_t{16} << 20), "16 MiB");
   EXPECT_EQ(byte_size_text(300), "300 bytes");
@@ -67,7 +64,7 @@ TEST(InputFile, ReadsUpToItsCapAndNoFurther) {
 
 TEST(InputFile, SymlinksAreFollowedToTheirFile) {
   TempDir dir;
-  write(dir / "real", "data");
+  write_text(dir / "real", "data");
   fs::create_symlink(dir / "real", dir / "link");
   const InputFile file = InputFile::open(dir / "link", "link");
   struct stat status {};
@@ -116,7 +113,7 @@ TEST_F(OutputGuard, WriteBaselineNamingAnInputIsRefused) {
   EXPECT_NE(result.err.find("--write-baseline: 'good.npy' is an input of this scan"), std::string::npos)
       << result.err;
   // The configuration is an input too.
-  write(dir_ / ".dtlint.yaml", "targets: [float16]\n");
+  write_text(dir_ / ".dtlint.yaml", "targets: [float16]\n");
   const std::string config = read_file(dir_ / ".dtlint.yaml");
   EXPECT_EQ(run("scan good.npy --no-progress --output .dtlint.yaml").exit_code, 2);
   EXPECT_EQ(read_file(dir_ / ".dtlint.yaml"), config);
