@@ -1,5 +1,7 @@
 #include "analyzer/scan/scan.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <memory>
@@ -58,6 +60,25 @@ struct Task {
 
 // Inputs are handled in batches, so that the number of open mappings stays bounded.
 constexpr std::size_t kBatchInputs = 256;
+// A batch also ends once its files' sizes reach this. A container's views
+// (some 300 bytes each, all made when it is read) grow with its header and so
+// with its size: two checkpoints of a million tensors are then never held at
+// once. Large files each take a batch of their own; their chunks still spread
+// over every thread.
+constexpr std::uint64_t kBatchBytes = std::uint64_t{16} << 20;
+
+// The end of the batch that starts at files[first].
+std::size_t batch_end(const std::vector<std::string>& files, std::size_t first) {
+  std::uint64_t bytes = 0;
+  std::size_t end = first;
+  while (end < files.size() && end - first < kBatchInputs && bytes < kBatchBytes) {
+    struct stat status {};
+    if (::stat(files[end].c_str(), &status) == 0 && S_ISREG(status.st_mode))
+      bytes += static_cast<std::uint64_t>(status.st_size);
+    ++end;
+  }
+  return end;
+}
 
 // Analyses a streamed array a chunk at a time through a reused buffer.
 void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests, const ScanOptions& options,
@@ -201,8 +222,8 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
   const RangeKernel kernel = range_kernel(selected_kernel());
   Progress progress(options.progress, files.size());
 
-  for (std::size_t first = 0; first < files.size(); first += kBatchInputs) {
-    const std::size_t count = std::min(kBatchInputs, files.size() - first);
+  for (std::size_t first = 0, count = 0; first < files.size(); first += count) {
+    count = batch_end(files, first) - first;
     std::vector<Opened> opened(count);
     parallel_for(count, threads, [&](std::size_t i) {
       const std::string& file = files[first + i];
