@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
+#include <span>
 #include <sstream>
 
 #include "analyzer/input_error.h"
@@ -144,7 +147,7 @@ std::vector<std::string> data_paths(const std::vector<std::string>& paths) {
   return data;
 }
 
-// The files a scan has read or depends on, by device and inode, so that no
+// The files a scan reads or depends on, by device and inode, so that no
 // output can overwrite one of them, whatever the spelling or link that names it.
 class InputIdentities {
  public:
@@ -152,12 +155,10 @@ class InputIdentities {
     struct stat status {};
     if (!path.empty() && ::stat(path.c_str(), &status) == 0) files_.emplace(status.st_dev, status.st_ino);
   }
-  void add_scan(const ScanResult& scan) {
-    std::set<std::string> paths;
-    for (const ArrayResult& a : scan.arrays) paths.insert(a.location.path);
-    for (const Problem& p : scan.problems) paths.insert(p.location.path);
-    for (const Skipped& s : scan.skipped) paths.insert(s.location.path);
-    for (const std::string& path : paths) add(path);
+  void add_discovery(const Discovery& found) {
+    for (const std::string& file : found.files) add(file);
+    for (const Problem& p : found.problems) add(p.location.path);
+    for (const Skipped& s : found.skipped) add(s.location.path);
   }
   // Throws UsageError when `output` exists and is one of the inputs.
   void check(const std::string& option, const std::string& output) const {
@@ -174,14 +175,79 @@ class InputIdentities {
   std::set<std::pair<dev_t, ino_t>> files_;
 };
 
+// Judges each fact as the scan hands it over and passes what survives the
+// suppressions and the baseline to the report as it goes. It keeps counts and
+// flags (and with --write-baseline one compact record per finding), never the
+// arrays or the findings, so memory does not grow with the number of arrays.
+class Judge {
+ public:
+  Judge(const Config& config, std::span<const std::string> scanned, const std::optional<Baseline>& baseline,
+        BaselineRecorder* recorder)
+      : evaluator_(*config.semantics, &config), suppressor_(config, scanned), recorder_(recorder) {
+    // --write-baseline records every finding, the known ones too: the baseline is refreshed.
+    if (baseline && !recorder) matcher_.emplace(*baseline);
+  }
+
+  void set_report(ReportStream& report) { report_ = &report; }
+
+  void array(const ArrayResult& array) {
+    ++summary_.arrays;
+    suppressor_.saw_input(array.location.path);
+    report_->array(array);
+    findings_.clear();
+    evaluator_.array(array, findings_);
+    for (const Finding& f : findings_) take(f, true);
+  }
+
+  // The end: skipped and unreadable inputs, unused suppressions, the summary.
+  const ReportSummary& finish(const ScanResult& scan) {
+    summary_.inputs = scan.inputs;
+    summary_.unreadable = scan.problems.size();
+    summary_.skipped = scan.skipped.size();
+    findings_.clear();
+    for (const Skipped& s : scan.skipped) {
+      suppressor_.saw_input(s.location.path);
+      evaluator_.skipped(s, findings_);
+    }
+    for (const Problem& p : scan.problems) {
+      suppressor_.saw_input(p.location.path);
+      evaluator_.problem(p, findings_);
+    }
+    for (const Finding& f : findings_) take(f, true);
+    for (const Finding& note : suppressor_.unused_notes()) take(note, false);  // no entry hides a DT205 note
+    summary_.suppressed = suppressor_.hidden();
+    if (matcher_) summary_.baseline = matcher_->outcome();
+    report_->finish(summary_, scan.problems, scan.skipped);
+    return summary_;
+  }
+
+ private:
+  void take(const Finding& f, bool suppressible) {
+    if (suppressible && suppressor_.hides(f)) return;
+    if (recorder_) recorder_->add(f);
+    if (matcher_ && matcher_->hides(f)) return;
+    ++summary_.findings_by_severity[static_cast<std::size_t>(f.severity)];
+    report_->finding(f);
+  }
+
+  Evaluator evaluator_;
+  Suppressor suppressor_;
+  std::optional<BaselineMatcher> matcher_;
+  BaselineRecorder* recorder_;
+  ReportStream* report_ = nullptr;
+  ReportSummary summary_;
+  std::vector<Finding> findings_;  // one array's, reused
+};
+
 }  // namespace
 
 Config effective_config(const ScanRequest& request) {
   return effective_config_for(request, paths_of(request));
 }
 
-ScanOutcome run_scan(const ScanRequest& request) {
-  if (!find_writer(request.format)) throw UsageError("--format: unknown format '" + request.format + "'");
+ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
+  const ReportWriter* writer = find_writer(request.format);
+  if (!writer) throw UsageError("--format: unknown format '" + request.format + "'");
   const std::vector<std::string> given = paths_of(request);
   for (const std::string& path : given) {
     if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
@@ -219,56 +285,68 @@ ScanOutcome run_scan(const ScanRequest& request) {
   }
 
   ScanOutcome outcome;
-  Report& report = outcome.report;
-  report.semantics = options.semantics;
-  report.targets = *config.settings.targets;
-  report.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
-  if (!paths.empty()) report.scan = scan_paths(paths, options);
-  // Outputs may not overwrite what the scan read: its data files, its configuration,
-  // the baseline it reads (a report over it), the files named on the command line.
-  InputIdentities inputs;
-  inputs.add_scan(report.scan);
-  for (const std::string& path : given) inputs.add(path);
-  inputs.add(config.file);
-  if (!request.output.empty() && !request.write_baseline.empty() &&
-      fs::weakly_canonical(fs::absolute(request.output)) ==
-          fs::weakly_canonical(fs::absolute(request.write_baseline))) {
-    throw UsageError("--output and --write-baseline name the same file '" + request.output + "'");
+  outcome.head.semantics = options.semantics;
+  outcome.head.targets = *config.settings.targets;
+  outcome.head.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
+  std::optional<BaselineRecorder> recorder;
+  if (!request.write_baseline.empty()) recorder.emplace(request.write_baseline);
+  Judge judge(config, paths, baseline, recorder ? &*recorder : nullptr);
+
+  WriteOptions write_options;
+  write_options.root = fs::current_path();
+  write_options.colour = request.colour && request.output.empty();
+  write_options.summary = !request.quiet;
+  std::ofstream file;
+  std::unique_ptr<ReportStream> report;
+  // Once the inputs are known and before any is read: outputs may not overwrite
+  // what the scan reads (its data files, its configuration, the baseline it
+  // reads — a report over it —, the files named on the command line); then the
+  // report opens and is written as the scan goes.
+  const auto open_report = [&](const Discovery* found) {
+    InputIdentities inputs;
+    if (found) inputs.add_discovery(*found);
+    for (const std::string& path : given) inputs.add(path);
+    inputs.add(config.file);
+    if (!request.output.empty() && !request.write_baseline.empty() &&
+        fs::weakly_canonical(fs::absolute(request.output)) ==
+            fs::weakly_canonical(fs::absolute(request.write_baseline))) {
+      throw UsageError("--output and --write-baseline name the same file '" + request.output + "'");
+    }
+    inputs.check("--write-baseline", request.write_baseline);  // refreshing the --baseline file is allowed
+    inputs.add(request.baseline);
+    inputs.check("--output", request.output);
+    if (!request.output.empty()) {
+      file.open(request.output, std::ios::binary | std::ios::trunc);
+      if (!file) throw UsageError("--output: cannot write '" + request.output + "'");
+    }
+    report = writer->open(outcome.head, write_options, request.output.empty() ? out : file);
+    judge.set_report(*report);
+  };
+  ScanResult scan;
+  if (paths.empty()) {
+    open_report(nullptr);
+  } else {
+    options.discovered = [&](const Discovery& found) { open_report(&found); };
+    scan = scan_paths(paths, options, [&](ArrayResult&& array) { judge.array(array); });
   }
-  inputs.check("--write-baseline", request.write_baseline);  // refreshing the --baseline file is allowed
-  inputs.add(request.baseline);
-  inputs.check("--output", request.output);
-  report.findings = evaluate(report.scan, options.semantics, &config);
-  report.suppressed = apply_suppressions(config, paths, report.scan, report.findings);
-  if (!request.write_baseline.empty()) {
+  outcome.summary = judge.finish(scan);
+  report.reset();
+  if (request.output.empty()) {
+    out << std::flush;
+  } else {
+    file.close();
+    if (!file) throw UsageError("--output: cannot write '" + request.output + "'");
+  }
+  if (recorder) {
     // Recording today's findings (all of them: with --baseline too, the file is
     // refreshed) is the point of the run: it succeeds once they are written.
-    write_baseline(request.write_baseline, report.findings);
-    outcome.notice = "dtlint: wrote " + std::to_string(report.findings.size()) +
-                     " finding(s) to the baseline '" + request.write_baseline + "'\n";
+    recorder->write();
+    outcome.notice = "dtlint: wrote " + std::to_string(recorder->size()) + " finding(s) to the baseline '" +
+                     request.write_baseline + "'\n";
     return outcome;
   }
-  if (baseline) report.baseline = apply_baseline(*baseline, report.findings);
-  outcome.exit_code = report.fails(fail_on) ? kExitFindings : kExitClean;
+  outcome.exit_code = outcome.summary.fails(fail_on) ? kExitFindings : kExitClean;
   return outcome;
-}
-
-void write_report(const Report& report, const ScanRequest& request, std::ostream& out) {
-  const ReportWriter* writer = find_writer(request.format);
-  if (!writer) throw UsageError("--format: unknown format '" + request.format + "'");
-  WriteOptions options;
-  options.root = fs::current_path();
-  options.colour = request.colour && request.output.empty();
-  options.summary = !request.quiet;
-  if (request.output.empty()) {
-    writer->write(report, options, out);
-    out << std::flush;
-    return;
-  }
-  std::ofstream file(request.output, std::ios::binary | std::ios::trunc);
-  writer->write(report, options, file);
-  file.close();
-  if (!file) throw UsageError("--output: cannot write '" + request.output + "'");
 }
 
 std::string render_effective_config(const ScanRequest& request) {

@@ -44,18 +44,20 @@ struct ScanRequest {
 };
 
 struct ScanOutcome {
-  Report report;
+  ReportHead head;
+  ReportSummary summary;  // what the report's summary says
   int exit_code = kExitClean;
   std::string notice;  // for the person running it (stderr), e.g. what --write-baseline wrote
 };
 
-// Runs the scan and judges it; writes the --write-baseline file when asked,
-// but no report. Throws UsageError and ConfigError (both exit 2).
-ScanOutcome run_scan(const ScanRequest& request);
-
-// Writes the report in request.format to request.output, or to `out` when no
-// output file is named. Throws UsageError when the file cannot be written.
-void write_report(const Report& report, const ScanRequest& request, std::ostream& out);
+// Runs the scan and writes its report in request.format to request.output,
+// or to `out` when no output file is named, as the scan goes: each array is
+// judged and rendered when it is finished, in a fixed order (the bytes do not
+// depend on --threads), and released, so memory does not grow with the number
+// of arrays or files. Writes the --write-baseline file when asked. Throws
+// UsageError and ConfigError (both exit 2), before any report is written
+// except when the output cannot be written to the end.
+ScanOutcome run_scan(const ScanRequest& request, std::ostream& out);
 
 // The configuration in force for the request's paths, with the command line's
 // options over it and every default written out: what a scan uses.

@@ -112,12 +112,11 @@ int run(int argc, char** argv) {
     if (*scan_cmd) {
       args.progress = !no_progress && !args.quiet && isatty(STDERR_FILENO);
       args.colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
-      const ScanOutcome outcome = run_scan(args);
+      const ScanOutcome outcome = run_scan(args, std::cout);
       std::cerr << outcome.notice;
-      write_report(outcome.report, args, std::cout);
       if (args.format != "text" && args.output.empty() && !args.quiet && isatty(STDERR_FILENO)) {
         // Machine formats keep stdout clean; a person at a terminal still gets the verdict.
-        std::cerr << render_summary(outcome.report);
+        std::cerr << render_summary(outcome.head, outcome.summary);
       }
       return outcome.exit_code;
     }

@@ -1,6 +1,9 @@
 #include "reports/github_report.h"
 
 #include <algorithm>
+#include <memory>
+#include <ostream>
+#include <sstream>
 
 #include "reports/sarif_report.h"
 
@@ -37,18 +40,40 @@ std::string escape(std::string_view text, bool property) {
 
 }  // namespace
 
-std::string render_github(const Report& report, const std::filesystem::path& root) {
-  std::string out;
-  for (const Finding& f : report.findings) {
-    out += "::";
-    out += command(f.severity);
-    out += " file=" + escape(path_from(f.location.path, root), true);
-    out += ",line=" + std::to_string(std::max(1, f.location.line.value_or(1)));
-    if (f.location.column) out += ",col=" + std::to_string(std::max(1, *f.location.column));
-    out += ",title=" + escape(std::string(f.rule->code()) + " " + std::string(f.rule->name()), true);
-    out += "::" + escape(annotation_message(f), false) + "\n";
+namespace {
+
+class GithubReportStream final : public ReportStream {
+ public:
+  GithubReportStream(const std::filesystem::path& root, std::ostream& out) : root_(root), out_(out) {}
+  void array(const ArrayResult&) override {}
+  void finding(const Finding& f) override {
+    std::string line = "::";
+    line += command(f.severity);
+    line += " file=" + escape(path_from(f.location.path, root_), true);
+    line += ",line=" + std::to_string(std::max(1, f.location.line.value_or(1)));
+    if (f.location.column) line += ",col=" + std::to_string(std::max(1, *f.location.column));
+    line += ",title=" + escape(std::string(f.rule->code()) + " " + std::string(f.rule->name()), true);
+    line += "::" + escape(annotation_message(f), false) + "\n";
+    out_ << line;
   }
-  return out;
+  void finish(const ReportSummary&, std::span<const Problem>, std::span<const Skipped>) override {}
+
+ private:
+  std::filesystem::path root_;
+  std::ostream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> github_report_stream(const std::filesystem::path& root, std::ostream& out) {
+  return std::make_unique<GithubReportStream>(root, out);
+}
+
+std::string render_github(const Report& report, const std::filesystem::path& root) {
+  std::ostringstream out;
+  GithubReportStream stream(root, out);
+  stream_report(report, stream);
+  return std::move(out).str();
 }
 
 }  // namespace dtlint

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
+#include <ostream>
 #include <string>
 
 #include "reports/report.h"
@@ -17,5 +19,7 @@ namespace dtlint {
 // escaped as GitHub's toolkit does, so '%', CR, LF (and in properties ':' and
 // ',') cannot end a field early.
 std::string render_github(const Report& report, const std::filesystem::path& root);
+// The same lines written as a scan goes, each as its finding comes.
+std::unique_ptr<ReportStream> github_report_stream(const std::filesystem::path& root, std::ostream& out);
 
 }  // namespace dtlint

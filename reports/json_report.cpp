@@ -1,11 +1,12 @@
 #include "reports/json_report.h"
 
-#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <ostream>
-#include <thread>
+#include <sstream>
 
 #include "reports/json_writer.h"
+#include "reports/spool.h"
 
 namespace dtlint {
 
@@ -25,22 +26,17 @@ Json value_json(long double value, bool integer) {
 
 namespace {
 
-std::vector<std::string> arrays_in_parallel(const Report& r);
-
-// Bytes of JSON per array entry, for reserving: about 600 plus 650 per cast.
-std::size_t array_bytes(const ArrayResult& a) {
-  return 600 + 650 * a.analysis.casts.size();
-}
-
 // The report is written as a stream: a folder of many thousands of arrays
 // gives megabytes of JSON, and building a document tree first would cost more
 // than the scan. value() writes what value_json() builds.
-class ReportWriter {
+class JsonReport {
  public:
-  ReportWriter(std::string& out, Semantics semantics) : out_(&out), w_(out), semantics_(semantics) {}
-  // Continues the top-level "arrays" list (see JsonWriter's continuation constructor).
-  ReportWriter(std::string& out, Semantics semantics, bool first)
-      : out_(&out), w_(out, 2, first), semantics_(semantics) {}
+  JsonReport(std::string& out, Semantics semantics) : w_(out), semantics_(semantics) {}
+  // Continues a top-level list, "arrays" or "findings" (see JsonWriter's
+  // continuation constructor), from its first element.
+  JsonReport(std::string& out, Semantics semantics, bool first) : w_(out, 2, first), semantics_(semantics) {}
+
+  void flush() { w_.flush(); }
 
   void value(long double v, bool integer) {
     if (std::isnan(v)) {
@@ -178,35 +174,33 @@ class ReportWriter {
     w_.end_object();
   }
 
-  // Writes the report, handing finished text to `sink` in order: what comes
-  // before the arrays, each part of the arrays list, then the rest.
-  template <typename Sink>
-  void report(const Report& r, const Sink& sink) {
+  // Everything up to the opening of the "arrays" list: the head and the summary.
+  void opening(const ReportHead& head, const ReportSummary& summary) {
     w_.begin_object();
     w_.key("schema_version").number(std::int64_t{kSchemaVersion});
     w_.key("tool").begin_object();
     text("name", "dtlint");
     text("version", DTLINT_VERSION);
     w_.end_object();
-    text("semantics", to_string(r.semantics));
+    text("semantics", to_string(head.semantics));
     optional_string("config",
-                    r.config_file.empty() ? std::nullopt : std::optional<std::string>(r.config_file));
+                    head.config_file.empty() ? std::nullopt : std::optional<std::string>(head.config_file));
     w_.key("targets").begin_array();
-    for (DType t : r.targets) w_.string(name(t));
+    for (DType t : head.targets) w_.string(name(t));
     w_.end_array();
 
-    const auto counts = r.counts_by_severity();
+    const auto& counts = summary.findings_by_severity;
     w_.key("summary").begin_object();
-    count("inputs", r.scan.inputs);
-    count("arrays", r.scan.arrays.size());
-    count("unreadable", r.scan.problems.size());
-    count("skipped", r.scan.skipped.size());
-    count("suppressed", r.suppressed);
+    count("inputs", summary.inputs);
+    count("arrays", summary.arrays);
+    count("unreadable", summary.unreadable);
+    count("skipped", summary.skipped);
+    count("suppressed", summary.suppressed);
     w_.key("baseline");
-    if (r.baseline) {
+    if (summary.baseline) {
       w_.begin_object();
-      count("matched", r.baseline->matched);
-      count("fixed", r.baseline->fixed);
+      count("matched", summary.baseline->matched);
+      count("fixed", summary.baseline->fixed);
       w_.end_object();
     } else {
       w_.null();
@@ -217,78 +211,117 @@ class ReportWriter {
     count("note", counts[static_cast<std::size_t>(Severity::Note)]);
     w_.end_object();
     w_.end_object();
-
     w_.key("arrays").begin_array();
-    w_.flush();
-    sink(*out_);
-    out_->clear();
-    for (const std::string& part : arrays_in_parallel(r)) {
-      sink(part);
-      w_.continued(!part.empty());
-    }
-    w_.end_array();
-    w_.key("findings").begin_array();
-    for (const Finding& f : r.findings) finding(f);
-    w_.end_array();
+  }
+
+  // Closes a list whose elements a continuation writer wrote in between.
+  void close_list(bool any_elements) { w_.continued(any_elements).end_array(); }
+  void open_list(const char* key) { w_.key(key).begin_array(); }
+
+  void closing(std::span<const Problem> problems, std::span<const Skipped> skipped) {
     w_.key("problems").begin_array();
-    for (const Problem& p : r.scan.problems) input(p.location.path, p.location.member, "message", p.message);
+    for (const Problem& p : problems) input(p.location.path, p.location.member, "message", p.message);
     w_.end_array();
     w_.key("skipped").begin_array();
-    for (const Skipped& s : r.scan.skipped) input(s.location.path, s.location.member, "reason", s.reason);
+    for (const Skipped& s : skipped) input(s.location.path, s.location.member, "reason", s.reason);
     w_.end_array();
     w_.end_object();
-    w_.flush();
   }
 
  private:
-  std::string* out_;  // what w_ writes to
   JsonWriter w_;
   Semantics semantics_;
 };
 
-// The "arrays" list is most of a large report and each entry stands alone:
-// parts of it are written on several threads and joined in order.
-std::vector<std::string> arrays_in_parallel(const Report& r) {
-  const std::vector<ArrayResult>& arrays = r.scan.arrays;
-  constexpr std::size_t kPerPart = 256;  // below this, a thread costs more than it saves
-  const std::size_t parts =
-      std::clamp<std::size_t>(arrays.size() / kPerPart, 1, std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::string> texts(parts);
-  const auto write_part = [&](std::size_t p) {
-    const std::size_t begin = arrays.size() * p / parts, end = arrays.size() * (p + 1) / parts;
-    std::size_t bytes = 0;
-    for (std::size_t i = begin; i < end; ++i) bytes += array_bytes(arrays[i]);
-    texts[p].reserve(bytes);
-    ReportWriter writer(texts[p], r.semantics, p == 0);
-    for (std::size_t i = begin; i < end; ++i) writer.array(arrays[i]);
-  };
-  std::vector<std::thread> helpers;
-  for (std::size_t p = 1; p < parts; ++p) helpers.emplace_back(write_part, p);
-  write_part(0);
-  for (std::thread& helper : helpers) helper.join();
-  return texts;
-}
+// A list written apart, after the summary: its text goes to a spool a
+// block at a time.
+class SpooledList {
+ public:
+  explicit SpooledList(Semantics semantics) : writer_(text_, semantics, true) {}
+  JsonReport& writer() { return writer_; }
+  // Called after each element: moves finished text to the spool.
+  void written() {
+    any_ = true;
+    if (text_.size() >= kBlockBytes) {
+      spool_.append(text_);
+      text_.clear();
+    }
+  }
+  bool any() const { return any_; }
+  void copy_to(std::ostream& out) {
+    writer_.flush();
+    spool_.append(text_);
+    text_.clear();
+    spool_.copy_to(out);
+  }
+
+ private:
+  static constexpr std::size_t kBlockBytes = std::size_t{1} << 16;
+  std::string text_;
+  JsonReport writer_;
+  Spool spool_;
+  bool any_ = false;
+};
+
+// The canonical JSON report as a stream. Its layout puts the summary before
+// the arrays and the findings, so those two lists are spooled and copied out
+// after it at the end.
+class JsonReportStream final : public ReportStream {
+ public:
+  JsonReportStream(const ReportHead& head, std::ostream& out)
+      : head_(head), out_(out), arrays_(head.semantics), findings_(head.semantics) {}
+
+  void array(const ArrayResult& a) override {
+    arrays_.writer().array(a);
+    arrays_.written();
+  }
+  void finding(const Finding& f) override {
+    findings_.writer().finding(f);
+    findings_.written();
+  }
+  void finish(const ReportSummary& summary, std::span<const Problem> problems,
+              std::span<const Skipped> skipped) override {
+    std::string text;
+    JsonReport report(text, head_.semantics);
+    const auto write_text = [&] {
+      report.flush();
+      out_ << text;
+      text.clear();
+    };
+    report.opening(head_, summary);
+    write_text();
+    arrays_.copy_to(out_);
+    report.close_list(arrays_.any());
+    report.open_list("findings");
+    write_text();
+    findings_.copy_to(out_);
+    report.close_list(findings_.any());
+    report.closing(problems, skipped);
+    write_text();
+    out_ << '\n';
+  }
+
+ private:
+  ReportHead head_;
+  std::ostream& out_;
+  SpooledList arrays_, findings_;
+};
 
 }  // namespace
 
+std::unique_ptr<ReportStream> json_report_stream(const ReportHead& head, std::ostream& out) {
+  return std::make_unique<JsonReportStream>(head, out);
+}
+
 void write_json(const Report& report, std::ostream& out) {
-  std::string text;
-  text.reserve(4096 +
-               500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size()));
-  ReportWriter(text, report.semantics).report(report, [&](const std::string& piece) { out << piece; });
-  out << text << '\n';
+  JsonReportStream stream(report.head(), out);
+  stream_report(report, stream);
 }
 
 std::string render_json(const Report& report) {
-  std::string out, text;
-  std::size_t bytes =
-      4096 + 500 * (report.findings.size() + report.scan.problems.size() + report.scan.skipped.size());
-  for (const ArrayResult& a : report.scan.arrays) bytes += array_bytes(a);
-  out.reserve(bytes);
-  ReportWriter(text, report.semantics).report(report, [&](const std::string& piece) { out += piece; });
-  out += text;
-  out += '\n';
-  return out;
+  std::ostringstream out;
+  write_json(report, out);
+  return std::move(out).str();
 }
 
 }  // namespace dtlint

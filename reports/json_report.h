@@ -1,6 +1,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -18,5 +19,8 @@ nlohmann::ordered_json value_json(long double value, bool integer);
 std::string render_json(const Report& report);
 // The same text written to `out` piece by piece, without holding it whole.
 void write_json(const Report& report, std::ostream& out);
+// The same report written as a scan goes (ReportStream); the arrays and the
+// findings are spooled until the summary, which comes before them, is known.
+std::unique_ptr<ReportStream> json_report_stream(const ReportHead& head, std::ostream& out);
 
 }  // namespace dtlint

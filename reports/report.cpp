@@ -16,4 +16,38 @@ bool Report::fails(std::optional<Severity> threshold) const {
   return false;
 }
 
+ReportHead Report::head() const {
+  return {semantics, targets, config_file};
+}
+
+ReportSummary Report::summary() const {
+  ReportSummary s;
+  s.inputs = scan.inputs;
+  s.arrays = scan.arrays.size();
+  s.unreadable = scan.problems.size();
+  s.skipped = scan.skipped.size();
+  s.findings_by_severity = counts_by_severity();
+  s.suppressed = suppressed;
+  s.baseline = baseline;
+  return s;
+}
+
+void stream_report(const Report& report, ReportStream& stream) {
+  for (const ArrayResult& a : report.scan.arrays) stream.array(a);
+  for (const Finding& f : report.findings) stream.finding(f);
+  stream.finish(report.summary(), report.scan.problems, report.scan.skipped);
+}
+
+std::uint64_t ReportSummary::findings() const {
+  return findings_by_severity[0] + findings_by_severity[1] + findings_by_severity[2];
+}
+
+bool ReportSummary::fails(std::optional<Severity> threshold) const {
+  if (!threshold) return false;
+  for (std::size_t s = static_cast<std::size_t>(*threshold); s < findings_by_severity.size(); ++s) {
+    if (findings_by_severity[s]) return true;
+  }
+  return false;
+}
+
 }  // namespace dtlint

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,44 @@ namespace dtlint {
 
 inline constexpr int kSchemaVersion = 1;
 
+// What a report says that is known before the scan starts.
+struct ReportHead {
+  Semantics semantics = Semantics::NumPy;
+  std::vector<DType> targets;
+  std::string config_file;  // the configuration in force; empty: defaults
+};
+
+// The summary's numbers, known once the scan is over.
+struct ReportSummary {
+  std::uint64_t inputs = 0, arrays = 0, unreadable = 0, skipped = 0;
+  std::array<std::uint64_t, 3> findings_by_severity{};  // indexed by Severity
+  std::uint64_t suppressed = 0;
+  std::optional<BaselineOutcome> baseline;
+
+  std::uint64_t findings() const;
+  // Whether any finding is at or above `threshold` (none when threshold is empty: --fail-on never).
+  bool fails(std::optional<Severity> threshold) const;
+};
+
+// A report written while the scan goes on (DESIGN §7): each array's entry and
+// each finding as they are final, in report order, then the end. A format
+// writes what it can at once and holds back (in a temporary file when large)
+// only what its layout puts after the summary, so that memory does not grow
+// with the number of arrays; the bytes are those of the whole Report.
+class ReportStream {
+ public:
+  virtual ~ReportStream() = default;
+  // Arrays in scan order; findings in report order (each array's after it or
+  // later: the two orders are independent).
+  virtual void array(const ArrayResult& array) = 0;
+  virtual void finding(const Finding& finding) = 0;
+  // Writes the rest; the unreadable and skipped inputs are those the summary counts.
+  virtual void finish(const ReportSummary& summary, std::span<const Problem> problems,
+                      std::span<const Skipped> skipped) = 0;
+};
+
+// A finished scan held whole: what tests build, and what a ReportStream is
+// given one piece at a time (stream_report in reports/writers.h).
 struct Report {
   Semantics semantics = Semantics::NumPy;
   std::vector<DType> targets;
@@ -27,6 +66,11 @@ struct Report {
   std::array<std::uint64_t, 3> counts_by_severity() const;
   // Whether any finding is at or above `threshold` (none when threshold is empty: --fail-on never).
   bool fails(std::optional<Severity> threshold) const;
+  ReportHead head() const;
+  ReportSummary summary() const;
 };
+
+// Gives a whole report to `stream`: every array, every finding, then the end.
+void stream_report(const Report& report, ReportStream& stream);
 
 }  // namespace dtlint

@@ -4,7 +4,10 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
 
 #include "reports/json_report.h"
 #include "reports/rule_docs.h"
@@ -161,44 +164,92 @@ std::string annotation_message(const Finding& finding) {
   return text;
 }
 
-std::string render_sarif(const Report& report, const fs::path& root) {
-  const auto registry = rule_registry();
-  std::map<std::string_view, std::size_t> rule_index;  // code → index in driver.rules
-  Json rules = Json::array();
-  for (std::size_t i = 0; i < registry.size(); ++i) {
-    rule_index.emplace(registry[i]->code(), i);
-    rules.push_back(rule_json(*registry[i]));
+namespace {
+
+// The log streams: its skeleton is rendered once around a placeholder result,
+// cut there, and each result is written into the cut as its finding comes, in
+// the layout the whole log's dump(2) would give it.
+class SarifReportStream final : public ReportStream {
+ public:
+  SarifReportStream(const ReportHead& head, const fs::path& root, std::ostream& out)
+      : root_(root), out_(out) {
+    const auto registry = rule_registry();
+    Json rules = Json::array();
+    for (std::size_t i = 0; i < registry.size(); ++i) {
+      rule_index_.emplace(registry[i]->code(), i);
+      rules.push_back(rule_json(*registry[i]));
+    }
+
+    Json driver;
+    driver["name"] = "dtlint";
+    driver["version"] = DTLINT_VERSION;
+    driver["rules"] = std::move(rules);
+
+    Json run;
+    run["tool"] = {{"driver", std::move(driver)}};
+    run["invocations"] = Json::array({{{"executionSuccessful", true}}});
+    run["originalUriBaseIds"] = {{kSourceRoot, {{"uri", root_uri(root)}}}};
+    run["results"] = Json::array({kPlaceholder});
+    run["columnKind"] = "unicodeCodePoints";
+    Json targets = Json::array();
+    for (DType t : head.targets) targets.push_back(std::string(name(t)));
+    run["properties"] = {{"semantics", std::string(to_string(head.semantics))},
+                         {"targets", std::move(targets)}};
+
+    Json log;
+    log["$schema"] = kSchemaUri;
+    log["version"] = "2.1.0";
+    log["runs"] = Json::array({std::move(run)});
+    // File names and members need not be UTF-8: invalid bytes become U+FFFD
+    // instead of an exception (URIs are percent-encoded and stay exact).
+    const std::string text = log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+    const std::string placeholder = Json(kPlaceholder).dump();
+    const std::size_t at = text.find(placeholder);
+    const std::size_t line = text.rfind('\n', at);
+    indent_ = std::string(at - line - 1, ' ');
+    out_ << std::string_view(text).substr(0, line);  // up to the results' '['
+    after_ = text.substr(at + placeholder.size());   // "\n      ]," and the rest
   }
 
-  Json driver;
-  driver["name"] = "dtlint";
-  driver["version"] = DTLINT_VERSION;
-  driver["rules"] = std::move(rules);
-
-  Json results = Json::array();
-  for (const Finding& f : report.findings) {
+  void array(const ArrayResult&) override {}
+  void finding(const Finding& f) override {
     // Every finding's rule comes from the catalogue, so the lookup cannot fail.
-    results.push_back(result_json(f, rule_index.at(f.rule->code()), root));
+    const std::string result = result_json(f, rule_index_.at(f.rule->code()), root_)
+                                   .dump(2, ' ', false, Json::error_handler_t::replace);
+    std::string text = (any_ ? ",\n" : "\n") + indent_;
+    for (const char c : result) {
+      text += c;
+      if (c == '\n') text += indent_;
+    }
+    out_ << text;
+    any_ = true;
+  }
+  void finish(const ReportSummary&, std::span<const Problem>, std::span<const Skipped>) override {
+    out_ << (any_ ? std::string_view(after_) : std::string_view(after_).substr(after_.find(']')));
   }
 
-  Json run;
-  run["tool"] = {{"driver", std::move(driver)}};
-  run["invocations"] = Json::array({{{"executionSuccessful", true}}});
-  run["originalUriBaseIds"] = {{kSourceRoot, {{"uri", root_uri(root)}}}};
-  run["results"] = std::move(results);
-  run["columnKind"] = "unicodeCodePoints";
-  Json targets = Json::array();
-  for (DType t : report.targets) targets.push_back(std::string(name(t)));
-  run["properties"] = {{"semantics", std::string(to_string(report.semantics))},
-                       {"targets", std::move(targets)}};
+ private:
+  // A string no catalogue text or setting contains (it begins with a control character).
+  static constexpr const char* kPlaceholder = "\x01dtlint results\x01";
+  fs::path root_;
+  std::ostream& out_;
+  std::map<std::string_view, std::size_t> rule_index_;  // code → index in driver.rules
+  std::string indent_, after_;
+  bool any_ = false;
+};
 
-  Json log;
-  log["$schema"] = kSchemaUri;
-  log["version"] = "2.1.0";
-  log["runs"] = Json::array({std::move(run)});
-  // File names and members need not be UTF-8: invalid bytes become U+FFFD
-  // instead of an exception (URIs are percent-encoded and stay exact).
-  return log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}  // namespace
+
+std::unique_ptr<ReportStream> sarif_report_stream(const ReportHead& head, const fs::path& root,
+                                                  std::ostream& out) {
+  return std::make_unique<SarifReportStream>(head, root, out);
+}
+
+std::string render_sarif(const Report& report, const fs::path& root) {
+  std::ostringstream out;
+  SarifReportStream stream(report.head(), root, out);
+  stream_report(report, stream);
+  return std::move(out).str();
 }
 
 }  // namespace dtlint

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 
@@ -17,6 +19,9 @@ namespace dtlint {
 // fingerprint (rules/baseline.h) as partialFingerprints."dtlintFingerprint/v1".
 // Deterministic: no timestamps, no absolute paths beyond originalUriBaseIds.
 std::string render_sarif(const Report& report, const std::filesystem::path& root);
+// The same log written as a scan goes: each result as its finding comes.
+std::unique_ptr<ReportStream> sarif_report_stream(const ReportHead& head, const std::filesystem::path& root,
+                                                  std::ostream& out);
 
 // `path` as an RFC 3986 path: every byte other than an unreserved character
 // (A-Z a-z 0-9 - . _ ~) or '/' becomes %XX, so spaces, '#', '%', ':' and bytes

@@ -1,5 +1,9 @@
 #include "reports/text_report.h"
 
+#include <memory>
+#include <ostream>
+#include <sstream>
+
 #include "reports/printable_text.h"
 #include "rules/evaluate.h"
 
@@ -34,43 +38,78 @@ std::string index_text(const std::vector<std::uint64_t>& index) {
 
 }  // namespace
 
-std::string render_summary(const Report& report) {
-  const auto counts = report.counts_by_severity();
-  std::string out =
-      "dtlint (" + std::string(to_string(report.semantics)) + "): " + plural(report.scan.inputs, "input") +
-      ", " + plural(report.scan.arrays.size(), "array") + ", " + std::to_string(report.scan.problems.size()) +
-      " unreadable, " + std::to_string(report.scan.skipped.size()) + " skipped; " +
-      plural(counts[2], "error") + ", " + plural(counts[1], "warning") + ", " + plural(counts[0], "note");
-  if (report.suppressed) out += "; " + std::to_string(report.suppressed) + " suppressed";
-  if (report.baseline) {
-    out += "; " + std::to_string(report.baseline->matched) + " known to the baseline";
-    if (report.baseline->fixed)
-      out += ", " + std::to_string(report.baseline->fixed) +
-             (report.baseline->fixed == 1 ? " baseline entry is" : " baseline entries are") +
+std::string render_summary(const ReportHead& head, const ReportSummary& summary) {
+  const auto& counts = summary.findings_by_severity;
+  std::string out = "dtlint (" + std::string(to_string(head.semantics)) +
+                    "): " + plural(summary.inputs, "input") + ", " + plural(summary.arrays, "array") + ", " +
+                    std::to_string(summary.unreadable) + " unreadable, " + std::to_string(summary.skipped) +
+                    " skipped; " + plural(counts[2], "error") + ", " + plural(counts[1], "warning") + ", " +
+                    plural(counts[0], "note");
+  if (summary.suppressed) out += "; " + std::to_string(summary.suppressed) + " suppressed";
+  if (summary.baseline) {
+    out += "; " + std::to_string(summary.baseline->matched) + " known to the baseline";
+    if (summary.baseline->fixed)
+      out += ", " + std::to_string(summary.baseline->fixed) +
+             (summary.baseline->fixed == 1 ? " baseline entry is" : " baseline entries are") +
              " fixed and can be removed";
   }
   return out + "\n";
 }
 
-std::string render_text(const Report& report, bool colour, bool summary) {
-  const Style style{colour};
-  std::string out;
-  for (const Finding& f : report.findings) {
+std::string render_summary(const Report& report) {
+  return render_summary(report.head(), report.summary());
+}
+
+namespace {
+
+// One line per finding as it comes; the summary at the end.
+class TextReportStream final : public ReportStream {
+ public:
+  TextReportStream(const ReportHead& head, bool colour, bool summary, std::ostream& out)
+      : head_(head), style_{colour}, summary_(summary), out_(out) {}
+
+  void array(const ArrayResult&) override {}
+  void finding(const Finding& f) override {
     // Paths, member names and the messages that quote them come from the inputs:
     // one finding is one line, whatever bytes they hold.
     std::string where = printable_text(f.location.path);
     if (f.location.member) where += ":" + printable_text(*f.location.member);
     if (f.location.line) where += ":" + std::to_string(*f.location.line);
-    out += style("1", where) + ": " + style(severity_colour(f.severity), std::string(to_string(f.severity))) +
-           " " + style("1", std::string(f.rule->code())) + " " + printable_text(f.message);
+    std::string line = style_("1", where) + ": " +
+                       style_(severity_colour(f.severity), std::string(to_string(f.severity))) + " " +
+                       style_("1", std::string(f.rule->code())) + " " + printable_text(f.message);
     if (f.first_index && f.first_value) {
-      out += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
+      line += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
     }
-    out += " [" + std::string(f.rule->name()) + "]\n";
+    line += " [" + std::string(f.rule->name()) + "]\n";
+    out_ << line;
+    any_ = true;
   }
-  if (report.findings.empty()) out += "No findings.\n";
-  if (summary) out += render_summary(report);
-  return out;
+  void finish(const ReportSummary& summary, std::span<const Problem>, std::span<const Skipped>) override {
+    if (!any_) out_ << "No findings.\n";
+    if (summary_) out_ << render_summary(head_, summary);
+  }
+
+ private:
+  ReportHead head_;
+  Style style_;
+  bool summary_;
+  std::ostream& out_;
+  bool any_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportStream> text_report_stream(const ReportHead& head, bool colour, bool summary,
+                                                 std::ostream& out) {
+  return std::make_unique<TextReportStream>(head, colour, summary, out);
+}
+
+std::string render_text(const Report& report, bool colour, bool summary) {
+  std::ostringstream out;
+  TextReportStream stream(report.head(), colour, summary, out);
+  stream_report(report, stream);
+  return std::move(out).str();
 }
 
 }  // namespace dtlint

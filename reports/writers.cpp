@@ -10,34 +10,42 @@
 namespace dtlint {
 namespace {
 
-void write_text(const Report& report, const WriteOptions& options, std::ostream& out) {
-  out << render_text(report, options.colour, options.summary);
+std::unique_ptr<ReportStream> open_text(const ReportHead& head, const WriteOptions& options,
+                                        std::ostream& out) {
+  return text_report_stream(head, options.colour, options.summary, out);
 }
 
-void write_json_report(const Report& report, const WriteOptions&, std::ostream& out) {
-  write_json(report, out);  // streamed: the arrays list can be large
+std::unique_ptr<ReportStream> open_json(const ReportHead& head, const WriteOptions&, std::ostream& out) {
+  return json_report_stream(head, out);
 }
 
-void write_sarif(const Report& report, const WriteOptions& options, std::ostream& out) {
-  out << render_sarif(report, options.root);
+std::unique_ptr<ReportStream> open_sarif(const ReportHead& head, const WriteOptions& options,
+                                         std::ostream& out) {
+  return sarif_report_stream(head, options.root, out);
 }
 
-void write_github(const Report& report, const WriteOptions& options, std::ostream& out) {
-  out << render_github(report, options.root);
+std::unique_ptr<ReportStream> open_github(const ReportHead&, const WriteOptions& options, std::ostream& out) {
+  return github_report_stream(options.root, out);
 }
 
 constexpr std::array<ReportWriter, 4> kWriters{{
     {"text", "readable findings and a summary line (colour only on a terminal, never with NO_COLOR)",
-     write_text},
-    {"json", "the canonical report, JSON schema version 1", write_json_report},
-    {"sarif", "SARIF 2.1.0 for GitHub code scanning and other viewers", write_sarif},
-    {"github", "GitHub Actions workflow commands: annotations on the pull request", write_github},
+     open_text},
+    {"json", "the canonical report, JSON schema version 1", open_json},
+    {"sarif", "SARIF 2.1.0 for GitHub code scanning and other viewers", open_sarif},
+    {"github", "GitHub Actions workflow commands: annotations on the pull request", open_github},
 }};
 
 }  // namespace
 
 std::span<const ReportWriter> report_writers() {
   return kWriters;
+}
+
+void write_report(const ReportWriter& writer, const Report& report, const WriteOptions& options,
+                  std::ostream& out) {
+  const std::unique_ptr<ReportStream> stream = writer.open(report.head(), options, out);
+  stream_report(report, *stream);
 }
 
 const ReportWriter* find_writer(std::string_view name) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <ostream>
 #include <span>
 #include <string_view>
@@ -22,9 +23,15 @@ struct WriteOptions {
 struct ReportWriter {
   std::string_view name;         // the --format value
   std::string_view description;  // one line for --help
-  // Writes the whole report to `out`; formats that can stream do.
-  void (*write)(const Report& report, const WriteOptions& options, std::ostream& out);
+  // A report to `out` written as the scan goes (see ReportStream); `out`
+  // must outlive it. What it writes is fixed by what it is given, not by when.
+  std::unique_ptr<ReportStream> (*open)(const ReportHead& head, const WriteOptions& options,
+                                        std::ostream& out);
 };
+
+// Writes a whole report with `writer`: what it prints for a finished scan.
+void write_report(const ReportWriter& writer, const Report& report, const WriteOptions& options,
+                  std::ostream& out);
 
 // Every output format, the default (text) first.
 std::span<const ReportWriter> report_writers();

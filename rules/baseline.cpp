@@ -37,45 +37,81 @@ std::string path_from(const std::string& path, const fs::path& root) {
   return relative.generic_string();
 }
 
-std::string fingerprint(const Finding& finding, const fs::path& root) {
-  const std::string fields[] = {
-      std::string(finding.rule->code()), path_from(finding.location.path, root),
-      finding.location.member ? "member:" + *finding.location.member : std::string("-"),
-      finding.target ? std::string(name(*finding.target)) : std::string("-")};
+namespace {
+
+// 64-bit FNV-1a over the fields, each followed by a byte no field contains,
+// so that ("a", "bc") ≠ ("ab", "c").
+std::uint64_t fingerprint_of(std::string_view code, const std::string& relative_path,
+                             const std::optional<std::string>& member, std::optional<DType> target) {
+  const std::string fields[] = {std::string(code), relative_path,
+                                member ? "member:" + *member : std::string("-"),
+                                target ? std::string(name(*target)) : std::string("-")};
   std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
-  // Fields are separated by a byte no field contains, so ("a", "bc") ≠ ("ab", "c").
   for (const std::string& field : fields) {
     hash = fnv1a(field, hash);
     hash = fnv1a(std::string_view("\x1f", 1), hash);
   }
+  return hash;
+}
+
+std::string hex(std::uint64_t hash) {
   char text[17];
   std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
   return text;
 }
 
+}  // namespace
+
+std::string fingerprint(const Finding& finding, const fs::path& root) {
+  return hex(fingerprint_of(finding.rule->code(), path_from(finding.location.path, root),
+                            finding.location.member, finding.target));
+}
+
 void write_baseline(const std::string& file, const std::vector<Finding>& findings) {
-  const fs::path root = folder_of(file);
-  std::vector<nlohmann::ordered_json> entries;
-  for (const Finding& f : findings) {
-    nlohmann::ordered_json e;
-    e["fingerprint"] = fingerprint(f, root);
-    e["rule"] = std::string(f.rule->code());
-    e["path"] = path_from(f.location.path, root);
-    e["member"] = f.location.member ? nlohmann::ordered_json(*f.location.member) : nullptr;
-    e["target"] = f.target ? nlohmann::ordered_json(std::string(name(*f.target))) : nullptr;
-    entries.push_back(std::move(e));
+  BaselineRecorder recorder(file);
+  for (const Finding& f : findings) recorder.add(f);
+  recorder.write();
+}
+
+BaselineRecorder::BaselineRecorder(const std::string& file) : file_(file), root_(folder_of(file)) {}
+
+void BaselineRecorder::add(const Finding& f) {
+  if (paths_.empty() || f.location.path != last_path_) {
+    paths_.push_back(path_from(f.location.path, root_));
+    last_path_ = f.location.path;
   }
-  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a["fingerprint"].template get_ref<const std::string&>() <
-           b["fingerprint"].template get_ref<const std::string&>();
+  records_.push_back({fingerprint_of(f.rule->code(), paths_.back(), f.location.member, f.target), f.rule,
+                      static_cast<std::uint32_t>(paths_.size() - 1), f.target, f.location.member});
+}
+
+void BaselineRecorder::write() const {
+  // Sorted by fingerprint so refreshes diff cleanly; ties keep the findings' order.
+  std::vector<std::uint32_t> order(records_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return records_[a].fingerprint < records_[b].fingerprint;  // fixed-width hex sorts as the number
   });
-  nlohmann::ordered_json document;
-  document["dtlint_baseline"] = 1;
-  document["findings"] = std::move(entries);
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << document.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+  std::ofstream out(file_, std::ios::binary | std::ios::trunc);
+  // The layout of nlohmann's dump(2) of the whole document, one entry at a time.
+  out << "{\n  \"dtlint_baseline\": 1,\n  \"findings\": [";
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Record& r = records_[order[i]];
+    nlohmann::ordered_json e;
+    e["fingerprint"] = hex(r.fingerprint);
+    e["rule"] = std::string(r.rule->code());
+    e["path"] = paths_[r.path];
+    e["member"] = r.member ? nlohmann::ordered_json(*r.member) : nullptr;
+    e["target"] = r.target ? nlohmann::ordered_json(std::string(name(*r.target))) : nullptr;
+    const std::string text = e.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    out << (i ? ",\n    " : "\n    ");
+    for (const char c : text) {
+      out << c;
+      if (c == '\n') out << "    ";
+    }
+  }
+  out << (order.empty() ? "]\n}\n" : "\n  ]\n}\n");
   out.close();
-  if (!out) throw std::runtime_error("--write-baseline: cannot write '" + file + "'");
+  if (!out) throw std::runtime_error("--write-baseline: cannot write '" + file_ + "'");
 }
 
 Baseline read_baseline(const std::string& file) {
@@ -110,20 +146,30 @@ Baseline read_baseline(const std::string& file) {
   return baseline;
 }
 
-BaselineOutcome apply_baseline(const Baseline& baseline, std::vector<Finding>& findings) {
-  const fs::path root = folder_of(baseline.file);
-  std::map<std::string, std::uint64_t> remaining;  // fingerprint → entries not yet matched
-  for (const BaselineEntry& e : baseline.entries) ++remaining[e.fingerprint];
+BaselineMatcher::BaselineMatcher(const Baseline& baseline) : root_(folder_of(baseline.file)) {
+  for (const BaselineEntry& e : baseline.entries) ++remaining_[e.fingerprint];
+}
+
+bool BaselineMatcher::hides(const Finding& finding) {
+  if (remaining_.empty()) return false;
+  const auto it = remaining_.find(fingerprint(finding, root_));
+  if (it == remaining_.end() || it->second == 0) return false;
+  --it->second;
+  ++matched_;
+  return true;
+}
+
+BaselineOutcome BaselineMatcher::outcome() const {
   BaselineOutcome outcome;
-  std::erase_if(findings, [&](const Finding& f) {
-    const auto it = remaining.find(fingerprint(f, root));
-    if (it == remaining.end() || it->second == 0) return false;
-    --it->second;
-    ++outcome.matched;
-    return true;
-  });
-  for (const auto& [print, count] : remaining) outcome.fixed += count;
+  outcome.matched = matched_;
+  for (const auto& [print, count] : remaining_) outcome.fixed += count;
   return outcome;
+}
+
+BaselineOutcome apply_baseline(const Baseline& baseline, std::vector<Finding>& findings) {
+  BaselineMatcher matcher(baseline);
+  std::erase_if(findings, [&](const Finding& f) { return matcher.hides(f); });
+  return matcher.outcome();
 }
 
 }  // namespace dtlint

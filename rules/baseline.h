@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,5 +47,46 @@ struct BaselineOutcome {
 
 // Removes the findings the baseline knows (each entry hides one finding).
 BaselineOutcome apply_baseline(const Baseline& baseline, std::vector<Finding>& findings);
+
+// The same one finding at a time, in report order, for a scan that streams:
+// it keeps a count per fingerprint, never the findings.
+class BaselineMatcher {
+ public:
+  explicit BaselineMatcher(const Baseline& baseline);
+  // Whether the baseline knows `finding` (then one of its entries is used up).
+  bool hides(const Finding& finding);
+  BaselineOutcome outcome() const;
+
+ private:
+  std::filesystem::path root_;
+  std::map<std::string, std::uint64_t> remaining_;  // fingerprint → entries not yet matched
+  std::uint64_t matched_ = 0;
+};
+
+// What --write-baseline records, collected one finding at a time: a compact
+// record per finding (its fingerprint, rule, target, member and an index into
+// the paths, which come grouped), written out sorted at the end.
+class BaselineRecorder {
+ public:
+  explicit BaselineRecorder(const std::string& file);
+  void add(const Finding& finding);
+  std::size_t size() const { return records_.size(); }
+  // Throws std::runtime_error naming the file when it cannot be written.
+  void write() const;
+
+ private:
+  struct Record {
+    std::uint64_t fingerprint;
+    const Rule* rule;
+    std::uint32_t path;  // index in paths_
+    std::optional<DType> target;
+    std::optional<std::string> member;
+  };
+  std::string file_;
+  std::filesystem::path root_;
+  std::vector<std::string> paths_;  // relative to root_
+  std::string last_path_;           // the finding's path as given, for paths_.back()
+  std::vector<Record> records_;
+};
 
 }  // namespace dtlint

@@ -9,11 +9,10 @@
 #include "rules/registry.h"
 
 namespace dtlint {
-namespace {
 
 // The rule settings in force for each path: the top level's for every path
 // unless per_path entries make them depend on it.
-class RulesInForce {
+class Evaluator::RulesInForce {
  public:
   explicit RulesInForce(const Config* config) : config_(config) {
     if (config_ && !config_->per_path.empty()) path_settings_.emplace(*config_);
@@ -35,6 +34,8 @@ class RulesInForce {
   std::map<std::string, RuleSetting> resolved_;
   std::string resolved_for_;
 };
+
+namespace {
 
 const RuleSetting* setting_of(const Rule& rule, const std::map<std::string, RuleSetting>& rules) {
   const auto it = rules.find(std::string(rule.code()));
@@ -61,31 +62,42 @@ Finding input_finding(std::string_view code, Location location, std::string mess
   return f;
 }
 
+Evaluator::Evaluator(Semantics semantics, const Config* config)
+    : semantics_(semantics), rules_in_force_(std::make_unique<RulesInForce>(config)) {}
+
+Evaluator::~Evaluator() = default;
+
+void Evaluator::array(const ArrayResult& array, std::vector<Finding>& out) {
+  const auto& rules = rules_in_force_->at(array.location.path);
+  const FactKind kind = array.dtype == DType::Object ? FactKind::ObjectArray : FactKind::ArrayAnalysis;
+  for (const Rule* rule : rule_registry()) {
+    if (rule->kind() != kind) continue;
+    const RuleSetting* setting = setting_of(*rule, rules);
+    if (setting && setting->off) continue;
+    ArrayJudgement judgement(*rule, array, semantics_, setting, out);
+    rule->judge(judgement);
+  }
+}
+
+void Evaluator::skipped(const Skipped& s, std::vector<Finding>& out) {
+  const std::string what = s.location.member ? "member '" + *s.location.member + "'" : std::string("input");
+  add_input_finding(out, input_finding("DT204", s.location, "skipped " + what + ": " + s.reason),
+                    rules_in_force_->at(s.location.path));
+}
+
+void Evaluator::problem(const Problem& p, std::vector<Finding>& out) {
+  const std::string where =
+      p.location.path + (p.location.member ? " member '" + *p.location.member + "'" : "");
+  add_input_finding(out, input_finding("E901", p.location, "cannot read " + where + ": " + p.message),
+                    rules_in_force_->at(p.location.path));
+}
+
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const Config* config) {
   std::vector<Finding> findings;
-  RulesInForce rules_in_force(config);
-  for (const ArrayResult& array : scan.arrays) {
-    const auto& rules = rules_in_force.at(array.location.path);
-    const FactKind kind = array.dtype == DType::Object ? FactKind::ObjectArray : FactKind::ArrayAnalysis;
-    for (const Rule* rule : rule_registry()) {
-      if (rule->kind() != kind) continue;
-      const RuleSetting* setting = setting_of(*rule, rules);
-      if (setting && setting->off) continue;
-      ArrayJudgement judgement(*rule, array, semantics, setting, findings);
-      rule->judge(judgement);
-    }
-  }
-  for (const Skipped& s : scan.skipped) {
-    const std::string what = s.location.member ? "member '" + *s.location.member + "'" : std::string("input");
-    add_input_finding(findings, input_finding("DT204", s.location, "skipped " + what + ": " + s.reason),
-                      rules_in_force.at(s.location.path));
-  }
-  for (const Problem& p : scan.problems) {
-    const std::string where =
-        p.location.path + (p.location.member ? " member '" + *p.location.member + "'" : "");
-    add_input_finding(findings, input_finding("E901", p.location, "cannot read " + where + ": " + p.message),
-                      rules_in_force.at(p.location.path));
-  }
+  Evaluator evaluator(semantics, config);
+  for (const ArrayResult& array : scan.arrays) evaluator.array(array, findings);
+  for (const Skipped& s : scan.skipped) evaluator.skipped(s, findings);
+  for (const Problem& p : scan.problems) evaluator.problem(p, findings);
   return findings;
 }
 

@@ -39,50 +39,72 @@ std::string describe(const Suppression& entry) {
 
 }  // namespace
 
-std::uint64_t apply_suppressions(const Config& config, std::span<const std::string> scanned,
-                                 const ScanResult& scan, std::vector<Finding>& findings) {
-  if (config.ignore.empty()) return 0;
-  std::vector<bool> used(config.ignore.size(), false);
-  std::uint64_t hidden = 0;
-  std::erase_if(findings, [&](const Finding& f) {
-    const std::string relative = path_from(f.location.path, config.root);
-    bool hide = false;
-    for (std::size_t e = 0; e < config.ignore.size(); ++e) {
-      if (matches(config.ignore[e], f, relative)) used[e] = hide = true;
-    }
-    hidden += hide;
-    return hide;
-  });
+Suppressor::Suppressor(const Config& config, std::span<const std::string> scanned)
+    : config_(config), used_(config.ignore.size(), false), judged_(config.ignore.size(), false) {
+  if (!config.ignore.empty()) whole_root_ = covers_root(config, scanned);
+}
 
-  const bool whole_root = covers_root(config, scanned);
-  std::vector<std::string> inputs;  // every input the scan saw, relative to the root
-  if (!whole_root) {
-    for (const ArrayResult& a : scan.arrays) inputs.push_back(path_from(a.location.path, config.root));
-    for (const Problem& p : scan.problems) inputs.push_back(path_from(p.location.path, config.root));
-    for (const Skipped& s : scan.skipped) inputs.push_back(path_from(s.location.path, config.root));
+const std::string& Suppressor::relative(const std::string& path) {
+  if (!have_last_ || path != last_path_) {
+    last_relative_ = path_from(path, config_.root);
+    last_path_ = path;
+    have_last_ = true;
   }
+  return last_relative_;
+}
+
+bool Suppressor::hides(const Finding& finding) {
+  if (config_.ignore.empty()) return false;
+  const std::string& path = relative(finding.location.path);
+  bool hide = false;
+  for (std::size_t e = 0; e < config_.ignore.size(); ++e) {
+    if (matches(config_.ignore[e], finding, path)) used_[e] = hide = true;
+  }
+  hidden_ += hide;
+  return hide;
+}
+
+void Suppressor::saw_input(const std::string& path) {
+  if (config_.ignore.empty() || whole_root_ || path == last_seen_) return;  // inputs come grouped by file
+  last_seen_ = path;
+  const std::string& input = relative(path);
+  for (std::size_t e = 0; e < config_.ignore.size(); ++e) {
+    if (!judged_[e] && glob_match(config_.ignore[e].path, input)) judged_[e] = true;
+  }
+}
+
+std::vector<Finding> Suppressor::unused_notes() const {
+  std::vector<Finding> notes;
+  if (config_.ignore.empty()) return notes;
   const Rule* rule = find_rule("DT205");
-  const auto setting = config.settings.rules.find("DT205");
-  if (setting != config.settings.rules.end() && setting->second.off) return hidden;
-  for (std::size_t e = 0; e < config.ignore.size(); ++e) {
-    const Suppression& entry = config.ignore[e];
-    if (used[e]) continue;
-    const bool judged =
-        whole_root || std::any_of(inputs.begin(), inputs.end(),
-                                  [&](const std::string& input) { return glob_match(entry.path, input); });
-    if (!judged) continue;
+  const auto setting = config_.settings.rules.find("DT205");
+  if (setting != config_.settings.rules.end() && setting->second.off) return notes;
+  for (std::size_t e = 0; e < config_.ignore.size(); ++e) {
+    const Suppression& entry = config_.ignore[e];
+    if (used_[e] || !(whole_root_ || judged_[e])) continue;
     Finding note;
     note.rule = rule;
-    note.severity = setting != config.settings.rules.end() && setting->second.severity
+    note.severity = setting != config_.settings.rules.end() && setting->second.severity
                         ? *setting->second.severity
                         : rule->default_severity();
-    note.location.path = path_from(config.file, fs::current_path());
+    note.location.path = path_from(config_.file, fs::current_path());
     note.location.line = entry.line;
     note.message =
         describe(entry) + " matched no finding; remove it or correct it (reason given: " + entry.reason + ")";
-    findings.push_back(std::move(note));
+    notes.push_back(std::move(note));
   }
-  return hidden;
+  return notes;
+}
+
+std::uint64_t apply_suppressions(const Config& config, std::span<const std::string> scanned,
+                                 const ScanResult& scan, std::vector<Finding>& findings) {
+  Suppressor suppressor(config, scanned);
+  std::erase_if(findings, [&](const Finding& f) { return suppressor.hides(f); });
+  for (const ArrayResult& a : scan.arrays) suppressor.saw_input(a.location.path);
+  for (const Problem& p : scan.problems) suppressor.saw_input(p.location.path);
+  for (const Skipped& s : scan.skipped) suppressor.saw_input(s.location.path);
+  for (Finding& note : suppressor.unused_notes()) findings.push_back(std::move(note));
+  return suppressor.hidden();
 }
 
 }  // namespace dtlint

@@ -23,4 +23,32 @@ namespace dtlint {
 std::uint64_t apply_suppressions(const Config& config, std::span<const std::string> scanned,
                                  const ScanResult& scan, std::vector<Finding>& findings);
 
+// The same, one finding at a time for a scan that streams: it keeps a flag
+// per entry (used, could have matched) and the count, never the findings.
+class Suppressor {
+ public:
+  // `config` must outlive the suppressor.
+  Suppressor(const Config& config, std::span<const std::string> scanned);
+  // Whether an `ignore` entry hides `finding` (then counted, and the entry used).
+  bool hides(const Finding& finding);
+  // Notes an input (array, skipped or unreadable) the scan saw at `path`, so
+  // that the entries whose glob matches it count as judged.
+  void saw_input(const std::string& path);
+  std::uint64_t hidden() const { return hidden_; }
+  // One DT205 note for each entry that hid nothing though it could have.
+  std::vector<Finding> unused_notes() const;
+
+ private:
+  // `path` relative to the configuration's root; the last answer is kept
+  // (findings and inputs come grouped by file).
+  const std::string& relative(const std::string& path);
+
+  const Config& config_;
+  bool whole_root_ = false;
+  std::vector<bool> used_, judged_;
+  std::uint64_t hidden_ = 0;
+  std::string last_path_, last_relative_, last_seen_;
+  bool have_last_ = false;
+};
+
 }  // namespace dtlint

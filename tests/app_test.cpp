@@ -1,5 +1,5 @@
-// The app library in-process: run_scan + write_report give what the binary
-// prints, byte for byte, in every format of the writer table; and the README's
+// The app library in-process: run_scan gives what the binary prints, byte for
+// byte, in every format of the writer table; and the README's
 // command-line block is held to `--help` and to the tables it lists.
 #include "app/app.h"
 
@@ -35,9 +35,8 @@ TEST(App, InProcessScanEqualsTheBinaryInEveryFormat) {
     request.paths = {"examples"};
     request.format = std::string(writer.name);
     WorkingDirectory here(kSourceDir);
-    const ScanOutcome outcome = run_scan(request);
     std::ostringstream out;
-    write_report(outcome.report, request, out);
+    const ScanOutcome outcome = run_scan(request, out);
     EXPECT_EQ(out.str(), binary.out);
     EXPECT_EQ(outcome.exit_code, binary.exit_code);
     EXPECT_EQ(outcome.exit_code, kExitFindings);  // the examples are meant to fail the gate
@@ -46,28 +45,31 @@ TEST(App, InProcessScanEqualsTheBinaryInEveryFormat) {
 
 TEST(App, ExitCodeFollowsFailOn) {
   WorkingDirectory here(kSourceDir);
+  std::ostringstream ignored;
   ScanRequest request;
   request.paths = {"examples/embeddings.npy"};  // notes only
-  EXPECT_EQ(run_scan(request).exit_code, kExitClean);
+  EXPECT_EQ(run_scan(request, ignored).exit_code, kExitClean);
   request.fail_on = "note";
-  EXPECT_EQ(run_scan(request).exit_code, kExitFindings);
+  EXPECT_EQ(run_scan(request, ignored).exit_code, kExitFindings);
   request.fail_on = "never";
   request.paths = {"examples"};
-  EXPECT_EQ(run_scan(request).exit_code, kExitClean);
+  EXPECT_EQ(run_scan(request, ignored).exit_code, kExitClean);
 }
 
 TEST(App, UsageErrorsAreThrownNotPrinted) {
   WorkingDirectory here(kSourceDir);
+  std::ostringstream ignored;
   ScanRequest request;
   request.paths = {"examples"};
   request.format = "xml";
-  EXPECT_THROW(run_scan(request), UsageError);
+  EXPECT_THROW(run_scan(request, ignored), UsageError);
   request.format = "text";
   request.targets = "float16,float17";
-  EXPECT_THROW(run_scan(request), UsageError);
+  EXPECT_THROW(run_scan(request, ignored), UsageError);
   request.targets.reset();
   request.config = "no/such/.dtlint.yaml";
-  EXPECT_THROW(run_scan(request), UsageError);
+  EXPECT_THROW(run_scan(request, ignored), UsageError);
+  EXPECT_EQ(ignored.str(), "");  // refused before a report began
 }
 
 TEST(App, WriteBaselineRecordsTheFindingsAndPasses) {
@@ -76,17 +78,24 @@ TEST(App, WriteBaselineRecordsTheFindingsAndPasses) {
   ScanRequest request;
   request.paths = {"examples"};
   request.write_baseline = dir / "baseline.json";
-  const ScanOutcome written = run_scan(request);
+  std::ostringstream first, second;
+  const ScanOutcome written = run_scan(request, first);
   EXPECT_EQ(written.exit_code, kExitClean);
+  EXPECT_GT(written.summary.findings(), 0u);
+  EXPECT_NE(written.notice.find("wrote " + std::to_string(written.summary.findings()) + " finding(s)"),
+            std::string::npos)
+      << written.notice;
   EXPECT_NE(written.notice.find("to the baseline"), std::string::npos) << written.notice;
   ASSERT_TRUE(fs::is_regular_file(request.write_baseline));
   request.baseline = request.write_baseline;
   request.write_baseline.clear();
-  const ScanOutcome known = run_scan(request);
+  const ScanOutcome known = run_scan(request, second);
   EXPECT_EQ(known.exit_code, kExitClean);
-  EXPECT_TRUE(known.report.findings.empty());
-  ASSERT_TRUE(known.report.baseline);
-  EXPECT_EQ(known.report.baseline->matched, written.report.findings.size());
+  EXPECT_EQ(known.summary.findings(), 0u);
+  ASSERT_TRUE(known.summary.baseline);
+  EXPECT_EQ(known.summary.baseline->matched, written.summary.findings());
+  EXPECT_EQ(known.summary.baseline->fixed, 0u);
+  EXPECT_NE(second.str().find("No findings."), std::string::npos) << second.str();
 }
 
 // ------------------------------------------------------------ the README's CLI block

@@ -1,8 +1,11 @@
 #include "analyzer/scan/scan.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "analyzer/formats/container.h"
@@ -57,6 +60,25 @@ struct Task {
 
 // Inputs are handled in batches, so that the number of open mappings stays bounded.
 constexpr std::size_t kBatchInputs = 256;
+// A batch also ends once its files' sizes reach this. A container's views
+// (some 300 bytes each, all made when it is read) grow with its header and so
+// with its size: two checkpoints of a million tensors are then never held at
+// once. Large files each take a batch of their own; their chunks still spread
+// over every thread.
+constexpr std::uint64_t kBatchBytes = std::uint64_t{16} << 20;
+
+// The end of the batch that starts at files[first].
+std::size_t batch_end(const std::vector<std::string>& files, std::size_t first) {
+  std::uint64_t bytes = 0;
+  std::size_t end = first;
+  while (end < files.size() && end - first < kBatchInputs && bytes < kBatchBytes) {
+    struct stat status {};
+    if (::stat(files[end].c_str(), &status) == 0 && S_ISREG(status.st_mode))
+      bytes += static_cast<std::uint64_t>(status.st_size);
+    ++end;
+  }
+  return end;
+}
 
 // Analyses a streamed array a chunk at a time through a reused buffer.
 void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests, const ScanOptions& options,
@@ -90,11 +112,107 @@ void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests
   }
 }
 
+// Tasks are analysed in waves of at most this many, so that the partial
+// results held at once stay bounded however many arrays a batch holds (a
+// checkpoint of a million tensors is one input); a wave keeps the threads busy.
+constexpr std::size_t kWaveTasks = 1024;
+
+// Hands a batch's arrays to the sink in order as their tasks complete, merging
+// each array's partial results; what it has handed over is released.
+class BatchCollector {
+ public:
+  BatchCollector(std::vector<Opened>& opened, const std::vector<Task>& tasks, ScanResult& result,
+                 const ArraySink& sink, Progress& progress)
+      : opened_(opened), tasks_(tasks), result_(result), sink_(sink), progress_(progress) {}
+
+  // Takes the results of tasks [first, first + partials.size()) and hands over
+  // every array whose tasks all lie before their end (all of them once the last
+  // wave is in).
+  void take(std::size_t first, std::vector<ArrayAnalysis>& partials,
+            std::vector<std::optional<std::string>>& errors) {
+    const std::size_t end = first + partials.size();
+    while (input_ < opened_.size()) {
+      Opened& current = opened_[input_];
+      if (!entered_) {
+        entered_ = true;
+        progress_.file_done();
+        if (current.problem) {
+          result_.problems.push_back(std::move(*current.problem));
+          next_input();
+          continue;
+        }
+      }
+      std::vector<ArrayView>& arrays = current.contents.arrays;
+      if (array_ == arrays.size()) {
+        for (MemberIssue& issue : current.contents.unreadable) {
+          result_.problems.push_back({std::move(issue.location), std::move(issue.reason)});
+        }
+        for (MemberIssue& issue : current.contents.skipped) {
+          result_.skipped.push_back({std::move(issue.location), std::move(issue.reason)});
+        }
+        next_input();
+        continue;
+      }
+      for (; task_ < tasks_.size() && tasks_[task_].input == input_ && tasks_[task_].array == array_;
+           ++task_) {
+        if (task_ >= end) return;  // the array goes on in the next wave
+        ArrayAnalysis& part = partials[task_ - first];
+        if (analysis_) {
+          analysis_->merge(part);
+        } else {
+          analysis_ = std::move(part);
+        }
+        part = ArrayAnalysis{};
+        if (errors[task_ - first]) error_ = std::move(errors[task_ - first]);
+      }
+      ArrayView& view = arrays[array_];
+      if (error_) {
+        result_.problems.push_back({std::move(view.location), std::move(*error_)});
+      } else {
+        if (!analysis_) analysis_ = prepare_analysis(view, current.requests);  // no elements to read
+        sink_({std::move(view.location), view.dtype, std::move(view.stored_dtype), std::move(view.shape),
+               view.elements, view.fortran_order, std::move(*analysis_)});
+      }
+      view = ArrayView{};  // its buffers, mapping and stream are no longer needed
+      analysis_.reset();
+      error_.reset();
+      ++array_;
+    }
+  }
+
+ private:
+  void next_input() {
+    opened_[input_] = Opened{};
+    ++input_;
+    array_ = 0;
+    entered_ = false;
+  }
+
+  std::vector<Opened>& opened_;
+  const std::vector<Task>& tasks_;
+  ScanResult& result_;
+  const ArraySink& sink_;
+  Progress& progress_;
+  std::size_t input_ = 0, array_ = 0, task_ = 0;
+  bool entered_ = false;
+  std::optional<ArrayAnalysis> analysis_;  // of the array at (input_, array_), merged so far
+  std::optional<std::string> error_;
+};
+
 }  // namespace
 
 ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& options) {
+  std::vector<ArrayResult> arrays;
+  ScanResult result =
+      scan_paths(paths, options, [&](ArrayResult&& array) { arrays.push_back(std::move(array)); });
+  result.arrays = std::move(arrays);
+  return result;
+}
+
+ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& options, const ArraySink& sink) {
   ScanResult result;
   Discovery found = discover_inputs(paths, options.discovery);
+  if (options.discovered) options.discovered(found);
   result.problems = std::move(found.problems);
   result.skipped = std::move(found.skipped);
   const std::vector<std::string>& files = found.files;
@@ -104,8 +222,8 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
   const RangeKernel kernel = range_kernel(selected_kernel());
   Progress progress(options.progress, files.size());
 
-  for (std::size_t first = 0; first < files.size(); first += kBatchInputs) {
-    const std::size_t count = std::min(kBatchInputs, files.size() - first);
+  for (std::size_t first = 0, count = 0; first < files.size(); first += count) {
+    count = batch_end(files, first) - first;
     std::vector<Opened> opened(count);
     parallel_for(count, threads, [&](std::size_t i) {
       const std::string& file = files[first + i];
@@ -144,65 +262,38 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       }
     }
 
-    std::vector<ArrayAnalysis> partials(tasks.size());
-    std::vector<std::optional<std::string>> task_errors(tasks.size());
-    parallel_for(tasks.size(), threads, [&](std::size_t t) {
-      const Task& task = tasks[t];
-      const ArrayView& view = opened[task.input].contents.arrays[task.array];
-      const std::span<const CastRequest> requests = opened[task.input].requests;
-      partials[t] = prepare_analysis(view, requests);
-      if (view.stream) {
-        try {
-          analyse_stream(view, requests, options, kernel, partials[t], progress);
-        } catch (const InputError& error) {
-          task_errors[t] = error.reason();
-        }
-        return;
-      }
-      kernel(view, options.semantics, partials[t], task.begin, task.end);
-      const std::size_t size = info(view.dtype).size;
-      const auto bytes = view.data.subspan(task.begin * size, (task.end - task.begin) * size);
-      if (view.mapped) release_pages(bytes);
-      progress.add_bytes(bytes.size());
-    });
-
-    // Merging is exact and order-independent; doing it in task order keeps it obvious.
-    std::size_t t = 0;
-    for (std::size_t i = 0; i < count; ++i) {
-      progress.file_done();
-      if (opened[i].problem) {
-        result.problems.push_back(std::move(*opened[i].problem));
-        continue;
-      }
-      ContainerContents& contents = opened[i].contents;  // the batch's last use: moved from
-      for (std::size_t a = 0; a < contents.arrays.size(); ++a) {
-        ArrayView& view = contents.arrays[a];
-        std::optional<ArrayAnalysis> analysis;
-        std::optional<std::string> error;
-        for (; t < tasks.size() && tasks[t].input == i && tasks[t].array == a; ++t) {
-          if (analysis) {
-            analysis->merge(partials[t]);
-          } else {
-            analysis = std::move(partials[t]);
+    BatchCollector collector(opened, tasks, result, sink, progress);
+    std::vector<ArrayAnalysis> partials;
+    std::vector<std::optional<std::string>> task_errors;
+    std::size_t wave = 0;
+    do {
+      const std::size_t size = std::min(kWaveTasks, tasks.size() - wave);
+      partials.assign(size, ArrayAnalysis{});
+      task_errors.assign(size, std::nullopt);
+      parallel_for(size, threads, [&](std::size_t w) {
+        const Task& task = tasks[wave + w];
+        const ArrayView& view = opened[task.input].contents.arrays[task.array];
+        const std::span<const CastRequest> requests = opened[task.input].requests;
+        partials[w] = prepare_analysis(view, requests);
+        if (view.stream) {
+          try {
+            analyse_stream(view, requests, options, kernel, partials[w], progress);
+          } catch (const InputError& error) {
+            task_errors[w] = error.reason();
           }
-          if (task_errors[t]) error = task_errors[t];
+          return;
         }
-        if (error) {
-          result.problems.push_back({std::move(view.location), std::move(*error)});
-          continue;
-        }
-        if (!analysis) analysis = prepare_analysis(view, opened[i].requests);  // no elements to read
-        result.arrays.push_back({std::move(view.location), view.dtype, std::move(view.stored_dtype),
-                                 std::move(view.shape), view.elements, view.fortran_order,
-                                 std::move(*analysis)});
-      }
-      for (MemberIssue& issue : contents.unreadable) {
-        result.problems.push_back({std::move(issue.location), std::move(issue.reason)});
-      }
-      for (MemberIssue& issue : contents.skipped) {
-        result.skipped.push_back({std::move(issue.location), std::move(issue.reason)});
-      }
-    }
+        kernel(view, options.semantics, partials[w], task.begin, task.end);
+        const std::size_t element_size = info(view.dtype).size;
+        const auto bytes =
+            view.data.subspan(task.begin * element_size, (task.end - task.begin) * element_size);
+        if (view.mapped) release_pages(bytes);
+        progress.add_bytes(bytes.size());
+      });
+      // Merging is exact and order-independent; doing it in task order keeps it obvious.
+      collector.take(wave, partials, task_errors);
+      wave += size;
+    } while (wave < tasks.size());
   }
   return result;
 }

@@ -25,11 +25,15 @@ struct ArrayResult {
 };
 
 struct ScanResult {
-  std::uint64_t inputs = 0;  // files attempted, readable or not
-  std::vector<ArrayResult> arrays;
-  std::vector<Problem> problems;  // E901
-  std::vector<Skipped> skipped;   // DT204
+  std::uint64_t inputs = 0;         // files attempted, readable or not
+  std::vector<ArrayResult> arrays;  // empty when a sink took them
+  std::vector<Problem> problems;    // E901
+  std::vector<Skipped> skipped;     // DT204
 };
+
+// Takes each finished array, in input order and then member order, whatever
+// the number of threads; called on the scanning thread, one array at a time.
+using ArraySink = std::function<void(ArrayResult&& array)>;
 
 struct ScanOptions {
   Semantics semantics = Semantics::NumPy;
@@ -41,6 +45,9 @@ struct ScanOptions {
   unsigned threads = 0;                            // 0: every core
   std::size_t chunk_bytes = std::size_t{4} << 20;  // the unit of work; memory ≈ threads × chunk
   bool progress = false;                           // a progress line on stderr (the CLI: only on a terminal)
+  // Called once after discovery, before any input is read: e.g. to refuse an
+  // output path that names an input before a report is written to it.
+  std::function<void(const Discovery& found)> discovered;
 };
 
 // Reads and analyses every input. Arrays are split into chunks spread over the
@@ -49,5 +56,10 @@ struct ScanOptions {
 // threads × chunk_bytes whatever the arrays' sizes. The result does not depend
 // on the number of threads.
 ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& options);
+// The same scan handing each finished array to `sink` instead of keeping it
+// (result.arrays stays empty): an array's statistics, a view's buffers and
+// its chunks' partial results are released once it is handed over, so memory
+// does not grow with the number of arrays.
+ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& options, const ArraySink& sink);
 
 }  // namespace dtlint
