@@ -11,14 +11,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool matches(const Suppression& entry, const Finding& finding, const std::string& relative_path) {
-  if (std::find(entry.rules.begin(), entry.rules.end(), finding.rule->code()) == entry.rules.end())
-    return false;
-  if (!glob_match(entry.path, relative_path)) return false;
-  if (entry.member) return finding.location.member && glob_match(*entry.member, *finding.location.member);
-  return true;
-}
-
 // Whether some scanned path is the configuration's folder or one above it.
 bool covers_root(const Config& config, std::span<const std::string> scanned) {
   const fs::path root = fs::absolute(config.root).lexically_normal();
@@ -37,28 +29,46 @@ std::string describe(const Suppression& entry) {
   return text + ")";
 }
 
+std::vector<std::string> entry_paths(const Config& config) {
+  std::vector<std::string> paths;
+  for (const Suppression& entry : config.ignore) paths.push_back(entry.path);
+  return paths;
+}
+
 }  // namespace
 
 Suppressor::Suppressor(const Config& config, std::span<const std::string> scanned)
-    : config_(config), used_(config.ignore.size(), false), judged_(config.ignore.size(), false) {
-  if (!config.ignore.empty()) whole_root_ = covers_root(config, scanned);
+    : config_(config),
+      paths_(entry_paths(config)),
+      used_(config.ignore.size(), false),
+      judged_(config.ignore.size(), false) {
+  if (config.ignore.empty()) return;
+  whole_root_ = covers_root(config, scanned);
+  for (const Suppression& entry : config.ignore) {
+    members_.push_back(entry.member ? std::optional<Glob>(Glob(*entry.member)) : std::nullopt);
+  }
 }
 
-const std::string& Suppressor::relative(const std::string& path) {
+const std::vector<std::size_t>& Suppressor::entries_for(const std::string& path) {
   if (!have_last_ || path != last_path_) {
-    last_relative_ = path_from(path, config_.root);
+    // Every entry's path glob in one pass (GlobSet): the number of entries does
+    // not multiply with the number of findings.
+    last_entries_ = paths_.matching(path_from(path, config_.root));
     last_path_ = path;
     have_last_ = true;
   }
-  return last_relative_;
+  return last_entries_;
 }
 
 bool Suppressor::hides(const Finding& finding) {
   if (config_.ignore.empty()) return false;
-  const std::string& path = relative(finding.location.path);
   bool hide = false;
-  for (std::size_t e = 0; e < config_.ignore.size(); ++e) {
-    if (matches(config_.ignore[e], finding, path)) used_[e] = hide = true;
+  for (const std::size_t e : entries_for(finding.location.path)) {
+    const Suppression& entry = config_.ignore[e];
+    if (std::find(entry.rules.begin(), entry.rules.end(), finding.rule->code()) == entry.rules.end())
+      continue;
+    if (members_[e] && !(finding.location.member && members_[e]->matches(*finding.location.member))) continue;
+    used_[e] = hide = true;
   }
   hidden_ += hide;
   return hide;
@@ -67,10 +77,7 @@ bool Suppressor::hides(const Finding& finding) {
 void Suppressor::saw_input(const std::string& path) {
   if (config_.ignore.empty() || whole_root_ || path == last_seen_) return;  // inputs come grouped by file
   last_seen_ = path;
-  const std::string& input = relative(path);
-  for (std::size_t e = 0; e < config_.ignore.size(); ++e) {
-    if (!judged_[e] && glob_match(config_.ignore[e].path, input)) judged_[e] = true;
-  }
+  for (const std::size_t e : entries_for(path)) judged_[e] = true;
 }
 
 std::vector<Finding> Suppressor::unused_notes() const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,15 +40,18 @@ class Suppressor {
   std::vector<Finding> unused_notes() const;
 
  private:
-  // `path` relative to the configuration's root; the last answer is kept
-  // (findings and inputs come grouped by file).
-  const std::string& relative(const std::string& path);
+  // The entries whose path glob matches `path` (relative to the configuration's
+  // root); the last answer is kept (findings and inputs come grouped by file).
+  const std::vector<std::size_t>& entries_for(const std::string& path);
 
   const Config& config_;
+  GlobSet paths_;                             // every entry's path glob, compiled once
+  std::vector<std::optional<Glob>> members_;  // every entry's member glob, compiled once
   bool whole_root_ = false;
   std::vector<bool> used_, judged_;
   std::uint64_t hidden_ = 0;
-  std::string last_path_, last_relative_, last_seen_;
+  std::string last_path_, last_seen_;
+  std::vector<std::size_t> last_entries_;
   bool have_last_ = false;
 };
 
