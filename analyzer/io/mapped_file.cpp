@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <limits>
@@ -16,6 +17,9 @@
 
 namespace dtlint {
 namespace {
+
+using MappingHook = void (*)(const std::filesystem::path& file);
+std::atomic<MappingHook> after_mapping_hook{nullptr};  // tests only
 
 // std::strerror is not thread-safe and the scan opens files on many threads.
 std::string errno_message(int error) {
@@ -117,22 +121,30 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& 
   }
 
   // MAP_PRIVATE + PROT_READ: the mapping can never write back to the input.
-  // Note: if another process truncates the file while it is mapped, reading the
-  // vanished pages raises SIGBUS; dtlint does not defend against concurrent writers.
+  // If another process truncates the file while it is mapped, reading the
+  // vanished pages raises SIGBUS: the mapping's ShrinkGuard turns that into shrank().
   void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
   if (address == MAP_FAILED) throw InputError(display_path, "cannot map: " + errno_message(errno));
   // Advisory only: readers stream through the data once, front to back.
   ::madvise(address, size, MADV_SEQUENTIAL);
+  std::shared_ptr<const MappedFile> mapping;
   try {
-    return std::make_shared<const MappedFile>(PrivateKey{}, address, size);
+    mapping = std::make_shared<const MappedFile>(PrivateKey{}, address, size);
   } catch (...) {
     ::munmap(address, size);
     throw;
   }
+  if (const MappingHook hook = after_mapping_hook.load()) hook(file);
+  return mapping;
 }
 
 MappedFile::~MappedFile() {
+  guard_.reset();  // before the unmapping: the address range may be mapped again at once
   if (address_ != nullptr) ::munmap(address_, size_);
+}
+
+void test_hooks::set_after_mapping_hook(void (*hook)(const std::filesystem::path& file)) {
+  after_mapping_hook = hook;
 }
 
 InputBytes input_bytes(std::shared_ptr<const MappedFile> file) {

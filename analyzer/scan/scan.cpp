@@ -29,15 +29,15 @@ void parallel_for(std::size_t count, unsigned threads, const Body& body) {
   for (std::thread& helper : helpers) helper.join();
 }
 
-// Opens (maps or reads) the file once, recognises it from its first bytes and
-// hands the bytes to the reader for its format.
-ContainerContents read_input(const std::string& file) {
-  std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, file);
+// Opens (maps or reads) the file once into `mapping`, recognises it from its
+// first bytes and hands the bytes to the reader for its format.
+ContainerContents read_input(const std::string& file, std::shared_ptr<const MappedFile>& mapping) {
+  mapping = MappedFile::open(file, file);
   const Reader* reader = reader_for(mapping->bytes(), file);
   if (reader == nullptr) {
     throw InputError(file, "not an array file (" + reader_extensions_text("or") + ", by name or content)");
   }
-  return reader->read(input_bytes(std::move(mapping)), file);
+  return reader->read(input_bytes(mapping), file);
 }
 
 // One input's outcome within a batch.
@@ -46,6 +46,9 @@ struct Opened {
   std::vector<CastRequest> own_requests;
   ContainerContents contents;
   std::optional<Problem> problem;  // the whole input is unreadable
+  // Asked once the input's arrays are read: when the file shrank meanwhile,
+  // its results are discarded for one E901 (MappedFile::shrank).
+  std::shared_ptr<const MappedFile> mapping;
 };
 
 // A unit of work: a chunk of an array in memory, or a whole streamed array.
@@ -115,7 +118,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
         opened[i].requests = opened[i].own_requests;
       }
       try {
-        opened[i].contents = read_input(file);
+        opened[i].contents = read_input(file, opened[i].mapping);
         for (const ArrayView& view : opened[i].contents.arrays) {
           progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
         }
@@ -170,6 +173,10 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     std::size_t t = 0;
     for (std::size_t i = 0; i < count; ++i) {
       progress.file_done();
+      if (opened[i].mapping && opened[i].mapping->shrank()) {  // whatever the reader or kernels made of it
+        opened[i].problem = Problem{Location(files[first + i]), std::string(kShrankReason)};
+        while (t < tasks.size() && tasks[t].input == i) ++t;  // its partial results are dropped
+      }
       if (opened[i].problem) {
         result.problems.push_back(std::move(*opened[i].problem));
         continue;
