@@ -118,5 +118,36 @@ TEST_F(ShrinkingInput, LaterMappingsAtTheSameAddressAreReadNormally) {
   EXPECT_EQ(result.arrays[0].analysis.source.finite_max, 2.0L);
 }
 
+// ---------------------------------------------------------------------------
+// No raw file bytes in messages
+
+// A link named like an array that points at a secret: every format's reader
+// says what it expected, and no report quotes what it found instead.
+TEST(MessagesQuoteNoFileBytes, ALinkToASecretUnderEveryArrayName) {
+  TempDir dir;
+  const std::string secret = "root:*:20000:0:99999:7:::\nalice:$6$salt$hash:20000:0:99999:7:::\n";
+  write(dir.path() / "shadow", secret);
+  fs::create_directory(dir.path() / "scan");
+  for (const char* name : {"secret.npy", "secret.npz", "secret.safetensors"}) {
+    fs::create_symlink(dir.path() / "shadow", dir.path() / "scan" / name);
+  }
+  for (const char* format : {"text", "json", "sarif", "github"}) {
+    const auto run = testing_support::run_dtlint(std::string("scan --format ") + format + " '" +
+                                                 (dir.path() / "scan").string() + "' '" +
+                                                 (dir.path() / "shadow").string() + "'");
+    EXPECT_EQ(run.exit_code, 1) << format << run.err;
+    for (const char* part : {"root", "alice", "salt$hash", ":*:", "$6$"}) {
+      EXPECT_EQ(run.out.find(part), std::string::npos) << format << " quotes '" << part << "':\n" << run.out;
+      EXPECT_EQ(run.err.find(part), std::string::npos) << format << " quotes '" << part << "':\n" << run.err;
+    }
+  }
+  const auto json_run =
+      testing_support::run_dtlint("scan --format json '" + (dir.path() / "scan").string() + "'");
+  EXPECT_NE(json_run.out.find("does not start with the \\\\x93NUMPY magic"), std::string::npos)
+      << json_run.out;
+  EXPECT_NE(json_run.out.find("not a zip archive"), std::string::npos) << json_run.out;
+  EXPECT_NE(json_run.out.find("header length field declares more than"), std::string::npos) << json_run.out;
+}
+
 }  // namespace
 }  // namespace dtlint
