@@ -6,14 +6,21 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
+#include "analyzer/scan/progress.h"
 #include "analyzer/scan/scan.h"
+#include "rules/config.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -116,6 +123,142 @@ TEST_F(ShrinkingInput, LaterMappingsAtTheSameAddressAreReadNormally) {
   EXPECT_TRUE(result.problems.empty());
   ASSERT_EQ(result.arrays.size(), 1u);
   EXPECT_EQ(result.arrays[0].analysis.source.finite_max, 2.0L);
+}
+
+// ---------------------------------------------------------------------------
+// Huge sparse files: --max-file-size, max_file_size and the progress line
+
+TEST(ByteSize, ParsesWholeBytesWithBinaryUnits) {
+  EXPECT_EQ(parse_byte_size("0"), 0u);
+  EXPECT_EQ(parse_byte_size("1048576"), 1048576u);
+  EXPECT_EQ(parse_byte_size("500M"), 500ull << 20);
+  EXPECT_EQ(parse_byte_size("10G"), 10ull << 30);
+  EXPECT_EQ(parse_byte_size("10g"), 10ull << 30);
+  EXPECT_EQ(parse_byte_size("64KiB"), 64ull << 10);
+  EXPECT_EQ(parse_byte_size("2T"), 2ull << 40);
+  EXPECT_EQ(parse_byte_size("16 MiB"), 16ull << 20);  // as byte_size_text writes it
+  EXPECT_EQ(parse_byte_size("300B"), 300u);
+  EXPECT_EQ(parse_byte_size("18446744073709551615"), UINT64_MAX);
+  for (const char* bad : {"", "G", "-1", "1.5G", "10X", "10GB ", "10 ", " 10", "10Gi", "1 0",
+                          "18446744073709551616", "16777216T"}) {
+    EXPECT_EQ(parse_byte_size(bad), std::nullopt) << "'" << bad << "'";
+  }
+}
+
+// A .npy declaring 100 GiB of float64 zeros: the header and then a hole, no data blocks on disk.
+void write_sparse_npy(const fs::path& path) {
+  const std::uint64_t elements = (100ull << 30) / 8;
+  write(path, npy("<f8", "(" + std::to_string(elements) + ",)", ""));
+  const auto header = static_cast<off_t>(fs::file_size(path));
+  ASSERT_EQ(::truncate(path.c_str(), header + static_cast<off_t>(elements * 8)), 0);
+}
+
+TEST(MaxFileSize, AHugeSparseFileIsNotedNotRead) {
+  TempDir dir;
+  write_sparse_npy(dir.path() / "huge.npy");
+  write(dir.path() / "good.npy", npy("<f8", "(3,)", doubles(3, 70000.0)));
+  ScanOptions options;
+  options.requests = {default_request(DType::Float16)};
+  options.max_file_size = 1ull << 30;
+  const std::vector<std::string> paths{dir.path().string()};
+  const auto started = std::chrono::steady_clock::now();
+  const ScanResult result = scan_paths(paths, options);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_TRUE(result.problems.empty());
+  ASSERT_EQ(result.skipped.size(), 1u);
+  EXPECT_EQ(fs::path(result.skipped[0].location.path).filename(), "huge.npy");
+  EXPECT_EQ(result.skipped[0].reason, std::to_string(fs::file_size(dir.path() / "huge.npy")) +
+                                          " bytes, more than the maximum file size of 1 GiB "
+                                          "(--max-file-size, max_file_size): not read");
+  ASSERT_EQ(result.arrays.size(), 1u);
+  EXPECT_EQ(fs::path(result.arrays[0].location.path).filename(), "good.npy");
+
+  // A file exactly at the limit is read.
+  options.max_file_size = fs::file_size(dir.path() / "good.npy");
+  const std::vector<std::string> good{(dir.path() / "good.npy").string()};
+  EXPECT_EQ(scan_paths(good, options).arrays.size(), 1u);
+  options.max_file_size = fs::file_size(dir.path() / "good.npy") - 1;
+  EXPECT_EQ(scan_paths(good, options).skipped.size(), 1u);
+}
+
+TEST(MaxFileSize, FromTheCommandLineAndTheConfiguration) {
+  TempDir dir;
+  write_sparse_npy(dir.path() / "huge.npy");
+  write(dir.path() / "good.npy", npy("<f8", "(3,)", doubles(3, 1.0)));
+  const std::string folder = "'" + dir.path().string() + "'";
+  auto skipped_names = [](const std::string& report) {
+    std::vector<std::string> names;
+    const nlohmann::json parsed = nlohmann::json::parse(report);
+    for (const auto& s : parsed["skipped"]) {
+      names.push_back(fs::path(s["path"].get<std::string>()).filename().string());
+      EXPECT_NE(s["reason"].get<std::string>().find("more than the maximum file size"), std::string::npos);
+    }
+    return names;
+  };
+  const auto flag = testing_support::run_dtlint("scan --format json --max-file-size 500M " + folder);
+  EXPECT_EQ(flag.exit_code, 0) << flag.err;
+  EXPECT_EQ(skipped_names(flag.out), std::vector<std::string>{"huge.npy"});
+  const auto text = testing_support::run_dtlint("scan --max-file-size 500M " + folder);
+  EXPECT_NE(text.out.find("note DT204"), std::string::npos) << text.out;
+
+  write(dir.path() / ".dtlint.yaml", "max_file_size: 1G\n");
+  const auto configured = testing_support::run_dtlint("scan --format json " + folder);
+  EXPECT_EQ(configured.exit_code, 0) << configured.err;
+  EXPECT_EQ(skipped_names(configured.out), std::vector<std::string>{"huge.npy"});
+  const Config config = load_config(dir.path() / ".dtlint.yaml");
+  EXPECT_EQ(config.max_file_size, 1ull << 30);
+  EXPECT_NE(render_config(config).find("max_file_size: 1073741824\n"), std::string::npos);
+  write(dir.path() / "again.yaml", render_config(config));
+  EXPECT_EQ(load_config(dir.path() / "again.yaml").max_file_size, 1ull << 30);
+
+  const auto bad = testing_support::run_dtlint("scan --max-file-size 10X " + folder);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--max-file-size: expected a size in bytes"), std::string::npos) << bad.err;
+  write(dir.path() / "bad.yaml", "max_file_size: -5\n");
+  try {
+    load_config(dir.path() / "bad.yaml");
+    ADD_FAILURE() << "accepted max_file_size: -5";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "max_file_size");
+    EXPECT_EQ(e.line(), 1);
+  }
+}
+
+TEST(ProgressLine, NamesAFileThatTakesLong) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  const std::string file = "data/huge\x1b[2J.npy";  // escaped on the line: a name cannot drive the terminal
+  {
+    Progress progress(true, 2, out);
+    progress.add_total(1000);
+    const Progress::Reading reading = progress.reading(file);
+    std::this_thread::sleep_for(Progress::kNameAfter + std::chrono::milliseconds(800));
+  }
+  std::rewind(out);
+  std::string printed;
+  for (int c; (c = std::fgetc(out)) != EOF;) printed += static_cast<char>(c);
+  std::fclose(out);
+  EXPECT_NE(printed.find(", reading data/huge\\x1b[2J.npy ("), std::string::npos) << printed;
+  EXPECT_EQ(printed.find("\x1b[2J"), std::string::npos);
+}
+
+TEST(ProgressLine, SaysNothingOfFilesReadQuickly) {
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  const std::string file = "quick.npy";
+  {
+    Progress progress(true, 2, out);
+    for (int i = 0; i < 10; ++i) {
+      const Progress::Reading reading = progress.reading(file);  // short reads, all over before the line
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  }
+  std::rewind(out);
+  std::string printed;
+  for (int c; (c = std::fgetc(out)) != EOF;) printed += static_cast<char>(c);
+  std::fclose(out);
+  EXPECT_NE(printed.find("dtlint: "), std::string::npos);  // the line itself is printed after half a second
+  EXPECT_EQ(printed.find("reading"), std::string::npos) << printed;
 }
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -110,6 +111,32 @@ std::string byte_size_text(std::uint64_t bytes) {
     return std::to_string(bytes >> 20) + " MiB";
   if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
   return std::to_string(bytes) + " bytes";
+}
+
+std::optional<std::uint64_t> parse_byte_size(std::string_view text) {
+  std::size_t at = 0;
+  std::uint64_t value = 0;
+  for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at) {
+    if (__builtin_mul_overflow(value, 10, &value) ||
+        __builtin_add_overflow(value, static_cast<std::uint64_t>(text[at] - '0'), &value)) {
+      return std::nullopt;
+    }
+  }
+  if (at == 0) return std::nullopt;
+  std::string_view unit = text.substr(at);
+  if (unit.size() > 1 && unit.front() == ' ') unit.remove_prefix(1);  // "16 MiB", as byte_size_text writes
+  constexpr std::string_view kPrefixes = "KMGT";
+  unsigned shift = 0;
+  if (!unit.empty() && unit != "B" && unit != "bytes") {
+    const char prefix = static_cast<char>(unit.front() & ~0x20);  // upper case
+    const std::size_t power = kPrefixes.find(prefix);
+    if (power == std::string_view::npos) return std::nullopt;
+    unit.remove_prefix(1);
+    if (!unit.empty() && unit != "iB" && unit != "B") return std::nullopt;
+    shift = 10 * static_cast<unsigned>(power + 1);
+  }
+  if (shift > 0 && value > (std::numeric_limits<std::uint64_t>::max() >> shift)) return std::nullopt;
+  return value << shift;
 }
 
 }  // namespace dtlint

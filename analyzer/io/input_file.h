@@ -10,7 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace dtlint {
@@ -53,5 +55,11 @@ std::string read_text_file(const std::filesystem::path& file, const std::string&
 
 // "16 MiB", "512 KiB", "300 bytes".
 std::string byte_size_text(std::uint64_t bytes);
+
+// A size as people write it, for --max-file-size and max_file_size: a whole
+// number of bytes, optionally followed by K, M, G or T (powers of 1024, also
+// spelt KiB, MiB, GiB, TiB; lower case too), e.g. "500M", "10G", "1048576",
+// "16 MiB". nullopt when it is none of these or does not fit in 64 bits.
+std::optional<std::uint64_t> parse_byte_size(std::string_view text);
 
 }  // namespace dtlint

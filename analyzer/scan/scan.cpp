@@ -8,6 +8,7 @@
 #include "analyzer/formats/container.h"
 #include "analyzer/formats/readers.h"
 #include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/kernels/dispatch.h"
 #include "analyzer/scan/progress.h"
@@ -30,9 +31,21 @@ void parallel_for(std::size_t count, unsigned threads, const Body& body) {
 }
 
 // Opens (maps or reads) the file once into `mapping`, recognises it from its
-// first bytes and hands the bytes to the reader for its format.
-ContainerContents read_input(const std::string& file, std::shared_ptr<const MappedFile>& mapping) {
+// first bytes and hands the bytes to the reader for its format. A file larger
+// than `max_file_size` is skipped: its size is taken from the open file (the
+// mapping is what would be read), so a file that grew since discovery counts too.
+ContainerContents read_input(const std::string& file, std::optional<std::uint64_t> max_file_size,
+                             std::shared_ptr<const MappedFile>& mapping) {
   mapping = MappedFile::open(file, file);
+  if (max_file_size && mapping->bytes().size() > *max_file_size) {
+    const std::size_t size = mapping->bytes().size();
+    mapping.reset();
+    ContainerContents skipped;
+    skipped.skipped.push_back(
+        {Location(file), std::to_string(size) + " bytes, more than the maximum file size of " +
+                             byte_size_text(*max_file_size) + " (--max-file-size, max_file_size): not read"});
+    return skipped;
+  }
   const Reader* reader = reader_for(mapping->bytes(), file);
   if (reader == nullptr) {
     throw InputError(file, "not an array file (" + reader_extensions_text("or") + ", by name or content)");
@@ -118,7 +131,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
         opened[i].requests = opened[i].own_requests;
       }
       try {
-        opened[i].contents = read_input(file, opened[i].mapping);
+        opened[i].contents = read_input(file, options.max_file_size, opened[i].mapping);
         for (const ArrayView& view : opened[i].contents.arrays) {
           progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
         }
@@ -153,6 +166,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       const Task& task = tasks[t];
       const ArrayView& view = opened[task.input].contents.arrays[task.array];
       const std::span<const CastRequest> requests = opened[task.input].requests;
+      const Progress::Reading reading = progress.reading(files[first + task.input]);  // names a long read
       partials[t] = prepare_analysis(view, requests);
       if (view.stream) {
         try {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,6 +42,9 @@ struct ScanOptions {
   unsigned threads = 0;                            // 0: every core
   std::size_t chunk_bytes = std::size_t{4} << 20;  // the unit of work; memory ≈ threads × chunk
   bool progress = false;                           // a progress line on stderr (the CLI: only on a terminal)
+  // Files larger than this are not read, only noted (DT204): a bound for huge
+  // or sparse inputs (--max-file-size). None: every file is read.
+  std::optional<std::uint64_t> max_file_size;
 };
 
 // Reads and analyses every input. Arrays are split into chunks spread over the
