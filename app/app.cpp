@@ -157,7 +157,7 @@ class InputIdentities {
  public:
   void add(const std::string& path) {
     struct stat status {};
-    if (!path.empty() && ::stat(path.c_str(), &status) == 0) files_.emplace(status.st_dev, status.st_ino);
+    if (!path.empty() && stat_path(path, status) == 0) files_.emplace(status.st_dev, status.st_ino);
   }
   void add_scan(const ScanResult& scan) {
     std::set<std::string> paths;

@@ -1,7 +1,9 @@
 // Hostile inputs, round two (issue 11), the cases that cannot be files in a
 // corpus: a file that shrinks while it is mapped, a huge sparse file, names
 // that are not UTF-8 and paths longer than PATH_MAX.
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -14,6 +16,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
 #include <vector>
 
 #include "analyzer/io/input_file.h"
@@ -259,6 +265,119 @@ TEST(ProgressLine, SaysNothingOfFilesReadQuickly) {
   std::fclose(out);
   EXPECT_NE(printed.find("dtlint: "), std::string::npos);  // the line itself is printed after half a second
   EXPECT_EQ(printed.find("reading"), std::string::npos) << printed;
+}
+
+// ---------------------------------------------------------------------------
+// Paths that name the file: invalid UTF-8, and deeper than PATH_MAX
+
+bool valid_report(const nlohmann::json& report) {
+  static const nlohmann::json schema_document = nlohmann::json::parse(
+      testing_support::read_file(testing_support::kSourceDir + "/reports/schema/report-v1.schema.json"));
+  valijson::Schema schema;
+  valijson::SchemaParser parser;
+  valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_document);
+  parser.populateSchema(schema_adapter, schema);
+  valijson::Validator validator;
+  valijson::adapters::NlohmannJsonAdapter target(report);
+  return validator.validate(schema, target, nullptr);
+}
+
+TEST(PathBytes, ANameThatIsNotUtf8KeepsItsExactBytesInTheJsonReport) {
+  TempDir dir;
+  // Expected base64 from Python's base64.b64encode of the same bytes.
+  write(dir.path() / "bad\xff\xfe.npy", npy("<f8", "(2,)", doubles(2, 70000.0)));  // YmFk//4ubnB5
+  write(dir.path() / "broken\xed\xa0\x80.npy", "not an array");                    // YnJva2Vu7aCALm5weQ==
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo\xc0\xaf.npy").c_str(), 0600), 0);         // Zmlmb8CvLm5weQ==
+  write(dir.path() / "good.npy", npy("<f8", "(2,)", doubles(2, 70000.0)));
+  const auto run = testing_support::run_dtlint("scan --format json .", dir.path().string());
+  ASSERT_EQ(run.exit_code, 1) << run.err;
+  const nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_TRUE(valid_report(report));
+
+  ASSERT_EQ(report["arrays"].size(), 2u);
+  EXPECT_EQ(report["arrays"][0]["path"], "bad\uFFFD\uFFFD.npy");  // readable, but no longer the name
+  EXPECT_EQ(report["arrays"][0]["path_bytes"], "YmFk//4ubnB5");   // the name
+  EXPECT_EQ(report["arrays"][1]["path"], "good.npy");
+  EXPECT_FALSE(report["arrays"][1].contains("path_bytes"));  // only where the path is not UTF-8
+  std::size_t bad_findings = 0;
+  for (const auto& finding : report["findings"]) {
+    if (finding["path"] == "good.npy") {
+      EXPECT_FALSE(finding.contains("path_bytes"));
+      continue;
+    }
+    EXPECT_TRUE(finding.contains("path_bytes")) << finding.dump();
+    if (finding["rule"] == "DT101") {
+      ++bad_findings;
+      EXPECT_EQ(finding["path_bytes"], "YmFk//4ubnB5");
+    }
+  }
+  EXPECT_EQ(bad_findings, 1u);
+  ASSERT_EQ(report["problems"].size(), 1u);
+  EXPECT_EQ(report["problems"][0]["path_bytes"], "YnJva2Vu7aCALm5weQ==");
+  ASSERT_EQ(report["skipped"].size(), 1u);
+  EXPECT_EQ(report["skipped"][0]["path_bytes"], "Zmlmb8CvLm5weQ==");
+}
+
+// Removes a tree of any depth (std::filesystem::remove_all stops at PATH_MAX).
+void remove_tree(int folder_fd, const char* name) {
+  const int fd = ::openat(folder_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) {
+    DIR* folder = ::fdopendir(fd);
+    std::vector<std::string> names;
+    while (const dirent* entry = ::readdir(folder)) {
+      const std::string child = entry->d_name;
+      if (child != "." && child != "..") names.push_back(child);
+    }
+    for (const std::string& child : names) {
+      if (::unlinkat(fd, child.c_str(), 0) != 0) remove_tree(fd, child.c_str());
+    }
+    ::closedir(folder);
+  }
+  ::unlinkat(folder_fd, name, AT_REMOVEDIR);
+}
+
+TEST(LongPaths, FilesBelowAPathLongerThanPathMaxAreRead) {
+  TempDir dir;
+  // 20 folders of 250 letters: the files below are more than 5000 bytes from the root.
+  const std::string level(250, 'd');
+  int fd = ::open(dir.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  std::string relative;
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(::mkdirat(fd, level.c_str(), 0700), 0);
+    const int next = ::openat(fd, level.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ::close(fd);
+    ASSERT_GE(fd = next, 0);
+    relative += level + "/";
+  }
+  const std::string array = npy("<f8", "(2,)", doubles(2, 70000.0));
+  for (const char* name : {"deep.npy", "no_extension"}) {  // by name, and recognised by content
+    const int file = ::openat(fd, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    ASSERT_GE(file, 0);
+    ASSERT_EQ(::write(file, array.data(), array.size()), static_cast<ssize_t>(array.size()));
+    ::close(file);
+  }
+  ::close(fd);
+  ASSERT_GT(dir.path().string().size() + 1 + relative.size(), static_cast<std::size_t>(PATH_MAX));
+
+  const auto run = testing_support::run_dtlint("scan --format json .", dir.path().string());
+  EXPECT_EQ(run.exit_code, 1) << run.err;  // DT101 in both
+  const nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["problems"], nlohmann::json::array()) << report["problems"].dump();
+  ASSERT_EQ(report["arrays"].size(), 2u);
+  EXPECT_EQ(report["arrays"][0]["path"], relative + "deep.npy");
+  EXPECT_EQ(report["arrays"][1]["path"], relative + "no_extension");
+  EXPECT_EQ(report["arrays"][0]["source_stats"]["finite_max"], 70000.0);
+
+  // Named by their long paths, relative and absolute, they are read too.
+  const std::string deep = dir.path().string() + "/" + relative + "deep.npy";
+  MappedFile::open(deep, "deep.npy");
+  const std::vector<std::string> named{deep};
+  ScanOptions options;
+  options.requests = {default_request(DType::Float16)};
+  const ScanResult result = scan_paths(named, options);
+  EXPECT_TRUE(result.problems.empty()) << (result.problems.empty() ? "" : result.problems[0].message);
+  EXPECT_EQ(result.arrays.size(), 1u);
+  remove_tree(AT_FDCWD, (dir.path() / level).c_str());
 }
 
 // ---------------------------------------------------------------------------

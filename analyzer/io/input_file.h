@@ -5,6 +5,7 @@
 // how much of it may be read.
 #pragma once
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -20,7 +21,8 @@ namespace dtlint {
 // An open, regular, read-only file; closed when destroyed.
 class InputFile {
  public:
-  // Follows symlinks. Throws InputError(display_path, reason): "cannot open: …",
+  // Follows symlinks; a path longer than PATH_MAX (found by a folder walk) is
+  // opened relative to its folders. Throws InputError(display_path, reason): "cannot open: …",
   // "not a regular file (FIFO)", "not a regular file (directory)", ….
   static InputFile open(const std::filesystem::path& file, const std::string& display_path);
 
@@ -48,6 +50,12 @@ class InputFile {
   ino_t inode_;
   std::string display_path_;
 };
+
+// stat(2) of a path of any length (longer than PATH_MAX too, as InputFile::open
+// takes them); -1 with errno set on failure.
+int stat_path(const std::filesystem::path& file, struct stat& status);
+// open(2) of a path of any length; -1 with errno set on failure.
+int open_path(const std::filesystem::path& file, int flags);
 
 // read_all of a text file dtlint only reads (configurations, baselines).
 std::string read_text_file(const std::filesystem::path& file, const std::string& display_path,

@@ -24,7 +24,8 @@ class MappedFile {
   };
 
  public:
-  // Maps `file` read-only (following symlinks). Refuses anything that is not a
+  // Maps `file` read-only (following symlinks), opened by InputFile::open (a
+  // path of any length). Refuses anything that is not a
   // regular file (FIFO, socket, device, directory) before any read could block.
   // Throws InputError(display_path, reason) on every failure; an empty file maps
   // to an empty span. Never writes, locks or modifies the file.
