@@ -48,7 +48,10 @@ std::vector<std::byte> read_prefix(const std::filesystem::path& file, const std:
 
 std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& file,
                                                    const std::string& display_path) {
-  const InputFile input = InputFile::open(file, display_path);  // regular files only, paths of any length
+  return open(InputFile::open(file, display_path), display_path);  // regular files only, paths of any length
+}
+
+std::shared_ptr<const MappedFile> MappedFile::open(const InputFile& input, const std::string& display_path) {
   const int fd = input.descriptor();
 
   if (input.size() > std::numeric_limits<std::size_t>::max()) {
@@ -88,7 +91,7 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& 
     ::munmap(address, size);
     throw;
   }
-  if (const MappingHook hook = after_mapping_hook.load()) hook(file);
+  if (const MappingHook hook = after_mapping_hook.load()) hook(display_path);
   return mapping;
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/io/input_file.h"
 #include "analyzer/io/shrink_guard.h"
 
 namespace dtlint {
@@ -31,6 +32,8 @@ class MappedFile {
   // to an empty span. Never writes, locks or modifies the file.
   static std::shared_ptr<const MappedFile> open(const std::filesystem::path& file,
                                                 const std::string& display_path);
+  // The same for a file already open (its size known before anything is mapped).
+  static std::shared_ptr<const MappedFile> open(const InputFile& file, const std::string& display_path);
 
   MappedFile(PrivateKey, void* address, std::size_t size)
       : address_(address), size_(size), guard_(std::make_unique<ShrinkGuard>(address, size)) {}
@@ -63,9 +66,9 @@ class MappedFile {
 inline constexpr std::string_view kShrankReason = "the file shrank while it was being read";
 
 namespace test_hooks {
-// Called with each file's path right after it is mapped, before any of its bytes
-// are read; nullptr (the default) for none. Tests truncate the file there, to
-// show that a file shrinking under the scan cannot take the process down.
+// Called with each file's display path (the scan's: its path) right after it is mapped, before any of its
+// bytes are read; nullptr (the default) for none. Tests truncate the file there, to show that a file
+// shrinking under the scan cannot take the process down.
 void set_after_mapping_hook(void (*hook)(const std::filesystem::path& file));
 }  // namespace test_hooks
 

@@ -32,20 +32,20 @@ void parallel_for(std::size_t count, unsigned threads, const Body& body) {
 
 // Opens (maps or reads) the file once into `mapping`, recognises it from its
 // first bytes and hands the bytes to the reader for its format. A file larger
-// than `max_file_size` is skipped: its size is taken from the open file (the
-// mapping is what would be read), so a file that grew since discovery counts too.
+// than `max_file_size` is skipped: its size is taken from the open file (what
+// would be mapped), so a file that grew since discovery counts too.
 ContainerContents read_input(const std::string& file, std::optional<std::uint64_t> max_file_size,
                              std::shared_ptr<const MappedFile>& mapping) {
-  mapping = MappedFile::open(file, file);
-  if (max_file_size && mapping->bytes().size() > *max_file_size) {
-    const std::size_t size = mapping->bytes().size();
-    mapping.reset();
+  const InputFile input = InputFile::open(file, file);
+  if (max_file_size && input.size() > *max_file_size) {  // before anything is mapped or read
+    const std::uint64_t size = input.size();
     ContainerContents skipped;
     skipped.skipped.push_back(
         {Location(file), std::to_string(size) + " bytes, more than the maximum file size of " +
                              byte_size_text(*max_file_size) + " (--max-file-size, max_file_size): not read"});
     return skipped;
   }
+  mapping = MappedFile::open(input, file);
   const Reader* reader = reader_for(mapping->bytes(), file);
   if (reader == nullptr) {
     throw InputError(file, "not an array file (" + reader_extensions_text("or") + ", by name or content)");
