@@ -100,6 +100,13 @@ Config effective_config_for(const ScanRequest& request, const std::vector<std::s
   if (!config.semantics) config.semantics = Semantics::NumPy;
   if (request.fail_on) config.fail_on = request.fail_on;
   if (!config.fail_on) config.fail_on = "error";
+  if (request.max_file_size) {
+    config.max_file_size = parse_byte_size(*request.max_file_size);
+    if (!config.max_file_size) {
+      throw UsageError("--max-file-size: expected a size in bytes such as 1048576, 500M or 10G, found '" +
+                       *request.max_file_size + "'");
+    }
+  }
   for (DType target : *config.settings.targets) {
     Tolerance& tolerance = config.settings.tolerances[target];
     const CastRequest defaults = default_request(target);
@@ -153,7 +160,7 @@ class InputIdentities {
  public:
   void add(const std::string& path) {
     struct stat status {};
-    if (!path.empty() && ::stat(path.c_str(), &status) == 0) files_.emplace(status.st_dev, status.st_ino);
+    if (!path.empty() && stat_path(path, status) == 0) files_.emplace(status.st_dev, status.st_ino);
   }
   void add_discovery(const Discovery& found) {
     for (const std::string& file : found.files) add(file);
@@ -273,6 +280,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     };
   }
   options.progress = request.progress;
+  options.max_file_size = config.max_file_size;
   const std::optional<Severity> fail_on =
       *config.fail_on == "never" ? std::nullopt : severity_from_string(*config.fail_on);
   std::optional<Baseline> baseline;

@@ -37,8 +37,9 @@ struct ScanRequest {
   std::string baseline;         // --baseline FILE
   std::string write_baseline;   // --write-baseline FILE
   std::vector<std::string> exclude;
-  unsigned threads = 0;  // 0: every core
-  bool quiet = false;    // text: findings only
+  std::optional<std::string> max_file_size;  // --max-file-size SIZE ("10G"), over max_file_size
+  unsigned threads = 0;                      // 0: every core
+  bool quiet = false;                        // text: findings only
   bool progress = false;
   bool colour = false;  // text on a terminal
 };

@@ -62,6 +62,11 @@ int run(int argc, char** argv) {
           "--exclude", args.exclude,
           "Leave out paths matching GLOB (repeatable; VCS, cache and build folders are always left out)")
       ->type_name("GLOB");
+  scan_cmd
+      ->add_option("--max-file-size", args.max_file_size,
+                   "Note files larger than SIZE (e.g. 500M, 10G; K/M/G/T are powers of 1024) as skipped "
+                   "(DT204) instead of reading them (default: no limit)")
+      ->type_name("SIZE");
   scan_cmd->add_flag("--quiet,-q", args.quiet, "Print findings only, without the summary line");
   scan_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "analyzer/formats/untrusted_text.h"
 #include "reports/json_writer.h"
 #include "reports/spool.h"
 
@@ -25,6 +26,24 @@ Json value_json(long double value, bool integer) {
 }
 
 namespace {
+
+// RFC 4648 base64 with padding: the exact bytes of a name that is not UTF-8.
+std::string base64(std::string_view bytes) {
+  constexpr std::string_view kDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+    std::uint32_t group = 0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      group = group << 8 | (k < n ? static_cast<unsigned char>(bytes[i + k]) : 0u);
+    }
+    for (std::size_t k = 0; k < 4; ++k) {
+      out += k <= n ? kDigits[group >> (18 - 6 * k) & 0x3F] : '=';
+    }
+  }
+  return out;
+}
 
 // The report is written as a stream: a folder of many thousands of arrays
 // gives megabytes of JSON, and building a document tree first would cost more
@@ -71,6 +90,15 @@ class JsonReport {
   }
   void count(const char* key, std::uint64_t n) { w_.key(key).number(n); }
   void text(const char* key, std::string_view s) { w_.key(key).string(s); }
+  // "path" and "member" as text, each followed by its exact bytes ("path_bytes",
+  // "member_bytes", base64) only when it is not valid UTF-8: JSON text would
+  // show those bytes as U+FFFD, and the report would no longer name the file.
+  void location(const std::string& path, const std::optional<std::string>& member) {
+    text("path", path);
+    if (invalid_utf8_at(path)) text("path_bytes", base64(path));
+    optional_string("member", member);
+    if (member && invalid_utf8_at(*member)) text("member_bytes", base64(*member));
+  }
   void index(const std::vector<std::uint64_t>& values) {
     w_.begin_array();
     for (std::uint64_t v : values) w_.number(v);
@@ -114,8 +142,7 @@ class JsonReport {
   void array(const ArrayResult& a) {
     const bool integer = is_integer(a.dtype) || a.dtype == DType::Bool;
     w_.begin_object();
-    text("path", a.location.path);
-    optional_string("member", a.location.member);
+    location(a.location.path, a.location.member);
     text("dtype", name(a.dtype));
     text("stored_dtype", a.stored_dtype);
     w_.key("shape");
@@ -136,8 +163,7 @@ class JsonReport {
     text("name", f.rule->name());
     text("severity", to_string(f.severity));
     text("message", f.message);
-    text("path", f.location.path);
-    optional_string("member", f.location.member);
+    location(f.location.path, f.location.member);
     optional_string("target", f.target ? std::optional<std::string>(name(*f.target)) : std::nullopt);
     count("count", f.count);
     w_.key("first_index");
@@ -168,8 +194,7 @@ class JsonReport {
   void input(const std::string& path, const std::optional<std::string>& member, const char* key,
              const std::string& message) {
     w_.begin_object();
-    text("path", path);
-    optional_string("member", member);
+    location(path, member);
     text(key, message);
     w_.end_object();
   }

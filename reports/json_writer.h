@@ -4,7 +4,8 @@
 // layout of nlohmann::json's dump(2) (two-space indent, one value per line,
 // empty containers as {} and []). Strings are written as UTF-8 with the
 // escapes JSON requires; bytes that are not valid UTF-8 (file names need not
-// be) become U+FFFD, so the output is always valid JSON.
+// be) become U+FFFD, so the output is always valid JSON (the JSON report adds
+// the exact bytes of such names beside them, as path_bytes and member_bytes).
 #pragma once
 
 #include <cstdint>

@@ -107,11 +107,12 @@ constexpr std::string_view kTargets = "targets", kSemantics = "semantics", kFail
                            kExclude = "exclude", kRules = "rules", kTolerances = "tolerances",
                            kPerPath = "per_path", kIgnore = "ignore", kPaths = "paths", kPath = "path",
                            kMember = "member", kReason = "reason", kRtol = "rtol", kAtol = "atol",
-                           kSeverity = "severity";
+                           kSeverity = "severity", kMaxFileSize = "max_file_size";
 }  // namespace keys
 
-constexpr std::array kTopLevelKeys{keys::kTargets, keys::kSemantics,  keys::kFailOn,  keys::kExclude,
-                                   keys::kRules,   keys::kTolerances, keys::kPerPath, keys::kIgnore};
+constexpr std::array kTopLevelKeys{keys::kTargets,    keys::kSemantics,   keys::kFailOn,
+                                   keys::kExclude,    keys::kMaxFileSize, keys::kRules,
+                                   keys::kTolerances, keys::kPerPath,     keys::kIgnore};
 constexpr std::array kPerPathKeys{keys::kPaths, keys::kTargets, keys::kRules, keys::kTolerances};
 constexpr std::array kIgnoreKeys{keys::kPath, keys::kMember, keys::kRules, keys::kReason};
 constexpr std::array kToleranceKeys{keys::kRtol, keys::kAtol};
@@ -153,6 +154,8 @@ class Validator {
         config.fail_on = text;
       } else if (key == keys::kExclude) {
         config.exclude = globs(value, key, false);
+      } else if (key == keys::kMaxFileSize) {
+        config.max_file_size = byte_size(value, key);
       } else if (key == keys::kRules) {
         config.settings.rules = rules(value, key);
       } else if (key == keys::kTolerances) {
@@ -220,6 +223,17 @@ class Validator {
     // -0.0 passes the check above; kept, it would render as "-0", which reads
     // back as the integer 0 (found by fuzz_config's round trip).
     return value == 0 ? 0.0 : value;
+  }
+
+  // A number of bytes: a non-negative integer, or a text such as "10G" (parse_byte_size).
+  std::uint64_t byte_size(const Node& node, const std::string& key) const {
+    constexpr std::string_view kExpected = "a size in bytes such as 1048576, \"500M\" or \"10G\"";
+    if (node.kind == Node::Kind::Integer && node.integer >= 0)
+      return static_cast<std::uint64_t>(node.integer);
+    if (node.kind == Node::Kind::String) {
+      if (const std::optional<std::uint64_t> bytes = parse_byte_size(node.text)) return *bytes;
+    }
+    fail(node.position.line, key, "expected " + std::string(kExpected) + ", found " + describe(node));
   }
 
   DType dtype(const std::string& name, int line, const std::string& key) const {
@@ -699,6 +713,7 @@ std::string render_config(const Config& config) {
     out += field(keys::kTargets) + render_targets(*config.settings.targets) + "\n";
   }
   if (!config.exclude.empty()) out += field(keys::kExclude) + render_list(config.exclude) + "\n";
+  if (config.max_file_size) out += field(keys::kMaxFileSize) + std::to_string(*config.max_file_size) + "\n";
   Settings rest = config.settings;  // targets were written above, in their fixed place
   rest.targets.reset();
   render_settings(out, rest, "");

@@ -6,6 +6,7 @@
 // Command-line options override what is loaded here.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -81,6 +82,8 @@ struct Config {
   std::optional<Semantics> semantics;
   std::optional<std::string> fail_on;  // "error", "warning", "note" or "never"
   std::vector<std::string> exclude;    // globs, added to --exclude
+  // Larger files are noted (DT204), not read; --max-file-size overrides it. None: no limit.
+  std::optional<std::uint64_t> max_file_size;
   Settings settings;
   std::vector<PathOverride> per_path;
   std::vector<Suppression> ignore;

@@ -74,5 +74,47 @@ TEST(HostileCorpus, EachBadInputGetsOneClearE901AndTheScanGoesOn) {
   EXPECT_EQ(e901, report["problems"].size());
 }
 
+// The second corpus (tests/hostile/corpus2/, written by make_corpus2.py): each
+// bad file hides a secret where a reader once quoted the file. One E901 per
+// file with its specific reason, the good arrays still reported, and no secret
+// anywhere in any report format.
+TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
+  const json expected =
+      json::parse(testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected2.json"));
+  testing_support::TempDir dir;
+  fs::copy(testing_support::kSourceDir + "/tests/hostile/corpus2", dir.path() / "corpus2");
+  const std::string folder = "'" + (dir / "corpus2") + "'";
+
+  const auto result = testing_support::run_dtlint("scan --format json " + folder);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  auto file_of = [](const json& entry) {
+    return fs::path(entry["path"].get<std::string>()).filename().string();
+  };
+  for (const auto& [file, phrase] : expected["unreadable"].items()) {
+    std::vector<std::string> messages;
+    for (const json& p : report["problems"]) {
+      if (file_of(p) == file) messages.push_back(p["message"]);
+    }
+    ASSERT_EQ(messages.size(), 1u) << file;
+    EXPECT_NE(messages[0].find(phrase.get<std::string>()), std::string::npos) << file << ": " << messages[0];
+  }
+  EXPECT_EQ(report["problems"].size(), expected["unreadable"].size());
+  for (const auto& [file, what] : expected["readable"].items()) {
+    std::size_t arrays = 0;
+    for (const json& a : report["arrays"]) arrays += file_of(a) == file;
+    EXPECT_EQ(arrays, what["arrays"].get<std::size_t>()) << file;
+  }
+
+  for (const char* format : {"json", "text", "sarif", "github"}) {
+    const auto run = testing_support::run_dtlint(std::string("scan --format ") + format + " " + folder);
+    for (const json& secret : expected["secrets"]) {
+      const std::string token = secret.get<std::string>();
+      EXPECT_EQ(run.out.find(token), std::string::npos) << format << " quotes the secret " << token;
+      EXPECT_EQ(run.err.find(token), std::string::npos) << format << " quotes the secret " << token;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace dtlint

@@ -2,6 +2,7 @@
 // (local headers, central directory, end records, ZIP64 records where asked), so that hostile ones can lie in
 // exactly one field; deflated data comes from zlib. The fixtures under tests/data/npz/ are written by NumPy
 // itself (make_npz.py).
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -26,6 +27,8 @@
 #include "analyzer/formats/readers.h"
 #include "analyzer/formats/zip/archive.h"
 #include "analyzer/input_error.h"
+#include "analyzer/io/mapped_file.h"
+#include "analyzer/scan/scan.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -1100,6 +1103,39 @@ TEST(ZipArchive, MessagesNameTheFormatBuiltOnIt) {
   EXPECT_EQ(reason_of([&] { open_zip(kPickle, kPickleAware); }), "a legacy pickle checkpoint");
   EXPECT_EQ(reason_of([&] { open_zip("not a zip at all", kPickleAware); }),
             "not a zip archive: no end-of-central-directory record (a .pt file is a zip archive)");
+}
+
+// An archive truncated while mapped: libzip, reading the central directory at
+// the end, meets the vanished pages first. One E901, no SIGBUS; the file beside survives.
+void truncate_archive_when_mapped(const std::filesystem::path& file) {
+  if (file.filename() == "shrinks.npz") {
+    ASSERT_EQ(::truncate(file.c_str(), 1 << 20), 0);
+  }
+}
+
+TEST(NpzShrinking, AnArchiveThatShrinksWhileMappedIsOneE901) {
+  testing_support::TempDir dir;
+  std::string noise(3 << 20, '\0');  // incompressible, so the archive is larger than it and is mapped
+  std::uint64_t state = 88172645463325252ull;
+  for (char& c : noise) {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    c = static_cast<char>(state & 0xFF);
+  }
+  const std::string member = npy("|u1", "(" + std::to_string(noise.size()) + ",)", noise);
+  std::ofstream(dir / "shrinks.npz", std::ios::binary) << zip_archive({deflated("a.npy", member)});
+  std::ofstream(dir / "good.npz", std::ios::binary)
+      << zip_archive({stored("b.npy", npy("<f8", "(1,)", bytes_of(std::vector<double>{2.0})))});
+  test_hooks::set_after_mapping_hook(&truncate_archive_when_mapped);
+  ScanOptions options;
+  options.requests = {default_request(DType::Float16)};
+  const std::vector<std::string> paths{dir.path().string()};
+  const ScanResult result = scan_paths(paths, options);
+  test_hooks::set_after_mapping_hook(nullptr);
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(std::filesystem::path(result.problems[0].location.path).filename(), "shrinks.npz");
+  EXPECT_EQ(result.problems[0].message, kShrankReason);
+  ASSERT_EQ(result.arrays.size(), 1u);
+  EXPECT_EQ(result.arrays[0].location.member, "b");
 }
 
 }  // namespace

@@ -60,18 +60,6 @@ constexpr std::array<TypeCode, 31> kTypeCodes{{
 std::string unsupported_reason(std::string_view code) {
   constexpr std::string_view kNumericOnly = "only numeric arrays can be analysed";
   if (code == "c32" || code == "G") return "complex long double is not supported";
-  // C long and intptr_t by their type letters (np.dtype('l').char): their size is
-  // the writing machine's (long is 4 bytes on Windows, 8 on Linux), so they are
-  // refused on purpose rather than guessed. NumPy's np.save writes '<i8' instead.
-  constexpr std::array<std::pair<char, std::string_view>, 4> kPlatformSized{
-      {{'l', "long"}, {'L', "unsigned long"}, {'p', "intptr_t"}, {'P', "uintptr_t"}}};
-  for (const auto& [letter, c_name] : kPlatformSized) {
-    if (code.size() == 1 && code.front() == letter) {
-      return "a platform-sized integer (C " + std::string(c_name) +
-             "), refused on purpose: its size depends on the machine that wrote it; re-save it with an "
-             "explicit size such as '<i8'";
-    }
-  }
   std::string_view family;
   switch (code.empty() ? '\0' : code.front()) {
     case 'U': family = "a unicode string dtype; "; break;
@@ -82,11 +70,14 @@ std::string unsupported_reason(std::string_view code) {
     case 'V': family = "a raw void dtype; "; break;
     default: break;
   }
+  if (family.empty()) family = "not a type code dtlint reads, such as '<f8', '<i4' or '|b1'; ";
   return std::string(family) + std::string(kNumericOnly);
 }
 
 DescrType parse_descr(std::string_view descr, const std::string& path) {
-  const std::string unsupported = "unsupported dtype " + quote_untrusted(descr);
+  // The descr itself is not quoted: no raw file bytes in messages (a file
+  // that is not an array at all may hold secrets).
+  const std::string unsupported = "unsupported dtype";
   char order = '=';
   std::string_view code = descr;
   // NumPy only reads a leading order character when a type code follows it.
@@ -103,9 +94,24 @@ DescrType parse_descr(std::string_view descr, const std::string& path) {
   for (const TypeCode& entry : kTypeCodes) {
     if (entry.code == code) match = &entry;
   }
+  // C long and intptr_t by their type letters (np.dtype('l').char): their size is
+  // the writing machine's (long is 4 bytes on Windows, 8 on Linux), so they are
+  // refused on purpose rather than guessed. NumPy's np.save writes '<i8' instead.
+  // Named in the message: an order character and a letter from this list, no file text.
+  constexpr std::array<std::pair<char, std::string_view>, 4> kPlatformSized{
+      {{'l', "long"}, {'L', "unsigned long"}, {'p', "intptr_t"}, {'P', "uintptr_t"}}};
+  for (const auto& [letter, c_name] : kPlatformSized) {
+    if (code.size() == 1 && code.front() == letter) {
+      throw InputError(path, unsupported + " '" + std::string(descr) + "' (a platform-sized integer (C " +
+                                 std::string(c_name) +
+                                 "), refused on purpose: its size depends on the machine that wrote it; "
+                                 "re-save it with an explicit size such as '<i8')");
+    }
+  }
   if (match == nullptr) throw InputError(path, unsupported + " (" + unsupported_reason(code) + ")");
   if (match->dtype == DType::LongDouble && !little) {
-    throw InputError(path, unsupported + " (16-byte floats are read only as little-endian x87 long double)");
+    throw InputError(path, unsupported + " '>" + std::string(code) +
+                               "' (16-byte floats are read only as little-endian x87 long double)");
   }
   const bool multi_byte = match->dtype != DType::Object && info(match->dtype).size > 1;
   const bool swapped = multi_byte && order != '=' && (order == '<') != native_little;
@@ -157,7 +163,7 @@ class HeaderDictParser {
     }
     ++pos_;  // the closing '}'
     skip_space();
-    if (pos_ < text_.size()) fail("unexpected " + here() + " after the closing '}'");
+    if (pos_ < text_.size()) fail("expected nothing but whitespace after the closing '}', " + found_here());
     if (!seen_descr_) fail("missing key 'descr'");
     if (!seen_fortran_order_) fail("missing key 'fortran_order'");
     if (!seen_shape_) fail("missing key 'shape'");
@@ -171,15 +177,21 @@ class HeaderDictParser {
 
   bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
 
-  // What stands at the current position: "'x' at header byte 12",
-  // "non-ASCII byte 0xff at header byte 12" or "the end of the header".
+  // What stands at the current position: "',' at header byte 12", "a letter
+  // at header byte 12" or "the end of the header". Only the header grammar's
+  // own punctuation is shown as itself: no raw file bytes in messages.
   std::string here() const {
     if (pos_ >= text_.size()) return "the end of the header";
     const auto c = static_cast<unsigned char>(text_[pos_]);
     const std::string where = " at header byte " + std::to_string(pos_);
-    if (c >= 0x80) return "non-ASCII byte " + hex_byte(c) + where;
-    if (c < 0x20 || c == 0x7F) return "control byte " + hex_byte(c) + where;
-    return "'" + std::string(1, static_cast<char>(c)) + "'" + where;
+    if (c >= 0x80) return "a non-ASCII byte" + where;
+    if (c < 0x20 || c == 0x7F) return "a control byte" + where;
+    if (std::string_view("{}()[],:'\"-").find(static_cast<char>(c)) != std::string_view::npos) {
+      return "'" + std::string(1, static_cast<char>(c)) + "'" + where;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') return "a letter" + where;
+    if (c >= '0' && c <= '9') return "a digit" + where;
+    return "another character" + where;
   }
   std::string found_here() const { return "but found " + here(); }
 
@@ -210,7 +222,7 @@ class HeaderDictParser {
              " (no valid header needs one)");
       }
       if (c < 0x20 || c == 0x7F) {
-        fail("control byte " + hex_byte(c) + " in string at header byte " + std::to_string(pos_));
+        fail("control byte in string at header byte " + std::to_string(pos_));
       }
       value += static_cast<char>(c);
       ++pos_;
@@ -221,13 +233,15 @@ class HeaderDictParser {
 
   std::string parse_key() {
     if (!at('\'') && !at('"')) fail("expected a quoted key, " + found_here());
+    const std::size_t start = pos_;
     std::string key = parse_string();
     bool* seen = nullptr;
     if (key == "descr") seen = &seen_descr_;
     if (key == "fortran_order") seen = &seen_fortran_order_;
     if (key == "shape") seen = &seen_shape_;
     if (seen == nullptr) {
-      fail("unknown key " + quote_untrusted(key) + " (expected 'descr', 'fortran_order' and 'shape')");
+      fail("unknown key at header byte " + std::to_string(start) +
+           " (expected 'descr', 'fortran_order' and 'shape')");
     }
     if (*seen) fail("duplicate key " + quote_untrusted(key));
     return key;
@@ -255,7 +269,7 @@ class HeaderDictParser {
     if (word == "False") return false;
     pos_ = start;
     fail(quote_untrusted(key) + " must be True or False, " +
-         (word.empty() ? found_here() : "but found " + quote_untrusted(word)));
+         (word.empty() ? found_here() : "but found another word at header byte " + std::to_string(start)));
   }
 
   std::vector<std::uint64_t> parse_shape_value() {
@@ -312,15 +326,12 @@ class HeaderDictParser {
     if (allow_long_suffix_ && at('L')) ++pos_;
     if (pos_ < text_.size() && is_word_char(text_[pos_])) {
       while (pos_ < text_.size() && is_word_char(text_[pos_])) ++pos_;
-      fail("dimension " + quote_untrusted(text_.substr(start, pos_ - start)) +
-           " in 'shape' is not a decimal integer");
+      fail("the dimension at header byte " + std::to_string(start) + " in 'shape' is not a decimal integer");
     }
-    const std::string_view literal = text_.substr(start, pos_ - start);
-    if (negative) fail("negative dimension " + quote_untrusted(literal) + " in 'shape'");
-    if (digits.size() > 1 && digits.front() == '0') {
-      fail("dimension " + quote_untrusted(literal) + " in 'shape' has a leading zero");
-    }
-    if (overflow) fail("dimension " + quote_untrusted(literal) + " in 'shape' does not fit in 64 bits");
+    const std::string dimension = "the dimension at header byte " + std::to_string(start) + " in 'shape'";
+    if (negative) fail(dimension + " is negative");
+    if (digits.size() > 1 && digits.front() == '0') fail(dimension + " has a leading zero");
+    if (overflow) fail(dimension + " does not fit in 64 bits");
     return value;
   }
 
@@ -342,14 +353,9 @@ NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& 
   const std::size_t magic_present = std::min(bytes.size(), kMagic.size());
   for (std::size_t i = 0; i < magic_present; ++i) {
     if (byte_at(bytes, i) != kMagic[i]) {
-      std::string first;
-      for (std::size_t k = 0; k < std::min<std::size_t>(bytes.size(), 8); ++k) {
-        first += static_cast<char>(byte_at(bytes, k));
-      }
-      throw InputError(path,
-                       "not a .npy file: it does not start with the \\x93NUMPY magic "
-                       "(first bytes " +
-                           quote_untrusted(first) + ")");
+      // What was expected, never what was found: the file may be anything (a
+      // symlink to a secret), and reports are uploaded.
+      throw InputError(path, "not a .npy file: it does not start with the \\x93NUMPY magic");
     }
   }
   if (bytes.size() < kMagicAndVersionBytes) {
@@ -389,9 +395,8 @@ NpyHeader parse_npy_header(std::span<const std::byte> bytes, const std::string& 
   // 1.0 and 2.0 headers are latin-1, where every byte is valid; 3.0 is UTF-8.
   if (header.major == 3) {
     if (const auto bad = invalid_utf8_at(text)) {
-      throw InputError(path, "version 3.0 header is not valid UTF-8 (byte " +
-                                 hex_byte(static_cast<unsigned char>(text[*bad])) + " at header byte " +
-                                 std::to_string(*bad) + ")");
+      throw InputError(path,
+                       "version 3.0 header is not valid UTF-8 (at header byte " + std::to_string(*bad) + ")");
     }
   }
   header.data_offset = preamble + static_cast<std::size_t>(header_length);

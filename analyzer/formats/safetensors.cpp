@@ -105,14 +105,27 @@ struct JsonValue {
   std::string_view text;  // Negative and Float: the literal; String: the value
 };
 
+// nlohmann's parse error detail without the input it quotes ("; last read:
+// '…'", "parsing '…'"): no raw file bytes in messages, only what was expected.
+std::string without_input_text(std::string_view detail) {
+  std::string out(detail);
+  if (const std::size_t read = out.find("; last read: '"); read != std::string::npos) {
+    const std::size_t expected = out.rfind("'; expected ");
+    out.erase(read,
+              expected != std::string::npos && expected >= read ? expected + 1 - read : std::string::npos);
+  }
+  if (const std::size_t parsing = out.find(" parsing '"); parsing != std::string::npos) out.erase(parsing);
+  return escape_untrusted(out, 200);
+}
+
 std::string describe(const JsonValue& value) {
   using Kind = JsonValue::Kind;
   switch (value.kind) {
     case Kind::Null: return "null";
     case Kind::Boolean: return "a boolean";
-    case Kind::Negative: return "the negative number " + escape_untrusted(value.text, 40);
+    case Kind::Negative: return "a negative number";
     case Kind::Unsigned: return "the number " + std::to_string(value.number);
-    case Kind::Float: return "the number " + escape_untrusted(value.text, 40);
+    case Kind::Float: return "a number with a fraction or an exponent";
     case Kind::String: return "a string";
     case Kind::Object: return "an object";
     case Kind::Array: return "an array";
@@ -126,13 +139,13 @@ std::string describe(const JsonValue& value) {
 std::string number_problem(const JsonValue& value) {
   using Kind = JsonValue::Kind;
   if (value.kind == Kind::Negative || (value.kind == Kind::Float && value.text.starts_with('-'))) {
-    return "is negative (" + escape_untrusted(value.text, 40) + ")";
+    return "is negative";
   }
   if (value.kind == Kind::Float) {
     const bool all_digits = !value.text.empty() && std::all_of(value.text.begin(), value.text.end(),
                                                                [](char c) { return c >= '0' && c <= '9'; });
-    if (all_digits) return "does not fit in 64 bits (" + escape_untrusted(value.text, 40) + ")";
-    return "is not an integer (" + escape_untrusted(value.text, 40) + ")";
+    if (all_digits) return "does not fit in 64 bits";
+    return "is not an integer";
   }
   return "is " + describe(value) + ", not a non-negative integer";
 }
@@ -211,8 +224,7 @@ class HeaderHandler {
     // `position` counts the bytes read, the offending one included.
     const std::size_t at = position > 0 ? position - 1 : 0;
     if (root_closed_ && at < header_.size()) {
-      return fail("unexpected byte " + hex_byte(static_cast<unsigned char>(header_[at])) +
-                  " at header byte " + std::to_string(at) +
+      return fail("unexpected byte at header byte " + std::to_string(at) +
                   " after the closing '}' (only whitespace may pad the header)");
     }
     // nlohmann's message without its "[json.exception...] parse error at line L, column C: "
@@ -223,7 +235,7 @@ class HeaderHandler {
         detail.remove_prefix(colon + 2);
       }
     }
-    return fail("invalid JSON near header byte " + std::to_string(at) + ": " + escape_untrusted(detail, 200));
+    return fail("invalid JSON near header byte " + std::to_string(at) + ": " + without_input_text(detail));
   }
 
  private:
@@ -370,8 +382,10 @@ class HeaderHandler {
     }
     const bool format_dtype = std::find(kFormatDTypesNotRead.begin(), kFormatDTypesNotRead.end(),
                                         entry.dtype_text) != kFormatDTypesNotRead.end();
-    return fail("tensor " + name + " has " + (format_dtype ? "unsupported" : "unknown") + " dtype " +
-                quote_name(entry.dtype_text) +
+    // Only a dtype the format defines is named: no raw file bytes in messages.
+    return fail("tensor " + name + " has " +
+                (format_dtype ? "unsupported dtype " + quote_name(entry.dtype_text)
+                              : std::string("an unknown dtype")) +
                 (format_dtype ? " (a safetensors dtype dtlint does not read; it reads "
                               : " (not a safetensors dtype; expected one of ") +
                 dtype_list() + ")");
@@ -441,7 +455,9 @@ ContainerContents read_safetensors(const InputBytes& input, const std::string& p
     header_length |= std::uint64_t{std::to_integer<unsigned>(bytes[i])} << (8 * i);
   }
   if (header_length > kSafetensorsMaxHeaderBytes) {
-    throw InputError(path, "header length " + std::to_string(header_length) + " exceeds the " +
+    // The length itself is not shown: in a file that is no safetensors file it
+    // is any 8 bytes (text, a secret), and messages quote no raw file bytes.
+    throw InputError(path, "the header length field declares more than the " +
                                std::to_string(kSafetensorsMaxHeaderBytes) +
                                "-byte cap on .safetensors headers (the reference implementation's limit)");
   }
@@ -455,9 +471,7 @@ ContainerContents read_safetensors(const InputBytes& input, const std::string& p
   const std::string_view header(reinterpret_cast<const char*>(bytes.data()) + kLengthFieldBytes, header_size);
 
   if (const auto bad = invalid_utf8_at(header)) {
-    throw InputError(path, "header is not valid UTF-8 (byte " +
-                               hex_byte(static_cast<unsigned char>(header[*bad])) + " at header byte " +
-                               std::to_string(*bad) + ")");
+    throw InputError(path, "header is not valid UTF-8 (at header byte " + std::to_string(*bad) + ")");
   }
   // nlohmann's lexer takes a NUL byte for the end of its input, so "{}\0junk"
   // would parse. A raw NUL can never be part of JSON text, so refuse it here.
@@ -469,8 +483,7 @@ ContainerContents read_safetensors(const InputBytes& input, const std::string& p
   // accept leading whitespace or a byte-order mark.
   if (header.empty()) throw InputError(path, "header is empty (expected a JSON object starting with '{')");
   if (header.front() != '{') {
-    throw InputError(path, "header does not start with '{' (found byte " +
-                               hex_byte(static_cast<unsigned char>(header.front())) + ")");
+    throw InputError(path, "header does not start with '{' (expected a JSON object)");
   }
 
   std::vector<TensorEntry> tensors = parse_header(header, path);

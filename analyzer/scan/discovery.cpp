@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
 #include "document/glob.h"
 
@@ -63,7 +64,7 @@ class Walker {
     if (!root_.empty() && root_.back() != '/') root_ += '/';
     const std::string shown = display(root);
     shown_root_ = shown == "." ? "" : shown.back() == '/' ? shown : shown + '/';
-    const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const int fd = open_path(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);  // a root of any length
     if (fd < 0) {
       problem(shown, "cannot read folder: " + errno_message(errno));
       return;
@@ -205,19 +206,21 @@ Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOpt
   Walker walker(options, out);
   for (const std::string& given : paths) {
     const fs::path path(given);
-    std::error_code ec;
-    const fs::file_status status = fs::status(path, ec);
-    if (ec) {
-      const bool loop = ec == std::errc::too_many_symbolic_link_levels;
-      out.problems.push_back(
-          {Location(display(path)), loop ? "symbolic link loop" : "no such file or folder"});
-    } else if (fs::is_directory(status)) {
+    struct stat status {};
+    if (stat_path(path, status) != 0) {  // a path of any length
+      const int error = errno;
+      out.problems.push_back({Location(display(path)), error == ELOOP ? "symbolic link loop"
+                                                       : error == ENOENT || error == ENOTDIR
+                                                           ? "no such file or folder"
+                                                           : "cannot open: " + errno_message(error)});
+    } else if (S_ISDIR(status.st_mode)) {
       walker.walk(path);
-    } else if (fs::is_fifo(status) || fs::is_socket(status) || fs::is_block_file(status) ||
-               fs::is_character_file(status)) {
-      out.skipped.push_back({Location(display(path)), fs::is_fifo(status)     ? "a FIFO is never opened"
-                                                      : fs::is_socket(status) ? "a socket is never opened"
-                                                                              : "a device is never opened"});
+    } else if (S_ISFIFO(status.st_mode) || S_ISSOCK(status.st_mode) || S_ISBLK(status.st_mode) ||
+               S_ISCHR(status.st_mode)) {
+      out.skipped.push_back({Location(display(path)), S_ISFIFO(status.st_mode) ? "a FIFO is never opened"
+                                                      : S_ISSOCK(status.st_mode)
+                                                          ? "a socket is never opened"
+                                                          : "a device is never opened"});
     } else {
       out.files.push_back(display(path));  // named explicitly: read whatever it is
     }

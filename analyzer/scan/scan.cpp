@@ -11,6 +11,7 @@
 #include "analyzer/formats/container.h"
 #include "analyzer/formats/readers.h"
 #include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/kernels/dispatch.h"
 #include "analyzer/scan/progress.h"
@@ -32,15 +33,27 @@ void parallel_for(std::size_t count, unsigned threads, const Body& body) {
   for (std::thread& helper : helpers) helper.join();
 }
 
-// Opens (maps or reads) the file once, recognises it from its first bytes and
-// hands the bytes to the reader for its format.
-ContainerContents read_input(const std::string& file) {
-  std::shared_ptr<const MappedFile> mapping = MappedFile::open(file, file);
+// Opens (maps or reads) the file once into `mapping`, recognises it from its
+// first bytes and hands the bytes to the reader for its format. A file larger
+// than `max_file_size` is skipped: its size is taken from the open file (what
+// would be mapped), so a file that grew since discovery counts too.
+ContainerContents read_input(const std::string& file, std::optional<std::uint64_t> max_file_size,
+                             std::shared_ptr<const MappedFile>& mapping) {
+  const InputFile input = InputFile::open(file, file);
+  if (max_file_size && input.size() > *max_file_size) {  // before anything is mapped or read
+    const std::uint64_t size = input.size();
+    ContainerContents skipped;
+    skipped.skipped.push_back(
+        {Location(file), std::to_string(size) + " bytes, more than the maximum file size of " +
+                             byte_size_text(*max_file_size) + " (--max-file-size, max_file_size): not read"});
+    return skipped;
+  }
+  mapping = MappedFile::open(input, file);
   const Reader* reader = reader_for(mapping->bytes(), file);
   if (reader == nullptr) {
     throw InputError(file, "not an array file (" + reader_extensions_text("or") + ", by name or content)");
   }
-  return reader->read(input_bytes(std::move(mapping)), file);
+  return reader->read(input_bytes(mapping), file);
 }
 
 // One input's outcome within a batch.
@@ -49,6 +62,10 @@ struct Opened {
   std::vector<CastRequest> own_requests;
   ContainerContents contents;
   std::optional<Problem> problem;  // the whole input is unreadable
+  // Asked once the input's arrays are read: when the file shrank meanwhile,
+  // its results are discarded for one E901 (MappedFile::shrank).
+  std::shared_ptr<const MappedFile> mapping;
+  std::string file;  // as discovery named it
 };
 
 // A unit of work: a chunk of an array in memory, or a whole streamed array.
@@ -137,6 +154,8 @@ class BatchCollector {
         entered_ = true;
         progress_.file_done();
         if (current.problem) {
+          // A reader that failed on the zeros of a shrunk file: the shrinking is the news.
+          if (current.mapping && current.mapping->shrank()) current.problem->message = kShrankReason;
           result_.problems.push_back(std::move(*current.problem));
           next_input();
           continue;
@@ -150,6 +169,18 @@ class BatchCollector {
         for (MemberIssue& issue : current.contents.skipped) {
           result_.skipped.push_back({std::move(issue.location), std::move(issue.reason)});
         }
+        next_input();
+        continue;
+      }
+      if (current.mapping && current.mapping->shrank()) {
+        // Whatever the reader or the kernels made of the zeros that replaced the
+        // missing pages: the rest of the input is one problem. Arrays handed over
+        // before were read in full before the file shrank (the mark is set before
+        // any zero page appears, and an array is handed over only once read).
+        result_.problems.push_back({Location(current.file), std::string(kShrankReason)});
+        while (task_ < tasks_.size() && tasks_[task_].input == input_) ++task_;  // later waves' too
+        analysis_.reset();
+        error_.reset();
         next_input();
         continue;
       }
@@ -227,13 +258,14 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     std::vector<Opened> opened(count);
     parallel_for(count, threads, [&](std::size_t i) {
       const std::string& file = files[first + i];
+      opened[i].file = file;
       opened[i].requests = options.requests;
       if (options.requests_for) {
         opened[i].own_requests = options.requests_for(file);
         opened[i].requests = opened[i].own_requests;
       }
       try {
-        opened[i].contents = read_input(file);
+        opened[i].contents = read_input(file, options.max_file_size, opened[i].mapping);
         for (const ArrayView& view : opened[i].contents.arrays) {
           progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
         }
@@ -274,6 +306,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
         const Task& task = tasks[wave + w];
         const ArrayView& view = opened[task.input].contents.arrays[task.array];
         const std::span<const CastRequest> requests = opened[task.input].requests;
+        const Progress::Reading reading = progress.reading(files[first + task.input]);  // names a long read
         partials[w] = prepare_analysis(view, requests);
         if (view.stream) {
           try {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,6 +49,9 @@ struct ScanOptions {
   // Called once after discovery, before any input is read: e.g. to refuse an
   // output path that names an input before a report is written to it.
   std::function<void(const Discovery& found)> discovered;
+  // Files larger than this are not read, only noted (DT204): a bound for huge
+  // or sparse inputs (--max-file-size). None: every file is read.
+  std::optional<std::uint64_t> max_file_size;
 };
 
 // Reads and analyses every input. Arrays are split into chunks spread over the

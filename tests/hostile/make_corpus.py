@@ -60,7 +60,7 @@ def npy_cases():
     put("npy_bytes_overflow.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904,), }"),
         "more bytes than fit in 64 bits")
     put("npy_negative_dim.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }"),
-        "negative dimension")
+        "in 'shape' is negative")
     put("npy_huge_dim.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (123456789012345678901234,), }"),
         "does not fit in 64 bits")
     put("npy_bad_descr.npy", npy("{'descr': '<q7', 'fortran_order': False, 'shape': (1,), }", b"\x00" * 8),
@@ -81,7 +81,7 @@ def npy_cases():
 
 def safetensors_cases():
     t = lambda dtype, shape, begin, end: {"dtype": dtype, "shape": shape, "data_offsets": [begin, end]}
-    put("st_length_near_2_64.safetensors", struct.pack("<Q", 2**64 - 1) + b"{}", "exceeds the 100000000-byte cap")
+    put("st_length_near_2_64.safetensors", struct.pack("<Q", 2**64 - 1) + b"{}", "declares more than the 100000000-byte cap")
     put("st_length_past_eof.safetensors", safetensors(b"{}", length=4096), "truncated header")
     put("st_not_utf8.safetensors", safetensors(b'{"a\xff":{}}'), "not valid UTF-8")
     put("st_not_object.safetensors", safetensors(b"[1,2,3] "), "does not start with '{'")
@@ -98,7 +98,7 @@ def safetensors_cases():
     put("st_size_mismatch.safetensors", safetensors({"a": t("F32", [3], 0, 8)}, b"\x00" * 8), "needs 12")
     put("st_shape_overflow.safetensors",
         safetensors({"a": t("F32", [4294967296, 4294967296, 16], 0, 4)}, b"\x00" * 4), "more elements than fit")
-    put("st_unknown_dtype.safetensors", safetensors({"a": t("I4", [1], 0, 1)}, b"\x00"), "unknown dtype 'I4'")
+    put("st_unknown_dtype.safetensors", safetensors({"a": t("I4", [1], 0, 1)}, b"\x00"), "has an unknown dtype (not a safetensors dtype")
     put("st_bad_metadata.safetensors", safetensors({"__metadata__": {"n": 1}}), "must map strings to strings")
     put("st_deep_nesting.safetensors", safetensors(b'{"a":{"note":' + b"[" * 100000), "nests deeper")
 
