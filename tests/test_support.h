@@ -20,6 +20,20 @@ namespace dtlint::testing_support {
 
 inline const std::string kSourceDir = DTLINT_SOURCE_DIR;
 
+// Built with sanitizers (-DDTLINT_SANITIZE): code runs several times slower and
+// freed memory is held in quarantine, so bounds on time and memory mean less.
+#ifdef DTLINT_SANITIZED
+inline constexpr bool kSanitizedBuild = true;
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+
+// A bound on wall time for a test that guards against a cost growing with its
+// input (not a benchmark): generous, and ten times that under sanitizers.
+inline double time_limit(double seconds) {
+  return kSanitizedBuild ? 10 * seconds : seconds;
+}
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;
