@@ -1105,6 +1105,22 @@ TEST(ZipArchive, MessagesNameTheFormatBuiltOnIt) {
             "not a zip archive: no end-of-central-directory record (a .pt file is a zip archive)");
 }
 
+// libzip refuses a whole archive whose entry name is flagged UTF-8 (bit 11) but
+// is not; the message says so rather than calling the central directory corrupt.
+TEST(ZipArchive, NameFlaggedUtf8ButNotIsNamedAsSuch) {
+  ZipEntry good = stored("archive/data.pkl", kPickle);
+  ZipEntry bad = stored(std::string("archive/d\xff\xfe/0", 16), kStorage);
+  bad.flags = 0x800;
+  EXPECT_EQ(reason_of([&] {
+              open_zip(zip_archive({good, bad}));
+            }),
+            "damaged zip archive: the name of entry 2 of 2 is flagged as UTF-8 but is not (byte 10 of 16 "
+            "breaks it), and libzip refuses the whole archive; re-create it with valid names");
+  // Unflagged, the same bytes are CP437 text and the archive opens.
+  bad.flags = 0;
+  EXPECT_EQ(open_zip(zip_archive({good, bad})).entries().size(), 2u);
+}
+
 // An archive truncated while mapped: libzip, reading the central directory at
 // the end, meets the vanished pages first. One E901, no SIGBUS; the file beside survives.
 void truncate_archive_when_mapped(const std::filesystem::path& file) {

@@ -5,8 +5,10 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <optional>
 #include <utility>
 
+#include "analyzer/formats/untrusted_text.h"
 #include "analyzer/formats/zip/inflate.h"
 #include "analyzer/formats/zip/libzip.h"
 #include "analyzer/input_error.h"
@@ -147,6 +149,48 @@ OpenResult open_archive(ArchiveSource& context, int flags) {
   return result;
 }
 
+// Little-endian fields of zip records, bounds-checked by the caller.
+std::uint64_t le(std::span<const std::byte> bytes, std::size_t at, std::size_t width) {
+  std::uint64_t value = 0;
+  for (std::size_t i = width; i-- > 0;) value = value << 8 | std::to_integer<std::uint64_t>(bytes[at + i]);
+  return value;
+}
+
+// libzip refuses a whole archive ("inconsistent") when an entry's name is
+// flagged UTF-8 (general purpose bit 11) but is not: find such an entry in the
+// central directory, so that the message says so instead of "corrupt".
+std::optional<std::string> invalid_utf8_name(std::span<const std::byte> bytes, std::string_view tail_text) {
+  const std::size_t in_tail = tail_text.rfind(std::string_view("PK\x05\x06", 4));
+  if (in_tail == std::string_view::npos) return std::nullopt;
+  const std::size_t end_record = bytes.size() - tail_text.size() + in_tail;
+  if (end_record + kEndRecordBytes > bytes.size()) return std::nullopt;
+  const std::uint64_t entries = le(bytes, end_record + 10, 2);
+  std::uint64_t at = le(bytes, end_record + 16, 4);  // 0xFFFFFFFF (zip64): nothing found, as before
+  constexpr std::size_t kCentralHeader = 46;
+  for (std::uint64_t e = 0; e < entries; ++e) {
+    if (at > bytes.size() || bytes.size() - at < kCentralHeader ||
+        std::memcmp(bytes.data() + at, "PK\x01\x02", 4) != 0)
+      return std::nullopt;
+    const std::uint64_t flags = le(bytes, static_cast<std::size_t>(at) + 8, 2);
+    const std::uint64_t name_length = le(bytes, static_cast<std::size_t>(at) + 28, 2);
+    const std::uint64_t rest = name_length + le(bytes, static_cast<std::size_t>(at) + 30, 2) +
+                               le(bytes, static_cast<std::size_t>(at) + 32, 2);
+    if (bytes.size() - at - kCentralHeader < rest) return std::nullopt;
+    const std::string_view name(reinterpret_cast<const char*>(bytes.data() + at + kCentralHeader),
+                                static_cast<std::size_t>(name_length));
+    if ((flags & 0x800) != 0) {
+      if (const std::optional<std::size_t> bad = invalid_utf8_at(name)) {
+        return "damaged zip archive: the name of entry " + std::to_string(e + 1) + " of " +
+               std::to_string(entries) + " is flagged as UTF-8 but is not (byte " + std::to_string(*bad + 1) +
+               " of " + std::to_string(name_length) +
+               " breaks it), and libzip refuses the whole archive; re-create it with valid names";
+      }
+    }
+    at += kCentralHeader + rest;
+  }
+  return std::nullopt;
+}
+
 // Why libzip could not open the archive at all, told from the bytes, with
 // libzip's own words. Used for the message only; nothing else depends on it.
 std::string unusable_reason(std::span<const std::byte> bytes, const std::string& libzip_says,
@@ -162,6 +206,7 @@ std::string unusable_reason(std::span<const std::byte> bytes, const std::string&
   const auto tail = static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size(), kEndRecordBytes + 0xFFFF));
   const std::string_view last(reinterpret_cast<const char*>(bytes.data() + bytes.size() - tail), tail);
   if (last.find(end_signature) != std::string_view::npos) {
+    if (std::optional<std::string> names = invalid_utf8_name(bytes, last)) return *names;
     return "damaged zip archive: its central directory or end-of-central-directory record is corrupt or "
            "truncated (libzip: " +
            libzip_says + ")";
