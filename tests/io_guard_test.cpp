@@ -155,3 +155,24 @@ TEST_F(OutputGuard, BaselineAndConfigThatAreNotRegularFilesGetTheirOwnMessage) {
 
 }  // namespace
 }  // namespace dtlint
+
+namespace dtlint {
+namespace {
+
+// A configuration with invalid UTF-8 in a key: the error on stderr names the
+// file, line and key with the bytes escaped, never the raw bytes themselves.
+TEST(ConfigErrorsOnStderr, InvalidUtf8InAKeyIsEscaped) {
+  TempDir dir;
+  testing_support::write_text(dir / ".dtlint.yaml", "targets: [float16]\n\xff\xfe\x1b[2J: 1\n");
+  fs::copy_file(kSourceDir + "/examples/embeddings.npy", dir / "a.npy");
+  const auto result = run_dtlint("scan a.npy --no-progress", dir.path().string());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find(".dtlint.yaml:2: "), std::string::npos) << result.err;
+  for (const char c : result.err) {
+    EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7f))
+        << "raw byte " << static_cast<int>(c) << " in: " << result.err;
+  }
+}
+
+}  // namespace
+}  // namespace dtlint
