@@ -299,6 +299,69 @@ TEST(SafetensorsReader, MemberNamesRoundTrip) {
   EXPECT_EQ(contents.arrays[3].location.member, "");
 }
 
+TEST(SafetensorsReader, ViewsMadeOnDemandAreTheViewsReadAtOnce) {
+  // Header order differs from data order; names, dtypes, ranks and escapes vary.
+  const std::string header =
+      object({entry("late", "F16", "[2, 1]", 3, 7), entry("\\u00e9", "I8", "[3]", 0, 3),
+              entry("empty", "BF16", "[0, 5]", 7, 7), entry("scalar", "U8", "[]", 7, 8),
+              entry("", "F8_E5M2", "[1, 1, 1]", 8, 9)});
+  const auto owned = std::make_shared<const std::string>(st_file(header, "abcdefghi"));
+  const InputBytes input{as_byte_span(*owned), owned, false};
+  const ContainerContents held = read_safetensors(input, std::string(kMemoryPath));
+  const ContainerContents on_demand = read_safetensors_on_demand(input, std::string(kMemoryPath));
+  EXPECT_EQ(held.source, nullptr);
+  ASSERT_NE(on_demand.source, nullptr);
+  EXPECT_TRUE(on_demand.arrays.empty());
+  ASSERT_EQ(on_demand.array_count(), 5u);
+  ASSERT_EQ(held.arrays.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const ArrayView& expected = held.arrays[i];
+    // Made twice: each call makes the same view anew.
+    for (int twice = 0; twice < 2; ++twice) {
+      const ArrayView made = on_demand.source->view(i);
+      EXPECT_EQ(made.location, expected.location) << i;
+      EXPECT_EQ(made.dtype, expected.dtype) << i;
+      EXPECT_EQ(made.stored_dtype, expected.stored_dtype) << i;
+      EXPECT_EQ(made.shape, expected.shape) << i;
+      EXPECT_EQ(made.elements, expected.elements) << i;
+      EXPECT_EQ(made.data.data(), expected.data.data()) << i;
+      EXPECT_EQ(made.data.size(), expected.data.size()) << i;
+      EXPECT_EQ(made.owner, owned) << i;
+      EXPECT_FALSE(made.mapped);
+      EXPECT_FALSE(made.stream);
+    }
+  }
+  // The values themselves, from the header above, not from the reader.
+  EXPECT_EQ(held.arrays[0].location.member, "\xC3\xA9");
+  EXPECT_EQ(held.arrays[1].stored_dtype, "F16");
+  EXPECT_EQ(held.arrays[1].shape, (std::vector<std::uint64_t>{2, 1}));
+  EXPECT_EQ(held.arrays[2].elements, 0u);
+  EXPECT_EQ(held.arrays[3].elements, 1u);
+  EXPECT_EQ(held.arrays[4].location.member, "");
+  EXPECT_EQ(held.arrays[4].stored_dtype, "F8_E5M2");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(held.arrays[1].data.data()), 4), "defg");
+}
+
+TEST(SafetensorsReader, DuplicateNamesAreFoundAmongThousands) {
+  // Enough names that the duplicate check's table grows several times.
+  std::vector<std::string> entries;
+  for (int i = 0; i < 5000; ++i) entries.push_back(entry("t" + std::to_string(i), "F32", "[0]", 0, 0));
+  std::string distinct = "{";
+  for (const std::string& member : entries) distinct += (distinct.size() > 1 ? "," : "") + member;
+  const ContainerContents contents = contents_of(st_file(distinct + "}"));
+  ASSERT_EQ(contents.arrays.size(), 5000u);
+  EXPECT_EQ(contents.arrays[4321].location.member, "t4321");  // empty tensors keep header order
+
+  EXPECT_TRUE(bytes_fail_with(st_file(distinct + "," + entry("t4417", "F32", "[0]", 0, 0) + "}"),
+                              "duplicate tensor name 't4417'"));
+  EXPECT_TRUE(bytes_fail_with(st_file(distinct + "," + entry("t0", "F32", "[0]", 0, 0) + "}"),
+                              "duplicate tensor name 't0'"));
+  // A name that differs from another only in its last byte is no duplicate.
+  const ContainerContents near =
+      contents_of(st_file(distinct + "," + entry("t49999", "F32", "[0]", 0, 0) + "}"));
+  EXPECT_EQ(near.arrays.size(), 5001u);
+}
+
 // ---------------------------------------------------------------- hostile
 
 struct HostileCase {

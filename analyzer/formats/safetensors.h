@@ -37,4 +37,9 @@ inline constexpr std::size_t kSafetensorsMaxDimensions = 64;
 // file or holds a dtype dtlint does not read.
 ContainerContents read_safetensors(const InputBytes& input, const std::string& path);
 
+// The same, with every check made, but the views are made on demand by
+// `source` (which keeps a share of `input.owner`) and `arrays` is left empty:
+// the entries of a header of a million tensors are held in some 50 bytes each.
+ContainerContents read_safetensors_on_demand(const InputBytes& input, const std::string& path);
+
 }  // namespace dtlint
