@@ -721,6 +721,35 @@ TEST_F(SafetensorsFileTest, LargeFileIsMappedAndEveryViewSaysSo) {
   EXPECT_EQ(element<std::uint8_t>(arrays[1], 1), 2u);
 }
 
+TEST_F(SafetensorsFileTest, MappedHeaderOfMegabytesIsReadWhileItsPagesAreGivenBack) {
+  // 60,000 entries: a header of some 4 MB, which the parser gives back a
+  // megabyte at a time; names near the end must still be read whole.
+  std::string header = "{";
+  for (int i = 0; i < 60000; ++i) {
+    if (i > 0) header += ",";
+    header += entry("layer." + std::to_string(i) + ".weight", "U8", "[1]", static_cast<std::uint64_t>(i),
+                    static_cast<std::uint64_t>(i) + 1);
+  }
+  ASSERT_GT(header.size(), std::size_t{3} << 20);
+  const std::string data(60000, 'x');
+  const fs::path path = write("many.safetensors", st_file(header + "}", data));
+  const ContainerContents contents = read_path(read_safetensors_on_demand, path, "many.safetensors");
+  ASSERT_EQ(contents.array_count(), 60000u);
+  const ArrayView last = contents.source->view(59999);
+  EXPECT_EQ(last.location.member, "layer.59999.weight");
+  EXPECT_TRUE(last.mapped);
+  EXPECT_EQ(element<std::uint8_t>(last, 0), 'x');
+  EXPECT_EQ(contents.source->view(31234).location.member, "layer.31234.weight");
+
+  // A duplicate of the first name, megabytes later, is still found.
+  const fs::path duplicate =
+      write("duplicate.safetensors",
+            st_file(header + "," + entry("layer.0.weight", "U8", "[0]", 60000, 60000) + "}", data));
+  EXPECT_TRUE(testing_support::fails_with(
+      [&] { read_path(read_safetensors_on_demand, duplicate, "duplicate.safetensors"); },
+      "duplicate.safetensors", "duplicate tensor name 'layer.0.weight'"));
+}
+
 TEST_F(SafetensorsFileTest, ErrorsCarryTheDisplayPath) {
   const fs::path path = write("bad.safetensors", st_file("{}x"));
   EXPECT_TRUE(testing_support::fails_with([&] { read_path(read_safetensors, path, "shown/bad.safetensors"); },

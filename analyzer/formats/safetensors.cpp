@@ -5,6 +5,7 @@
 #include <bit>
 #include <deque>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -485,12 +486,50 @@ class HeaderHandler {
   bool root_closed_ = false;
 };
 
+// The parser's input: a pointer into a mapped header that gives the pages
+// behind it back to the kernel as it moves on (nothing before it is read
+// again), so that a header of 70 MB is never resident whole while the entries
+// it declares are being built.
+class ReleasingCursor {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  ReleasingCursor(const char* at, bool mapped) : at_(at), released_(at), mapped_(mapped) {}
+
+  reference operator*() const { return *at_; }
+  ReleasingCursor& operator++() {
+    ++at_;
+    if (mapped_ && at_ - released_ >= kReleaseStep) {
+      release_pages(std::as_bytes(std::span(released_, at_)));
+      released_ = at_;
+    }
+    return *this;
+  }
+  ReleasingCursor operator++(int) {
+    ReleasingCursor before = *this;
+    ++*this;
+    return before;
+  }
+  friend bool operator==(const ReleasingCursor& a, const ReleasingCursor& b) { return a.at_ == b.at_; }
+
+ private:
+  static constexpr difference_type kReleaseStep = difference_type{1} << 20;
+  const char* at_;
+  const char* released_;  // the pages before this were given back
+  bool mapped_;
+};
+
 // Parses the header text (already known to be UTF-8 starting with '{') into
 // its tensor entries, in header order. Throws InputError on any problem.
-Header parse_header(std::string_view header, const std::string& path) {
+Header parse_header(std::string_view header, bool mapped, const std::string& path) {
   HeaderHandler handler(header);
   const char* const first = header.data();
-  if (!nlohmann::json::sax_parse(first, first + header.size(), &handler)) {
+  if (!nlohmann::json::sax_parse(ReleasingCursor(first, mapped),
+                                 ReleasingCursor(first + header.size(), mapped), &handler)) {
     throw InputError(path, "bad .safetensors header: " +
                                (handler.error().empty() ? std::string("invalid JSON") : handler.error()));
   }
@@ -623,9 +662,10 @@ ContainerContents read_safetensors_on_demand(const InputBytes& input, const std:
     throw InputError(path, "header does not start with '{' (expected a JSON object)");
   }
 
-  Header header = parse_header(header_text, path);
-  // The header's text is not read again: its pages need not stay resident.
+  // The checks above have made every page of the header resident; the parser
+  // reads it once more, giving back what it has read as it goes.
   if (input.mapped) release_pages(bytes.subspan(0, kLengthFieldBytes + header_size));
+  Header header = parse_header(header_text, input.mapped, path);
   header.names.freeze();
   header.tensors.shrink_to_fit();
   header.dims.shrink_to_fit();
