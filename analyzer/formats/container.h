@@ -18,7 +18,7 @@ struct MemberIssue {
 };
 
 // Makes a container's arrays one at a time, when the scan comes to them: a
-// header of a million tensors then costs its compact entries (a few tens of
+// header of a million tensors then costs its compact entries (some 70
 // bytes each), not a million views (some 300 bytes each) held at once.
 class ArraySource {
  public:

@@ -39,7 +39,7 @@ ContainerContents read_safetensors(const InputBytes& input, const std::string& p
 
 // The same, with every check made, but the views are made on demand by
 // `source` (which keeps a share of `input.owner`) and `arrays` is left empty:
-// the entries of a header of a million tensors are held in some 50 bytes each.
+// a tensor is held as some 50 bytes beside its name (entry, offsets, shape, order).
 ContainerContents read_safetensors_on_demand(const InputBytes& input, const std::string& path);
 
 }  // namespace dtlint
