@@ -299,6 +299,69 @@ TEST(SafetensorsReader, MemberNamesRoundTrip) {
   EXPECT_EQ(contents.arrays[3].location.member, "");
 }
 
+TEST(SafetensorsReader, ViewsMadeOnDemandAreTheViewsReadAtOnce) {
+  // Header order differs from data order; names, dtypes, ranks and escapes vary.
+  const std::string header =
+      object({entry("late", "F16", "[2, 1]", 3, 7), entry("\\u00e9", "I8", "[3]", 0, 3),
+              entry("empty", "BF16", "[0, 5]", 7, 7), entry("scalar", "U8", "[]", 7, 8),
+              entry("", "F8_E5M2", "[1, 1, 1]", 8, 9)});
+  const auto owned = std::make_shared<const std::string>(st_file(header, "abcdefghi"));
+  const InputBytes input{as_byte_span(*owned), owned, false};
+  const ContainerContents held = read_safetensors(input, std::string(kMemoryPath));
+  const ContainerContents on_demand = read_safetensors_on_demand(input, std::string(kMemoryPath));
+  EXPECT_EQ(held.source, nullptr);
+  ASSERT_NE(on_demand.source, nullptr);
+  EXPECT_TRUE(on_demand.arrays.empty());
+  ASSERT_EQ(on_demand.array_count(), 5u);
+  ASSERT_EQ(held.arrays.size(), 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const ArrayView& expected = held.arrays[i];
+    // Made twice: each call makes the same view anew.
+    for (int twice = 0; twice < 2; ++twice) {
+      const ArrayView made = on_demand.source->view(i);
+      EXPECT_EQ(made.location, expected.location) << i;
+      EXPECT_EQ(made.dtype, expected.dtype) << i;
+      EXPECT_EQ(made.stored_dtype, expected.stored_dtype) << i;
+      EXPECT_EQ(made.shape, expected.shape) << i;
+      EXPECT_EQ(made.elements, expected.elements) << i;
+      EXPECT_EQ(made.data.data(), expected.data.data()) << i;
+      EXPECT_EQ(made.data.size(), expected.data.size()) << i;
+      EXPECT_EQ(made.owner, owned) << i;
+      EXPECT_FALSE(made.mapped);
+      EXPECT_FALSE(made.stream);
+    }
+  }
+  // The values themselves, from the header above, not from the reader.
+  EXPECT_EQ(held.arrays[0].location.member, "\xC3\xA9");
+  EXPECT_EQ(held.arrays[1].stored_dtype, "F16");
+  EXPECT_EQ(held.arrays[1].shape, (std::vector<std::uint64_t>{2, 1}));
+  EXPECT_EQ(held.arrays[2].elements, 0u);
+  EXPECT_EQ(held.arrays[3].elements, 1u);
+  EXPECT_EQ(held.arrays[4].location.member, "");
+  EXPECT_EQ(held.arrays[4].stored_dtype, "F8_E5M2");
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(held.arrays[1].data.data()), 4), "defg");
+}
+
+TEST(SafetensorsReader, DuplicateNamesAreFoundAmongThousands) {
+  // Enough names that the duplicate check's table grows several times.
+  std::vector<std::string> entries;
+  for (int i = 0; i < 5000; ++i) entries.push_back(entry("t" + std::to_string(i), "F32", "[0]", 0, 0));
+  std::string distinct = "{";
+  for (const std::string& member : entries) distinct += (distinct.size() > 1 ? "," : "") + member;
+  const ContainerContents contents = contents_of(st_file(distinct + "}"));
+  ASSERT_EQ(contents.arrays.size(), 5000u);
+  EXPECT_EQ(contents.arrays[4321].location.member, "t4321");  // empty tensors keep header order
+
+  EXPECT_TRUE(bytes_fail_with(st_file(distinct + "," + entry("t4417", "F32", "[0]", 0, 0) + "}"),
+                              "duplicate tensor name 't4417'"));
+  EXPECT_TRUE(bytes_fail_with(st_file(distinct + "," + entry("t0", "F32", "[0]", 0, 0) + "}"),
+                              "duplicate tensor name 't0'"));
+  // A name that differs from another only in its last byte is no duplicate.
+  const ContainerContents near =
+      contents_of(st_file(distinct + "," + entry("t49999", "F32", "[0]", 0, 0) + "}"));
+  EXPECT_EQ(near.arrays.size(), 5001u);
+}
+
 // ---------------------------------------------------------------- hostile
 
 struct HostileCase {
@@ -656,6 +719,35 @@ TEST_F(SafetensorsFileTest, LargeFileIsMappedAndEveryViewSaysSo) {
   EXPECT_EQ(element<float>(arrays[0], 1), 0.5f);
   EXPECT_EQ(element<float>(arrays[0], kCount - 1), static_cast<float>(kCount - 1) * 0.5f);
   EXPECT_EQ(element<std::uint8_t>(arrays[1], 1), 2u);
+}
+
+TEST_F(SafetensorsFileTest, MappedHeaderOfMegabytesIsReadWhileItsPagesAreGivenBack) {
+  // 60,000 entries: a header of some 4 MB, which the parser gives back a
+  // megabyte at a time; names near the end must still be read whole.
+  std::string header = "{";
+  for (int i = 0; i < 60000; ++i) {
+    if (i > 0) header += ",";
+    header += entry("layer." + std::to_string(i) + ".weight", "U8", "[1]", static_cast<std::uint64_t>(i),
+                    static_cast<std::uint64_t>(i) + 1);
+  }
+  ASSERT_GT(header.size(), std::size_t{3} << 20);
+  const std::string data(60000, 'x');
+  const fs::path path = write("many.safetensors", st_file(header + "}", data));
+  const ContainerContents contents = read_path(read_safetensors_on_demand, path, "many.safetensors");
+  ASSERT_EQ(contents.array_count(), 60000u);
+  const ArrayView last = contents.source->view(59999);
+  EXPECT_EQ(last.location.member, "layer.59999.weight");
+  EXPECT_TRUE(last.mapped);
+  EXPECT_EQ(element<std::uint8_t>(last, 0), 'x');
+  EXPECT_EQ(contents.source->view(31234).location.member, "layer.31234.weight");
+
+  // A duplicate of the first name, megabytes later, is still found.
+  const fs::path duplicate =
+      write("duplicate.safetensors",
+            st_file(header + "," + entry("layer.0.weight", "U8", "[0]", 60000, 60000) + "}", data));
+  EXPECT_TRUE(testing_support::fails_with(
+      [&] { read_path(read_safetensors_on_demand, duplicate, "duplicate.safetensors"); },
+      "duplicate.safetensors", "duplicate tensor name 'layer.0.weight'"));
 }
 
 TEST_F(SafetensorsFileTest, ErrorsCarryTheDisplayPath) {

@@ -181,5 +181,40 @@ TEST(StreamedScan, MemoryDoesNotGrowWithTheNumberOfFiles) {
   }
 }
 
+// A .safetensors header used to become one view per tensor, all held at once
+// (some 600 bytes each at the peak); now the reader keeps compact entries and
+// the scan makes each view when it comes to it. The inputs are the ones
+// bench/memory_inputs.py writes: empty F32 tensors "layer.I.weight".
+TEST(StreamedScan, MemoryPerSafetensorsTensorIsSmall) {
+  if (testing_support::kSanitizedBuild) {
+    GTEST_SKIP() << "AddressSanitizer's quarantine holds freed memory: peak RSS says nothing here";
+  }
+  TempDir dir;
+  for (const auto& [name, count] : {std::pair{"few", 20'000}, std::pair{"many", 200'000}}) {
+    std::string header = "{";
+    for (int i = 0; i < count; ++i) {
+      if (i > 0) header += ",";
+      header += "\"layer." + std::to_string(i) +
+                ".weight\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]}";
+    }
+    header += "}";
+    std::ofstream out(dir / (std::string(name) + ".safetensors"), std::ios::binary);
+    for (int b = 0; b < 8; ++b) out.put(static_cast<char>((header.size() >> (8 * b)) & 0xFF));
+    out << header;
+  }
+  for (const std::string format : {"json", "text"}) {
+    SCOPED_TRACE(format);
+    const long few =
+        child_peak_kib({dir / "few.safetensors", "--no-progress", "--threads", "2", "--format", format});
+    const long many =
+        child_peak_kib({dir / "many.safetensors", "--no-progress", "--threads", "2", "--format", format});
+    ASSERT_GT(few, 0);
+    ASSERT_GT(many, 0);
+    // 180,000 more tensors: under 200 bytes each (it was some 600).
+    EXPECT_LT(many - few, 180'000 * 200 / 1024)
+        << "peak " << few << " KiB for 20,000 tensors, " << many << " KiB for 200,000";
+  }
+}
+
 }  // namespace
 }  // namespace dtlint

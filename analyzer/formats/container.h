@@ -2,6 +2,8 @@
 // the members it could not read, and the members it skipped on purpose.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,10 +17,26 @@ struct MemberIssue {
   std::string reason;  // what is wrong, or why it was skipped
 };
 
+// Makes a container's arrays one at a time, when the scan comes to them: a
+// header of a million tensors then costs its compact entries (some 70
+// bytes each), not a million views (some 300 bytes each) held at once.
+class ArraySource {
+ public:
+  virtual ~ArraySource() = default;
+  virtual std::size_t size() const = 0;
+  // The array at `index` < size(), in file order, made anew on each call.
+  // Safe to call from several threads at once.
+  virtual ArrayView view(std::size_t index) const = 0;
+};
+
 struct ContainerContents {
-  std::vector<ArrayView> arrays;        // in file order; each has its location's path and member set
+  std::vector<ArrayView> arrays;  // in file order; each has its location's path and member set
+  // When set, the arrays come from here instead and `arrays` is empty.
+  std::shared_ptr<const ArraySource> source;
   std::vector<MemberIssue> unreadable;  // members that cannot be read: E901 at their location
   std::vector<MemberIssue> skipped;     // members that are not arrays dtlint reads (DT204 notes)
+
+  std::size_t array_count() const { return source ? source->size() : arrays.size(); }
 };
 
 }  // namespace dtlint

@@ -57,7 +57,7 @@ constexpr std::array<std::string_view, 1> kSafetensorsExtensions{".safetensors"}
 constexpr std::array<Reader, 3> kReaders{{
     {"npy", kNpyExtensions, &sniff_npy, &read_npy},
     {"npz", kNpzExtensions, &sniff_npz, &read_npz},
-    {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors},
+    {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand},
 }};
 
 }  // namespace

@@ -37,4 +37,9 @@ inline constexpr std::size_t kSafetensorsMaxDimensions = 64;
 // file or holds a dtype dtlint does not read.
 ContainerContents read_safetensors(const InputBytes& input, const std::string& path);
 
+// The same, with every check made, but the views are made on demand by
+// `source` (which keeps a share of `input.owner`) and `arrays` is left empty:
+// a tensor is held as some 50 bytes beside its name (entry, offsets, shape, order).
+ContainerContents read_safetensors_on_demand(const InputBytes& input, const std::string& path);
+
 }  // namespace dtlint

@@ -56,6 +56,15 @@ ContainerContents read_input(const std::string& file, std::optional<std::uint64_
   return reader->read(input_bytes(mapping), file);
 }
 
+// The array at `index` of `contents`: a reference to the view it holds, or
+// the view its source makes, kept in `made` (each use makes its own, so that
+// a container's views are never all held at once).
+const ArrayView& array_at(const ContainerContents& contents, std::size_t index, ArrayView& made) {
+  if (!contents.source) return contents.arrays[index];
+  made = contents.source->view(index);
+  return made;
+}
+
 // One input's outcome within a batch.
 struct Opened {
   std::span<const CastRequest> requests;  // options.requests, or own_requests for this file
@@ -77,10 +86,10 @@ struct Task {
 
 // Inputs are handled in batches, so that the number of open mappings stays bounded.
 constexpr std::size_t kBatchInputs = 256;
-// A batch also ends once its files' sizes reach this. A container's views
-// (some 300 bytes each, all made when it is read) grow with its header and so
-// with its size: two checkpoints of a million tensors are then never held at
-// once. Large files each take a batch of their own; their chunks still spread
+// A batch also ends once its files' sizes reach this. What a container holds
+// per array (an .npz member's view, a safetensors header's compact entry)
+// grows with its size: two checkpoints of a million tensors are then never
+// held at once. Large files each take a batch of their own; their chunks still spread
 // over every thread.
 constexpr std::uint64_t kBatchBytes = std::uint64_t{16} << 20;
 
@@ -161,8 +170,7 @@ class BatchCollector {
           continue;
         }
       }
-      std::vector<ArrayView>& arrays = current.contents.arrays;
-      if (array_ == arrays.size()) {
+      if (array_ == current.contents.array_count()) {
         for (MemberIssue& issue : current.contents.unreadable) {
           result_.problems.push_back({std::move(issue.location), std::move(issue.reason)});
         }
@@ -196,7 +204,9 @@ class BatchCollector {
         part = ArrayAnalysis{};
         if (errors[task_ - first]) error_ = std::move(errors[task_ - first]);
       }
-      ArrayView& view = arrays[array_];
+      ArrayView made;
+      ArrayView& view = current.contents.source ? (made = current.contents.source->view(array_))
+                                                : current.contents.arrays[array_];
       if (error_) {
         result_.problems.push_back({std::move(view.location), std::move(*error_)});
       } else {
@@ -266,7 +276,10 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       }
       try {
         opened[i].contents = read_input(file, options.max_file_size, opened[i].mapping);
-        for (const ArrayView& view : opened[i].contents.arrays) {
+        const ContainerContents& contents = opened[i].contents;
+        for (std::size_t a = 0; a < contents.array_count(); ++a) {
+          ArrayView made;
+          const ArrayView& view = array_at(contents, a, made);
           progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
         }
       } catch (const InputError& error) {
@@ -279,9 +292,10 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
     // Chunks of every array in memory, and every streamed array whole, as one list of tasks.
     std::vector<Task> tasks;
     for (std::size_t i = 0; i < count; ++i) {
-      const std::vector<ArrayView>& arrays = opened[i].contents.arrays;
-      for (std::size_t a = 0; a < arrays.size(); ++a) {
-        const ArrayView& view = arrays[a];
+      const ContainerContents& contents = opened[i].contents;
+      for (std::size_t a = 0; a < contents.array_count(); ++a) {
+        ArrayView made;
+        const ArrayView& view = array_at(contents, a, made);
         if (view.dtype == DType::Object) continue;
         if (view.stream) {
           tasks.push_back({i, a, 0, view.elements});
@@ -304,7 +318,8 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       task_errors.assign(size, std::nullopt);
       parallel_for(size, threads, [&](std::size_t w) {
         const Task& task = tasks[wave + w];
-        const ArrayView& view = opened[task.input].contents.arrays[task.array];
+        ArrayView made;
+        const ArrayView& view = array_at(opened[task.input].contents, task.array, made);
         const std::span<const CastRequest> requests = opened[task.input].requests;
         const Progress::Reading reading = progress.reading(files[first + task.input]);  // names a long read
         partials[w] = prepare_analysis(view, requests);
