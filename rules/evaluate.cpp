@@ -38,6 +38,7 @@ class Evaluator::RulesInForce {
 namespace {
 
 const RuleSetting* setting_of(const Rule& rule, const std::map<std::string, RuleSetting>& rules) {
+  if (rules.empty()) return nullptr;  // the usual case: no rule configured
   const auto it = rules.find(std::string(rule.code()));
   return it == rules.end() ? nullptr : &it->second;
 }

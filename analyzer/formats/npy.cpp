@@ -140,7 +140,9 @@ class HeaderDictParser {
     while (!at('}')) {
       const std::string key = parse_key();
       skip_space();
-      expect(':', "after key " + quote_untrusted(key));
+      // The message is built only when it is needed: this runs for every key of every file.
+      if (!at(':')) fail("expected ':' after key " + quote_untrusted(key) + ", " + found_here());
+      ++pos_;
       skip_space();
       if (key == "descr") {
         fields_.descr = parse_descr_value();

@@ -42,18 +42,22 @@ class CastPathDivergence final : public Rule {
   CastPathDivergence() : Rule(kDoc, FactKind::ArrayAnalysis) {}
   void judge(ArrayJudgement& array) const override {
     for (const CastStats& c : array.casts()) {
+      if (c.lossless) continue;
       std::uint64_t most = 0;
       FirstHit first;
-      std::string detail;
       for (Semantics other : kAllSemantics) {
         if (other == array.semantics()) continue;
         const Counter& d = c.diverging[static_cast<std::size_t>(other)];
         most = std::max(most, d.count);
         if (d.first.index < first.index) first = d.first;
-        detail += std::string(detail.empty() ? "" : ", ") + std::string(to_string(other)) + " " +
-                  std::to_string(d.count);
       }
-      if (c.lossless || most == 0) continue;
+      if (most == 0) continue;  // the usual case: words only for a finding
+      std::string detail;
+      for (Semantics other : kAllSemantics) {
+        if (other == array.semantics()) continue;
+        detail += std::string(detail.empty() ? "" : ", ") + std::string(to_string(other)) + " " +
+                  std::to_string(c.diverging[static_cast<std::size_t>(other)].count);
+      }
       Finding& f = array.add(c.target, most, first);
       f.message = array.count_of(most) + " cast differently under other frameworks than under " +
                   std::string(to_string(array.semantics())) + " in " + array.cast_name(c.target) + " (" +
