@@ -170,7 +170,7 @@ class InputIdentities {
   // Throws UsageError when `output` exists and is one of the inputs.
   void check(const std::string& option, const std::string& output) const {
     struct stat status {};
-    if (output.empty() || ::stat(output.c_str(), &status) != 0) return;  // a new file: nothing to overwrite
+    if (output.empty() || stat_path(output, status) != 0) return;  // a new file: nothing to overwrite
     if (files_.contains({status.st_dev, status.st_ino})) {
       throw UsageError(
           option + ": '" + output +
@@ -311,18 +311,20 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   // reads — a report over it —, the files named on the command line); then the
   // report opens and is written as the scan goes.
   const auto open_report = [&](const Discovery* found) {
-    InputIdentities inputs;
-    if (found) inputs.add_discovery(*found);
-    for (const std::string& path : given) inputs.add(path);
-    inputs.add(config.file);
-    if (!request.output.empty() && !request.write_baseline.empty() &&
-        fs::weakly_canonical(fs::absolute(request.output)) ==
-            fs::weakly_canonical(fs::absolute(request.write_baseline))) {
-      throw UsageError("--output and --write-baseline name the same file '" + request.output + "'");
+    if (!request.output.empty() || !request.write_baseline.empty()) {  // no file to write: nothing to stat
+      InputIdentities inputs;
+      if (found) inputs.add_discovery(*found);
+      for (const std::string& path : given) inputs.add(path);
+      inputs.add(config.file);
+      if (!request.output.empty() && !request.write_baseline.empty() &&
+          fs::weakly_canonical(fs::absolute(request.output)) ==
+              fs::weakly_canonical(fs::absolute(request.write_baseline))) {
+        throw UsageError("--output and --write-baseline name the same file '" + request.output + "'");
+      }
+      inputs.check("--write-baseline", request.write_baseline);  // refreshing the --baseline file is allowed
+      inputs.add(request.baseline);
+      inputs.check("--output", request.output);
     }
-    inputs.check("--write-baseline", request.write_baseline);  // refreshing the --baseline file is allowed
-    inputs.add(request.baseline);
-    inputs.check("--output", request.output);
     if (!request.output.empty()) {
       file.open(request.output, std::ios::binary | std::ios::trunc);
       if (!file) throw UsageError("--output: cannot write '" + request.output + "'");

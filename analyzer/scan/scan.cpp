@@ -99,7 +99,7 @@ std::size_t batch_end(const std::vector<std::string>& files, std::size_t first) 
   std::size_t end = first;
   while (end < files.size() && end - first < kBatchInputs && bytes < kBatchBytes) {
     struct stat status {};
-    if (::stat(files[end].c_str(), &status) == 0 && S_ISREG(status.st_mode))
+    if (stat_path(files[end], status) == 0 && S_ISREG(status.st_mode))  // paths past PATH_MAX too
       bytes += static_cast<std::uint64_t>(status.st_size);
     ++end;
   }
@@ -276,11 +276,13 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       }
       try {
         opened[i].contents = read_input(file, options.max_file_size, opened[i].mapping);
-        const ContainerContents& contents = opened[i].contents;
-        for (std::size_t a = 0; a < contents.array_count(); ++a) {
-          ArrayView made;
-          const ArrayView& view = array_at(contents, a, made);
-          progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
+        if (options.progress) {  // the total is only ever shown; views on demand are not made for nothing
+          const ContainerContents& contents = opened[i].contents;
+          for (std::size_t a = 0; a < contents.array_count(); ++a) {
+            ArrayView made;
+            const ArrayView& view = array_at(contents, a, made);
+            progress.add_total(view.stream ? view.elements * info(view.dtype).size : view.data.size());
+          }
         }
       } catch (const InputError& error) {
         opened[i].problem = Problem{Location(error.path()), error.reason()};
