@@ -110,5 +110,24 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
   }
 }
 
+// The GGUF corpus (tests/hostile/corpus_gguf/, written by make_corpus_gguf.py):
+// huge counts, lengths and offsets, deep nesting, overlapping, misaligned and
+// duplicate tensors. A broken header rejects its file; a broken tensor record
+// rejects that tensor only, and the good tensor beside it is still analysed.
+TEST(HostileCorpusGguf, EachBrokenHeaderOrTensorGetsItsOwnReason) {
+  const json expected = json::parse(
+      testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected_gguf.json"));
+  testing_support::TempDir dir;
+  fs::copy(testing_support::kSourceDir + "/tests/hostile/corpus_gguf", dir.path() / "corpus_gguf");
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = testing_support::run_dtlint("scan --format json '" + (dir / "corpus_gguf") + "'");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, testing_support::time_limit(10.0));
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  expect_corpus_outcome(report, expected);
+  EXPECT_EQ(report["problems"].size(), expected["unreadable"].size());
+}
+
 }  // namespace
 }  // namespace dtlint

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "analyzer/formats/gguf.h"
 #include "analyzer/formats/npy.h"
 #include "analyzer/formats/npz.h"
 #include "analyzer/formats/safetensors.h"
@@ -51,13 +52,19 @@ bool sniff_safetensors(std::span<const std::byte> prefix, std::string_view) {
   return length >= 2 && length <= (std::uint64_t{100} << 20);
 }
 
+bool sniff_gguf(std::span<const std::byte> prefix, std::string_view) {
+  return starts_with(prefix, "GGUF");
+}
+
 constexpr std::array<std::string_view, 1> kNpyExtensions{".npy"};
 constexpr std::array<std::string_view, 1> kSafetensorsExtensions{".safetensors"};
+constexpr std::array<std::string_view, 1> kGgufExtensions{".gguf"};
 
-constexpr std::array<Reader, 3> kReaders{{
+constexpr std::array<Reader, 4> kReaders{{
     {"npy", kNpyExtensions, &sniff_npy, &read_npy},
     {"npz", kNpzExtensions, &sniff_npz, &read_npz},
     {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand},
+    {"gguf", kGgufExtensions, &sniff_gguf, &read_gguf},
 }};
 
 }  // namespace

@@ -8,9 +8,13 @@ import json
 import os
 import struct
 
+import sys
+
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import gguf_write  # noqa: E402  (tests/gguf_write.py)
 CORPUS = os.path.join(HERE, "corpus")
 
 # fuzz_config: the first byte picks the spelling, the rest is the file's text.
@@ -303,6 +307,25 @@ def main():
     text += b" " * (-len(text) % 8)
     with open(os.path.join(CORPUS, "safetensors", "model.safetensors"), "wb") as fh:
         fh.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+    os.makedirs(os.path.join(CORPUS, "gguf"), exist_ok=True)
+    g = gguf_write
+    tensors = [g.array_tensor("token_embd.weight", arrays["f32_2d_fortran"]),
+               g.array_tensor("ids", arrays["i64"]), g.array_tensor("norm", arrays["f16"]),
+               g.array_tensor("scalar", arrays["scalar"]),
+               ("blk.0.attn_q.weight", g.GGML_Q8_0, [32], struct.pack("<e", 0.25) + bytes(32)),
+               ("bf16", g.GGML_BF16, [2], struct.pack("<HH", 0x3F80, 0x7F7F))]
+    metadata = [("general.architecture", g.STRING, "llama"), ("llama.context_length", g.UINT32, 2048),
+                ("general.alignment", g.UINT32, 16),
+                ("tokenizer.ggml.scores", g.ARRAY, (g.FLOAT32, [0.0, -1.5])),
+                ("nested", g.ARRAY, (g.ARRAY, [(g.INT8, [1, 2]), (g.STRING, ["x"])]))]
+    seeds = {"v3.gguf": g.gguf_bytes(tensors, metadata, alignment=16),
+             "v2.gguf": g.gguf_bytes(tensors[:3], version=2),
+             "bigendian.gguf": g.gguf_bytes([g.array_tensor("w", arrays["f64"], big_endian=True)], metadata[:2],
+                                            big_endian=True)}
+    for name, data in seeds.items():
+        with open(os.path.join(CORPUS, "gguf", name), "wb") as fh:
+            fh.write(data)
 
     os.makedirs(os.path.join(CORPUS, "config"), exist_ok=True)
     for name, (spelling, text) in CONFIG_SEEDS.items():

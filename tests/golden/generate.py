@@ -108,6 +108,9 @@ import numpy as np
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import gguf_write  # noqa: E402  (tests/gguf_write.py: GGUF by hand, from its specification)
+
 DATA = os.path.join(HERE, "data")
 RESULTS = os.path.join(DATA, "results")
 
@@ -751,6 +754,21 @@ def write_containers(cases):
     np.savez_compressed(os.path.join(CONTAINERS, "cases_compressed.npz"), **members)
     tensors = {name: x for name, x in cases if x.dtype.name in SAFETENSORS_DTYPES}
     write_safetensors(os.path.join(CONTAINERS, "cases.safetensors"), tensors)
+    # GGUF: every case of a plain GGML type, and one block-quantized (Q8_0)
+    # tensor, which the reader skips; the same cases once more big-endian, at a
+    # wider alignment.
+    plain = [(name, x) for name, x in cases if x.dtype.name in gguf_write.GGML_TYPES]
+    q8_block = struct.pack("<e", 0.5) + bytes(range(32))
+    records = [gguf_write.array_tensor(name, x) for name, x in plain]
+    records.append(("blk.0.q8", gguf_write.GGML_Q8_0, [32], q8_block))
+    metadata = [("general.architecture", gguf_write.STRING, "dtlint-golden"),
+                ("tokenizer.ggml.tokens", gguf_write.ARRAY, (gguf_write.STRING, ["<s>", "</s>", "a"]))]
+    with open(os.path.join(CONTAINERS, "cases.gguf"), "wb") as fh:
+        fh.write(gguf_write.gguf_bytes(records, metadata))
+    records = [gguf_write.array_tensor(name, x, big_endian=True) for name, x in plain[:6]]
+    metadata = [("general.alignment", gguf_write.UINT32, 64)]
+    with open(os.path.join(CONTAINERS, "cases_bigendian.gguf"), "wb") as fh:
+        fh.write(gguf_write.gguf_bytes(records, metadata, big_endian=True, alignment=64))
 
 
 def main():
