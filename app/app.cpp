@@ -15,6 +15,9 @@
 
 #include "analyzer/input_error.h"
 #include "analyzer/io/input_file.h"
+#include "analyzer/io/mapped_file.h"
+#include "analyzer/scan/discovery.h"
+#include "reports/printable_text.h"
 #include "reports/text_report.h"
 #include "reports/writers.h"
 #include "rules/baseline.h"
@@ -248,8 +251,79 @@ class Judge {
 
 }  // namespace
 
+// How the request and its configuration say to walk folders; `config_exclude`
+// (config.exclude, compiled once) must outlive the options.
+DiscoveryOptions discovery_options(const ScanRequest& request, const Config& config,
+                                   const GlobSet& config_exclude) {
+  DiscoveryOptions options;
+  options.exclude = request.exclude;
+  if (!config_exclude.empty()) {
+    options.exclude_path = [&config_exclude, root = config.root](const fs::path& path) {
+      return config_exclude.matches(path_from(path.string(), root));
+    };
+  }
+  return options;
+}
+
 Config effective_config(const ScanRequest& request) {
   return effective_config_for(request, paths_of(request));
+}
+
+int show_files(const ScanRequest& request, std::ostream& out) {
+  const std::vector<std::string> given = paths_of(request);
+  for (const std::string& path : given) {
+    if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
+  }
+  const std::vector<std::string> paths = data_paths(given);
+  const Config config = effective_config_for(request, paths.empty() ? given : paths);
+  const GlobSet config_exclude(config.exclude);
+  const Discovery found = discover_inputs(paths, discovery_options(request, config, config_exclude));
+
+  // What the scan would do with each file, decided as it decides: its size,
+  // then its first bytes, then its name.
+  std::vector<std::pair<std::string, std::string>> lines;  // path, what
+  std::size_t read = 0;
+  for (const std::string& file : found.files) {
+    std::string what;
+    try {
+      const InputFile input = InputFile::open(file, file);
+      if (config.max_file_size && input.size() > *config.max_file_size) {
+        what = "skipped: " + std::to_string(input.size()) + " bytes, more than the maximum file size of " +
+               byte_size_text(*config.max_file_size);
+      } else {
+        const std::vector<std::byte> prefix = read_prefix(file, file, kSniffBytes);
+        if (const Reader* reader = reader_for(prefix, file)) {
+          what = std::string(reader->name);
+          ++read;
+        } else if (const UnreadFormat* format = unread_format_for(prefix, file)) {
+          what = "skipped: " + std::string(format->reason);
+        } else {
+          what = "unreadable: not an array file (" + reader_extensions_text("or") + ", by name or content)";
+        }
+      }
+    } catch (const InputError& error) {
+      what = "unreadable: " + error.reason();
+    }
+    lines.emplace_back(printable_text(file), std::move(what));
+  }
+  for (const Skipped& skipped : found.skipped)
+    lines.emplace_back(printable_text(skipped.location.path), "skipped: " + skipped.reason);
+  for (const Problem& problem : found.problems)
+    lines.emplace_back(printable_text(problem.location.path), "unreadable: " + problem.message);
+  std::sort(lines.begin(), lines.end());
+
+  std::size_t width = 0;
+  for (const auto& line : lines) width = std::max(width, line.first.size());
+  width = std::min<std::size_t>(width, 60);
+  std::size_t skipped = 0;
+  for (const auto& [path, what] : lines) {
+    skipped += what.starts_with("skipped: ");
+    out << path << std::string(width > path.size() ? width - path.size() : 0, ' ') << "  "
+        << printable_text(what) << "\n";
+  }
+  out << lines.size() << (lines.size() == 1 ? " file: " : " files: ") << read << " read, " << skipped
+      << " skipped, " << lines.size() - read - skipped << " unreadable\n";
+  return kExitClean;
 }
 
 ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
@@ -272,13 +346,8 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     };
   }
   options.threads = request.threads;
-  options.discovery.exclude = request.exclude;
   const GlobSet config_exclude(config.exclude);  // compiled once, matched in one pass per path
-  if (!config_exclude.empty()) {
-    options.discovery.exclude_path = [&](const fs::path& path) {
-      return config_exclude.matches(path_from(path.string(), config.root));
-    };
-  }
+  options.discovery = discovery_options(request, config, config_exclude);
   options.progress = request.progress;
   options.max_file_size = config.max_file_size;
   const std::optional<Severity> fail_on =

@@ -60,6 +60,12 @@ struct ScanOutcome {
 // except when the output cannot be written to the end.
 ScanOutcome run_scan(const ScanRequest& request, std::ostream& out);
 
+// `dtlint scan --show-files`: each file the request's scan would consider,
+// with the reader that would read it, or why it would be skipped or could not
+// be read, one per line in path order, then the totals. Reads nothing but each
+// file's first bytes and returns the exit code (0). Throws UsageError and ConfigError.
+int show_files(const ScanRequest& request, std::ostream& out);
+
 // The configuration in force for the request's paths, with the command line's
 // options over it and every default written out: what a scan uses.
 Config effective_config(const ScanRequest& request);

@@ -68,6 +68,10 @@ int run(int argc, char** argv) {
                    "(DT204) instead of reading them (default: no limit)")
       ->type_name("SIZE");
   scan_cmd->add_flag("--quiet,-q", args.quiet, "Print findings only, without the summary line");
+  bool list_files = false;
+  scan_cmd->add_flag(
+      "--show-files", list_files,
+      "List the files the scan would read (with their format) and skip (with the reason), then exit");
   scan_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   bool no_progress = false;
@@ -117,6 +121,7 @@ int run(int argc, char** argv) {
     if (*scan_cmd) {
       args.progress = !no_progress && !args.quiet && isatty(STDERR_FILENO);
       args.colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+      if (list_files) return show_files(args, std::cout);
       const ScanOutcome outcome = run_scan(args, std::cout);
       std::cerr << outcome.notice;
       if (args.format != "text" && args.output.empty() && !args.quiet && isatty(STDERR_FILENO)) {

@@ -1,6 +1,10 @@
 // The command line end to end: the real binary, its exit codes and outputs.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -82,6 +86,44 @@ TEST(Cli, FileNamesThatAreNotUtf8) {
   const auto report = nlohmann::json::parse(json.out);  // valid JSON, the bytes replaced by U+FFFD
   EXPECT_NE(report["arrays"][0]["path"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);
   EXPECT_EQ(run_dtlint("scan '" + dir.path().string() + "'").exit_code, 1);
+}
+
+// --show-files says what a scan would do with each file and reads no data;
+// the scan itself then notes the same skipped files (DT204), exit 0 on them alone.
+TEST(Cli, ShowFilesListsWhatIsReadAndWhatIsSkipped) {
+  TempDir dir;
+  std::filesystem::copy_file(testing_support::kSourceDir + "/examples/labels.npy", dir / "labels.npy");
+  std::filesystem::copy_file(testing_support::kSourceDir + "/tests/golden/data/containers/cases.gguf",
+                             dir / "model.gguf");
+  { std::ofstream(dir / "table.parquet") << "PAR1"; }
+  { std::ofstream(dir / "notes.txt") << "not data"; }
+  { std::ofstream(dir / "broken.npy") << "not an array"; }
+  const auto r = run_dtlint("scan --show-files '" + dir.path().string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::map<std::string, std::string> listed;  // file name -> what the scan would do
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const std::size_t gap = line.find("  ");
+    if (gap == std::string::npos) continue;
+    listed[std::filesystem::path(line.substr(0, gap)).filename().string()] =
+        line.substr(line.find_first_not_of(' ', gap));
+  }
+  EXPECT_EQ(listed["labels.npy"], "npy");
+  EXPECT_EQ(listed["model.gguf"], "gguf");
+  EXPECT_EQ(listed["broken.npy"], "npy");  // by name: what is wrong with it, the scan says
+  EXPECT_TRUE(listed["table.parquet"].starts_with("skipped: an Apache Parquet table")) << r.out;
+  EXPECT_EQ(listed.count("notes.txt"), 0u) << r.out;
+  EXPECT_NE(r.out.find("4 files: 3 read, 1 skipped, 0 unreadable\n"), std::string::npos) << r.out;
+
+  std::filesystem::remove(dir / "broken.npy");
+  std::filesystem::remove(dir / "labels.npy");
+  std::filesystem::remove(dir / "model.gguf");
+  const auto scan = run_dtlint("scan '" + dir.path().string() + "'");
+  EXPECT_EQ(scan.exit_code, 0) << scan.out;
+  EXPECT_NE(scan.out.find("table.parquet: note DT204 skipped input: an Apache Parquet table"),
+            std::string::npos)
+      << scan.out;
+  EXPECT_NE(scan.out.find("0 arrays, 0 unreadable, 1 skipped"), std::string::npos) << scan.out;
 }
 
 TEST(Cli, EmptyFolderIsClean) {

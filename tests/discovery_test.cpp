@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "analyzer/scan/discovery.h"
 #include "test_support.h"
@@ -96,6 +97,29 @@ TEST(Discovery, SpecialFilesAreNotedNeverOpened) {
   // Named explicitly, a FIFO is skipped the same way.
   const std::vector<std::string> named{dir / "stream.npy"};
   EXPECT_EQ(discover_inputs(named, {}).skipped.size(), 1u);
+}
+
+// Data formats dtlint does not read are noted (DT204) with what they are, by
+// name or by their magic bytes; other files are not inputs at all.
+TEST(Discovery, DataFormatsItDoesNotReadAreNotedWithTheReason) {
+  TempDir dir;
+  { std::ofstream(dir / "table.PARQUET") << "PAR1 columns"; }
+  { std::ofstream(dir / "exported") << "PAR1 columns"; }  // no name, Parquet's magic
+  { std::ofstream(dir / "frame.feather") << "ARROW1"; }
+  { std::ofstream(dir / "model.pkl") << "\x80\x04"; }
+  { std::ofstream(dir / "train.tfrecord") << "records"; }
+  { std::ofstream(dir / "notes.txt") << "PAR is not PAR1"; }
+  copy_example(dir / "labels.pkl");  // a .npy by content is read, whatever its name
+  const Discovery d = discover(dir);
+  EXPECT_EQ(names(d, dir), (std::vector<std::string>{"labels.pkl"}));
+  std::map<std::string, std::string> reasons;
+  for (const Skipped& s : d.skipped) reasons[fs::path(s.location.path).filename().string()] = s.reason;
+  ASSERT_EQ(reasons.size(), 5u);
+  EXPECT_TRUE(reasons["table.PARQUET"].starts_with("an Apache Parquet table, which dtlint does not read"));
+  EXPECT_EQ(reasons["exported"], reasons["table.PARQUET"]);
+  EXPECT_TRUE(reasons["frame.feather"].starts_with("an Apache Arrow IPC (Feather) file"));
+  EXPECT_TRUE(reasons["model.pkl"].starts_with("a Python pickle, which dtlint never loads"));
+  EXPECT_TRUE(reasons["train.tfrecord"].starts_with("a TFRecord file"));
 }
 
 TEST(Discovery, SymlinkLoopsAndDanglingLinksAreProblems) {

@@ -67,7 +67,76 @@ constexpr std::array<Reader, 4> kReaders{{
     {"gguf", kGgufExtensions, &sniff_gguf, &read_gguf},
 }};
 
+bool sniff_parquet(std::span<const std::byte> prefix, std::string_view) {
+  return starts_with(prefix, "PAR1");
+}
+
+bool sniff_arrow(std::span<const std::byte> prefix, std::string_view) {
+  return starts_with(prefix, std::string_view("ARROW1\0\0", 8));
+}
+
+bool sniff_tflite(std::span<const std::byte> prefix, std::string_view) {
+  // A FlatBuffer's root offset, then the schema's file identifier.
+  return prefix.size() >= 8 && std::memcmp(prefix.data() + 4, "TFL3", 4) == 0;
+}
+
+constexpr std::array<std::string_view, 2> kParquetExtensions{".parquet", ".pq"};
+constexpr std::array<std::string_view, 3> kArrowExtensions{".arrow", ".feather", ".ipc"};
+constexpr std::array<std::string_view, 2> kTfrecordExtensions{".tfrecord", ".tfrecords"};
+constexpr std::array<std::string_view, 2> kPickleExtensions{".pkl", ".pickle"};
+constexpr std::array<std::string_view, 1> kJoblibExtensions{".joblib"};
+constexpr std::array<std::string_view, 1> kTfliteExtensions{".tflite"};
+constexpr std::array<std::string_view, 1> kMsgpackExtensions{".msgpack"};
+constexpr std::array<std::string_view, 1> kMatExtensions{".mat"};
+
+constexpr std::array<UnreadFormat, 8> kUnreadFormats{{
+    {"parquet", kParquetExtensions, &sniff_parquet,
+     "an Apache Parquet table, which dtlint does not read: save the numeric columns that will be cast with "
+     "np.save (df[column].to_numpy()) to check them"},
+    {"arrow", kArrowExtensions, &sniff_arrow,
+     "an Apache Arrow IPC (Feather) file, which dtlint does not read: save the numeric columns that will be "
+     "cast with np.save to check them"},
+    {"tfrecord", kTfrecordExtensions, nullptr,
+     "a TFRecord file of serialized tf.train.Example records, which dtlint does not read: save the decoded "
+     "feature arrays with np.save to check them"},
+    {"pickle", kPickleExtensions, nullptr,
+     "a Python pickle, which dtlint never loads (unpickling runs code chosen by whoever wrote the file): "
+     "save the arrays with np.save or safetensors to check them"},
+    {"joblib", kJoblibExtensions, nullptr,
+     "a joblib file (pickle-based), which dtlint never loads (unpickling runs code chosen by whoever wrote "
+     "the file): save the arrays with np.save to check them"},
+    {"tflite", kTfliteExtensions, &sniff_tflite,
+     "a TensorFlow Lite model, which dtlint does not read yet: check the weights in the model it was "
+     "converted from (SavedModel variables, .h5, .onnx or a PyTorch checkpoint)"},
+    {"msgpack", kMsgpackExtensions, nullptr,
+     "a MessagePack file (as Flax serializes parameters), which dtlint does not read: save the parameters "
+     "with safetensors (safetensors.flax.save_file) to check them"},
+    {"mat", kMatExtensions, nullptr,
+     "a MATLAB MAT-file, which dtlint does not read: save the arrays with scipy.io.loadmat and np.save to "
+     "check them"},
+}};
+
+bool matches_name(std::span<const std::string_view> extensions, std::string_view path) {
+  return std::any_of(extensions.begin(), extensions.end(),
+                     [&](std::string_view extension) { return has_extension(path, extension); });
+}
+
 }  // namespace
+
+std::span<const UnreadFormat> unread_formats() {
+  return kUnreadFormats;
+}
+
+const UnreadFormat* unread_format_for(std::span<const std::byte> prefix, std::string_view path) {
+  prefix = prefix.first(std::min(prefix.size(), kSniffBytes));
+  for (const UnreadFormat& format : kUnreadFormats) {
+    if (format.sniff != nullptr && format.sniff(prefix, path)) return &format;
+  }
+  for (const UnreadFormat& format : kUnreadFormats) {
+    if (matches_name(format.extensions, path)) return &format;
+  }
+  return nullptr;
+}
 
 std::span<const Reader> readers() {
   return kReaders;
@@ -75,9 +144,7 @@ std::span<const Reader> readers() {
 
 const Reader* reader_by_name(std::string_view path) {
   for (const Reader& reader : kReaders) {
-    for (std::string_view extension : reader.extensions) {
-      if (has_extension(path, extension)) return &reader;
-    }
+    if (matches_name(reader.extensions, path)) return &reader;
   }
   return nullptr;
 }

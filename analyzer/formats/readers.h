@@ -55,6 +55,23 @@ const Reader* reader_for(std::span<const std::byte> prefix, std::string_view pat
 // for tests and tools that name the format themselves. Throws InputError(path, reason).
 ContainerContents read_path(ReadFunction read, const std::filesystem::path& file, const std::string& path);
 
+// Data formats dtlint recognises but does not read. A file in one of them is a
+// DT204 skipped input with the reason, not a file a scan passes over in
+// silence: a folder of Parquet tables or pickles would otherwise report
+// "No findings." with nothing checked.
+struct UnreadFormat {
+  std::string_view name;                         // "parquet"
+  std::span<const std::string_view> extensions;  // lower case; names match them in any case
+  SniffFunction sniff;                           // nullptr: recognised by name only
+  std::string_view reason;                       // the DT204 note: what it is, why it is not read, what to do
+};
+
+std::span<const UnreadFormat> unread_formats();
+
+// The format a file that no reader takes is in, from its first bytes (each
+// sniff, in table order) or else its name; nullptr when neither says.
+const UnreadFormat* unread_format_for(std::span<const std::byte> prefix, std::string_view path);
+
 // Every reader's extensions in table order, as help and messages list them:
 // ".npy, .npz and .safetensors" for conjunction "and".
 std::string reader_extensions_text(std::string_view conjunction);

@@ -143,11 +143,19 @@ class Walker {
       return;
     }
     // Other names: an array by content (np.save to a file without .npy, a
-    // safetensors shard named .bin) is still an array.
+    // safetensors shard named .bin) is still an array; a data format dtlint
+    // does not read (Parquet, a pickle) is noted, so that it does not pass in silence.
+    std::string file = shown(path);
+    std::vector<std::byte> prefix;
     try {
-      if (std::string file = shown(path); recognise(file)) found.push_back(std::move(file));
+      prefix = read_prefix(file, file, kSniffBytes);
     } catch (const InputError&) {
-      // Unreadable files that do not look like data are not inputs.
+      // Unreadable files that do not look like data are not inputs; by name they may still be noted.
+    }
+    if (reader_for(prefix, file) != nullptr) {
+      found.push_back(std::move(file));
+    } else if (const UnreadFormat* format = unread_format_for(prefix, file)) {
+      skip(file, std::string(format->reason));
     }
   }
 

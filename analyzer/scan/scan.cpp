@@ -51,6 +51,11 @@ ContainerContents read_input(const std::string& file, std::optional<std::uint64_
   mapping = MappedFile::open(input, file);
   const Reader* reader = reader_for(mapping->bytes(), file);
   if (reader == nullptr) {
+    if (const UnreadFormat* format = unread_format_for(mapping->bytes(), file)) {
+      ContainerContents skipped;
+      skipped.skipped.push_back({Location(file), std::string(format->reason)});
+      return skipped;
+    }
     throw InputError(file, "not an array file (" + reader_extensions_text("or") + ", by name or content)");
   }
   return reader->read(input_bytes(mapping), file);
