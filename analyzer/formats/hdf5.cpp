@@ -89,22 +89,22 @@ class Descriptor {
   int fd_;
 };
 
-// The first helper that exists and is executable (the hook's, when set).
+// The first helper that exists and is executable: the hook's, else the first of hdf5_helper_locations.
 fs::path find_helper(const std::string& path) {
+  std::vector<fs::path> candidates;
   {
     const std::lock_guard lock(hooks_mutex);
-    if (!hooked_helper.empty()) return hooked_helper;
+    if (!hooked_helper.empty()) candidates.push_back(hooked_helper);
   }
-  static const std::optional<fs::path> found = []() -> std::optional<fs::path> {
-    for (const fs::path& candidate : hdf5_helper_locations()) {
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    }
-    return std::nullopt;
-  }();
-  if (found) return *found;
+  if (candidates.empty()) {
+    static const std::vector<fs::path> locations = hdf5_helper_locations();
+    candidates = locations;
+  }
   std::string places;
-  for (const fs::path& candidate : hdf5_helper_locations())
+  for (const fs::path& candidate : candidates) {
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     places += (places.empty() ? "" : ", ") + candidate.string();
+  }
   throw InputError(path, "cannot read HDF5 files: the helper program " + std::string(kHelperName) +
                              " is not installed (looked for " + places + ")");
 }
@@ -377,10 +377,11 @@ std::vector<std::byte> payload(FrameSource& source, const FrameHeader& header) {
 }
 
 void expect_hello(FrameSource& source) {
-  const FrameHeader header = *next_header(source);
-  const std::vector<std::byte> bytes = payload(source, header);
-  if (header.type != Frame::Hello || bytes.size() != kHello.size() ||
-      std::memcmp(bytes.data(), kHello.data(), kHello.size()) != 0)
+  std::array<std::byte, 5 + kHello.size()> hello{};
+  source.read_exact(hello, false);
+  const std::string expected = std::string(1, static_cast<char>(Frame::Hello)) +
+                               std::string({static_cast<char>(kHello.size()), 0, 0, 0}) + std::string(kHello);
+  if (std::memcmp(hello.data(), expected.data(), hello.size()) != 0)
     source.fail("it does not start with the greeting of this dtlint's helper");
 }
 
