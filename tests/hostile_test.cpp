@@ -110,5 +110,25 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
   }
 }
 
+// The HDF5 corpus (tests/hostile/corpus_hdf5/, written by make_corpus_hdf5.py):
+// damaged files that libhdf5 reads in the helper's child process. One E901
+// per file with its specific reason, the good file's arrays still reported,
+// and neither the external link nor the external storage followed.
+TEST(HostileCorpusHdf5, EachDamagedFileGetsOneSpecificE901AndTheScanGoesOn) {
+  const json expected = json::parse(
+      testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected_hdf5.json"));
+  testing_support::TempDir dir;
+  fs::copy(testing_support::kSourceDir + "/tests/hostile/corpus_hdf5", dir.path() / "corpus_hdf5");
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = testing_support::run_dtlint("scan --format json '" + (dir / "corpus_hdf5") + "'");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, testing_support::time_limit(10.0));
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  expect_corpus_outcome(report, expected);
+  EXPECT_EQ(report["problems"].size(), expected["unreadable"].size());
+  EXPECT_EQ(result.out.find("root:"), std::string::npos) << "a line of /etc/passwd in the report";
+}
+
 }  // namespace
 }  // namespace dtlint

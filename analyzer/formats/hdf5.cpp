@@ -752,10 +752,11 @@ void seal(const Descriptor& file) {
   ::fcntl(file.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
 }
 
-// The file as a descriptor for the child: the input reopened when it is a
-// mapping of the same size (a large file is not copied), else a sealed copy.
+// The file as a descriptor for the child: the input reopened by its path when
+// that is a regular file of the same size (nothing is copied), else a sealed
+// copy of the bytes (inputs held in memory, a file replaced meanwhile).
 std::shared_ptr<Descriptor> file_for_child(const InputBytes& input, const std::string& path) {
-  if (input.mapped) {
+  {
     try {
       const InputFile reopened = InputFile::open(path, path);
       if (reopened.size() == input.bytes.size()) {

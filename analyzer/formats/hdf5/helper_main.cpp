@@ -92,8 +92,9 @@ std::string hdf5_error(std::string_view fallback) {
   struct Walk {
     std::string first, last;
   } walk;
+  const hid_t stack = H5Eget_current_stack();  // taken before another call clears it
   H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      stack, H5E_WALK_DOWNWARD,
       [](unsigned, const H5E_error2_t* error, void* data) -> herr_t {
         auto& w = *static_cast<Walk*>(data);
         const std::string desc = error->desc ? error->desc : "";
@@ -102,7 +103,7 @@ std::string hdf5_error(std::string_view fallback) {
         return 0;
       },
       &walk);
-  H5Eclear2(H5E_DEFAULT);
+  H5Eclose_stack(stack);
   if (walk.first.empty()) return std::string(fallback);
   if (walk.first == walk.last) return "libhdf5: " + walk.first;
   return "libhdf5: " + walk.first + ": " + walk.last;
@@ -465,10 +466,14 @@ int main(int argc, char** argv) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors are sent, never printed
   const Id file_access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   // No lock: dtlint never changes how other programs may use an input. The
-  // stdio driver, since the sec2 driver resolves /proc/self/fd/3 to a real
-  // path, which a memory file (a .keras member, a small input) has not.
+  // default (sec2) driver resolves /proc/self/fd/3 to a real path, which a
+  // memory file (a .keras member) has not: those are read with the stdio
+  // driver (whose callbacks clear libhdf5's error stack, so its messages say less).
+  char* real_path = ::realpath("/proc/self/fd/3", nullptr);
+  const bool named_file = real_path != nullptr;
+  std::free(real_path);
   if (!file_access.ok() || H5Pset_file_locking(file_access.get(), false, true) < 0 ||
-      H5Pset_fapl_stdio(file_access.get()) < 0) {
+      (!named_file && H5Pset_fapl_stdio(file_access.get()) < 0)) {
     send_text(Frame::Fatal, hdf5_error("cannot set up libhdf5"));
     return 0;
   }
