@@ -41,8 +41,10 @@ using namespace hdf5_protocol;
 constexpr std::uint64_t kInlineDatasetBytes = std::uint64_t{8} << 20;
 constexpr std::uint64_t kInlineTotalBytes = std::uint64_t{64} << 20;
 constexpr std::uint64_t kInlineSlackBytes = std::uint64_t{256} << 10;
-// More datasets than any model has; the listing's bookkeeping stays bounded.
+// More datasets than any model has, and more bytes of names, shapes and
+// reasons: the listing's bookkeeping stays bounded.
 constexpr std::uint64_t kMaxDatasets = std::uint64_t{1} << 20;
+constexpr std::uint64_t kMaxListingBytes = std::uint64_t{64} << 20;
 // gzip cannot expand data more than some 1032-fold, so a dataset declaring
 // more bytes than that many times the file's size cannot have its chunks
 // stored: it is mostly unwritten (fill values) or its dimensions are forged.
@@ -122,6 +124,8 @@ class HelperProcess {
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw InputError(path_, "cannot start the HDF5 helper: no pipe");
     Descriptor read_end(pipe_fds[0]);
     Descriptor write_end(pipe_fds[1]);
+    // A frame's worth in the pipe: fewer wake-ups while data streams (a hint; the default 64 KiB works).
+    ::fcntl(write_end.get(), F_SETPIPE_SZ, static_cast<int>(kMaxBytesPayload));
     // Both far from 0-3, so that no dup2 below overwrites the other's source.
     Descriptor input(::fcntl(input_fd, F_DUPFD_CLOEXEC, 10));
     Descriptor output(::fcntl(write_end.get(), F_DUPFD_CLOEXEC, 10));
@@ -524,10 +528,15 @@ void parse_listing(FrameSource& source, Shared& shared, ContainerContents& conte
   std::uint64_t expansion_limit = 0;
   if (__builtin_mul_overflow(file_bytes, kMaxExpansion, &expansion_limit)) expansion_limit = UINT64_MAX;
   expansion_limit = std::max(expansion_limit, kExpansionSlackBytes);
-  std::uint64_t datasets = 0, inlined = 0;
+  std::uint64_t datasets = 0, inlined = 0, listing_bytes = 0;
   for (;;) {
     const FrameHeader header = *next_header(source);
     const std::vector<std::byte> bytes = payload(source, header);
+    listing_bytes += bytes.size();  // a frame is at most kMaxMetaPayload: cannot overflow first
+    if (listing_bytes > kMaxListingBytes) {
+      throw InputError(shared.path, "the list of its datasets is longer than " +
+                                        std::to_string(kMaxListingBytes >> 20) + " MiB; not read");
+    }
     if (header.type == Frame::Fatal) {
       PayloadReader reader(bytes, source);
       const std::string reason = reader.text("the reason");
