@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "analyzer/formats/hdf5.h"
@@ -123,6 +125,36 @@ TEST(GoldenHdf5, StoredTypesNameTheFilesByteOrderAndStreamsAreUsedPastTheInlineB
   EXPECT_TRUE(big_endian);
   EXPECT_TRUE(streamed) << "the 2 MiB embedding of a 34 KB file is past the inline budget";
   EXPECT_TRUE(bfloat16);
+}
+
+// The scan may read several streams of one file at once, from several
+// threads: each has a child of its own, so they never share a pipe.
+TEST(GoldenHdf5, StreamsOfOneFileCanBeReadAtOnceFromSeveralThreads) {
+  const std::string file = kFixtures + "/keras2_weights.h5";
+  const ContainerContents contents = read_path(&read_hdf5, file, file);
+  std::size_t embedding = contents.array_count();
+  for (std::size_t i = 0; i < contents.array_count(); ++i) {
+    if (contents.source->view(i).stream) embedding = i;
+  }
+  ASSERT_LT(embedding, contents.array_count());
+  const ArrayView first = contents.source->view(embedding), second = contents.source->view(embedding);
+  std::vector<std::byte> a, b;
+  auto drain = [](const ArrayView& view, std::vector<std::byte>& out) {
+    std::vector<std::byte> buffer(777);  // reads that do not line up with the helper's frames
+    for (std::size_t got; (got = view.stream->read(buffer)) != 0;)
+      out.insert(out.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(got));
+  };
+  std::thread other([&] { drain(second, b); });
+  drain(first, a);
+  other.join();
+  EXPECT_EQ(a.size(), first.elements * 4);
+  EXPECT_TRUE(a == b);
+  // 0.25f everywhere but the sprinkled column and the two planted values (make_fixtures.py).
+  float value;
+  std::memcpy(&value, a.data() + (100 * 128 + 7) * 4, 4);
+  EXPECT_EQ(value, 70000.0f);
+  std::memcpy(&value, a.data() + (1 * 128 + 0) * 4, 4);
+  EXPECT_EQ(value, 0.25f);
 }
 
 TEST(Hdf5Reader, TheTableReadsH5Hdf5AndKerasByContentOrName) {
@@ -327,6 +359,33 @@ TEST(Hdf5Helper, AMissingHelperIsAClearE901) {
   EXPECT_EQ(scan_failure(kFixtures + "/keras2_model.h5"),
             "cannot read HDF5 files: the helper program dtlint-hdf5 is not installed (looked for "
             "/nonexistent/dtlint-hdf5)");
+}
+
+// The real helper under a 1 MiB address-space limit: whatever libhdf5 does
+// when its allocations fail (it may crash), the file is one E901 that says so.
+TEST(Hdf5Helper, TheAddressSpaceLimitContainsARunawayAllocation) {
+  Hdf5HelperLimits limits;
+  limits.memory_mib = 1;
+  const HelperOverride tight(DTLINT_HDF5_HELPER, limits);
+  const std::string reason = scan_failure(kFixtures + "/keras2_weights.h5");
+  EXPECT_TRUE(reason == "the HDF5 library crashed (signal 11) reading this file" ||
+              reason == "the HDF5 library ran out of memory (the helper's limit is 1 MiB) reading this file")
+      << reason;
+}
+
+// A streamed dataset whose child crashes is one E901 at that dataset; the
+// file's other datasets (sent inline by the list child) are still analysed.
+TEST(Hdf5Helper, AStreamThatCrashesIsAnE901ForItsDatasetAlone) {
+  testing_support::TempDir dir;
+  const HelperOverride fake(fake_helper(
+      dir, "[ \"$3\" = stream ] && kill -SEGV $$\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\""));
+  const ScanResult scan = scan_fixture("keras2_weights.h5", 1000);
+  ASSERT_EQ(scan.problems.size(), 1u);
+  EXPECT_EQ(scan.problems[0].location.member, "embedding/embedding/embeddings:0");
+  EXPECT_EQ(
+      scan.problems[0].message,
+      "dataset 'embedding/embedding/embeddings:0': the HDF5 library crashed (signal 11) reading this file");
+  EXPECT_EQ(scan.arrays.size(), expected()["keras2_weights.h5"]["arrays"].size() - 1);
 }
 
 TEST(Hdf5Helper, ItIsLookedForBesideTheExecutableThenInLibexec) {
