@@ -258,9 +258,14 @@ class HelperProcess {
   std::string explain(const std::string& what) const {
     if (WIFSIGNALED(status_)) {
       const int signal = WTERMSIG(status_);
-      if (signal == SIGXCPU || signal == SIGKILL) {
+      if (signal == SIGXCPU) {
         return "the HDF5 library used more than its " + std::to_string(limits_.cpu_seconds) +
                " s of CPU time reading this file (it was stopped)";
+      }
+      if (signal == SIGKILL) {  // past the hard CPU limit, or the system's out-of-memory killer
+        return "the HDF5 helper was killed (signal 9) reading this file (its limits: " +
+               std::to_string(limits_.cpu_seconds) + " s of CPU time, " + std::to_string(limits_.memory_mib) +
+               " MiB)";
       }
       return "the HDF5 library crashed (signal " + std::to_string(signal) + ") reading this file";
     }

@@ -16,6 +16,8 @@ its specific reason and the scan must go on to the good files:
                          (968 MB a chunk, libhdf5 would allocate it whole)
   declares_1e15.h5       a dataset of 10^15 float32 elements in a 2 KB file
                          (no chunk written: it would read 4 PB of fill values)
+  lzf.h5                 compressed with h5py's LZF filter, which Debian's
+                         libhdf5 has no plugin for (a filter it lacks)
   not_hdf5.h5            text with an .h5 name
   no_weights.keras       a .keras zip without model.weights.h5
   bad_weights.keras      a .keras zip whose model.weights.h5 is not HDF5
@@ -115,6 +117,10 @@ def main():
 
     write("declares_1e15.h5", h5_bytes(lambda f: f.create_dataset("ids", shape=(10**15,), dtype="<f4", chunks=(4096,))))
     unreadable["declares_1e15.h5"] = "dataset 'ids': declares 1000000000000000 elements (4000000000000000 bytes), more than 1032 times"
+
+    # h5py's own LZF filter: Debian's libhdf5 has no plugin for it.
+    write("lzf.h5", h5_bytes(lambda f: f.create_dataset("w", data=np.ones((64, 64), dtype="<f4"), compression="lzf")))
+    unreadable["lzf.h5"] = "dataset 'w': compressed with HDF5 filter 32000 ('lzf'), which this libhdf5 cannot decode"
 
     write("not_hdf5.h5", b"model weights, as a text file\n" * 4)
     unreadable["not_hdf5.h5"] = "not a readable HDF5 file (libhdf5: unable to open file: file signature not found)"

@@ -252,7 +252,11 @@ std::optional<std::string> send_elements(hid_t dataset, hid_t type, const std::v
   // Dimensions [k, rank) are read whole; dimension k - 1 in blocks of `block`.
   std::size_t k = rank;
   std::uint64_t inner = 1;
-  while (k > 0 && inner * dims[k - 1] <= budget) inner *= dims[--k];
+  std::uint64_t wider = 0;
+  while (k > 0 && !__builtin_mul_overflow(inner, dims[k - 1], &wider) && wider <= budget) {
+    inner = wider;
+    --k;
+  }
   std::uint64_t block = 1;
   if (k > 0) {
     block = std::max<std::uint64_t>(1, budget / inner);
