@@ -388,6 +388,16 @@ TEST(Hdf5Helper, AStreamThatCrashesIsAnE901ForItsDatasetAlone) {
   EXPECT_EQ(scan.arrays.size(), expected()["keras2_weights.h5"]["arrays"].size() - 1);
 }
 
+// The scanner never links libhdf5 (its name would be in the dynamic section),
+// nor contains it (H5Fopen would be in the symbols); the helper does.
+TEST(Hdf5Helper, OnlyTheHelperContainsLibhdf5) {
+  const std::string scanner = testing_support::read_file(DTLINT_BINARY);
+  EXPECT_EQ(scanner.find("libhdf5"), std::string::npos);
+  EXPECT_EQ(scanner.find("H5Fopen"), std::string::npos);
+  const std::string helper = testing_support::read_file(DTLINT_HDF5_HELPER);
+  EXPECT_NE(helper.find("H5Fopen"), std::string::npos);
+}
+
 TEST(Hdf5Helper, ItIsLookedForBesideTheExecutableThenInLibexec) {
   const std::vector<fs::path> locations = hdf5_helper_locations();
   ASSERT_EQ(locations.size(), 3u);
