@@ -378,7 +378,7 @@ TEST(Hdf5Helper, TheAddressSpaceLimitContainsARunawayAllocation) {
 TEST(Hdf5Helper, AStreamThatCrashesIsAnE901ForItsDatasetAlone) {
   testing_support::TempDir dir;
   const HelperOverride fake(fake_helper(
-      dir, "[ \"$3\" = stream ] && kill -SEGV $$\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\""));
+      dir, "[ \"$3\" = serve ] && kill -SEGV $$\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\""));
   const ScanResult scan = scan_fixture("keras2_weights.h5", 1000);
   ASSERT_EQ(scan.problems.size(), 1u);
   EXPECT_EQ(scan.problems[0].location.member, "embedding/embedding/embeddings:0");
@@ -386,6 +386,28 @@ TEST(Hdf5Helper, AStreamThatCrashesIsAnE901ForItsDatasetAlone) {
       scan.problems[0].message,
       "dataset 'embedding/embedding/embeddings:0': the HDF5 library crashed (signal 11) reading this file");
   EXPECT_EQ(scan.arrays.size(), expected()["keras2_weights.h5"]["arrays"].size() - 1);
+}
+
+// A serving child that finished a stream is kept for the file's next one:
+// one list child and one serving child for two streams read one after the other.
+TEST(Hdf5Helper, StreamsReadOneAfterTheOtherShareOneServingChild) {
+  testing_support::TempDir dir;
+  const fs::path log = dir.path() / "starts.log";
+  const HelperOverride logging(fake_helper(
+      dir, "echo \"$3\" >> '" + log.string() + "'\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\""));
+  const std::string file = kFixtures + "/keras2_weights.h5";
+  const ContainerContents contents = read_path(&read_hdf5, file, file);
+  std::vector<std::byte> buffer(1 << 16);
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < contents.array_count(); ++i) {
+      const ArrayView view = contents.source->view(i);
+      if (!view.stream) continue;
+      std::uint64_t total = 0;
+      for (std::size_t got; (got = view.stream->read(buffer)) != 0;) total += got;
+      EXPECT_EQ(total, view.elements * 4);
+    }
+  }
+  EXPECT_EQ(testing_support::read_file(log.string()), "list\nserve\n");
 }
 
 // The scanner never links libhdf5 (its name would be in the dynamic section),

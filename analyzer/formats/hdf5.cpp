@@ -5,10 +5,12 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -117,7 +119,10 @@ fs::path find_helper(const std::string& path) {
 // happened to the child.
 class HelperProcess {
  public:
-  HelperProcess(const std::vector<std::string>& arguments, int input_fd, std::string path)
+  // With `takes_requests`, the child's standard input is a socket for
+  // requests (request()); else it is /dev/null.
+  HelperProcess(const std::vector<std::string>& arguments, int input_fd, std::string path,
+                bool takes_requests = false)
       : path_(std::move(path)), limits_(limits()) {
     const fs::path helper = find_helper(path_);
     int pipe_fds[2];
@@ -134,7 +139,21 @@ class HelperProcess {
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    // A socket rather than a pipe, so that writing to a child that died is
+    // an error (MSG_NOSIGNAL), never a SIGPIPE for the scanner.
+    int request_fds[2] = {-1, -1};
+    if (takes_requests && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, request_fds) != 0)
+      throw InputError(path_, "cannot start the HDF5 helper: no socket");
+    Descriptor request_end(request_fds[0]);
+    Descriptor child_requests(takes_requests ? ::fcntl(request_fds[1], F_DUPFD_CLOEXEC, 10) : -1);
+    if (takes_requests) ::close(request_fds[1]);
+    if (takes_requests && child_requests.get() < 0)
+      throw InputError(path_, "cannot start the HDF5 helper: no descriptor");
+    if (takes_requests) {
+      posix_spawn_file_actions_adddup2(&actions, child_requests.get(), 0);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
     posix_spawn_file_actions_adddup2(&actions, output.get(), 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);  // libhdf5 may print
     posix_spawn_file_actions_adddup2(&actions, input.get(), 3);
@@ -163,10 +182,12 @@ class HelperProcess {
                        "cannot start the HDF5 helper " + helper.string() + ": " + std::strerror(error));
     }
     output_ = read_end.release();
+    requests_ = request_end.release();
   }
 
   ~HelperProcess() {
     ::close(output_);
+    if (requests_ >= 0) ::close(requests_);
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
       int status = 0;
@@ -179,6 +200,23 @@ class HelperProcess {
 
   // Fills `buffer`, or throws the child's failure. With `end_allowed`, a clean
   // end of the answer before the first byte returns false.
+  // Asks a serving child for a dataset; false when it can no longer take requests.
+  bool request(std::string_view name) {
+    std::string message(4, '\0');
+    for (std::size_t i = 0; i < 4; ++i) message[i] = static_cast<char>((name.size() >> (8 * i)) & 0xff);
+    message += name;
+    for (std::string_view rest = message; !rest.empty();) {
+      const ssize_t sent = ::send(requests_, rest.data(), rest.size(), MSG_NOSIGNAL);
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent <= 0) return false;
+      rest.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    return true;
+  }
+
+  // Bytes of answers read from this child so far.
+  std::uint64_t bytes_read() const { return bytes_read_; }
+
   bool read_exact(std::span<std::byte> buffer, bool end_allowed = false) {
     std::size_t filled = 0;
     while (filled < buffer.size()) {
@@ -197,6 +235,7 @@ class HelperProcess {
         fail("its answer ends early");
       }
       filled += static_cast<std::size_t>(got);
+      bytes_read_ += static_cast<std::uint64_t>(got);
     }
     return true;
   }
@@ -284,6 +323,8 @@ class HelperProcess {
   Hdf5HelperLimits limits_;
   pid_t pid_ = -1;
   int output_ = -1;
+  int requests_ = -1;
+  std::uint64_t bytes_read_ = 0;
   int status_ = 0;
 };
 
@@ -479,13 +520,50 @@ struct Entry {
   std::optional<std::uint64_t> inline_offset;  // into the inline bytes; nullopt: streamed
 };
 
+// Serving children of one file that finished a stream, kept for its next
+// streams: a file's streamed datasets then cost one process per stream read
+// at the same time, not one each. Bounded across all files, and a child is
+// retired once it has sent kRetireBytes (its CPU limit counts all its work).
+class ServerPool {
+ public:
+  static constexpr std::size_t kMaxIdleServers = 8;
+  static constexpr std::uint64_t kRetireBytes = std::uint64_t{4} << 30;
+
+  ~ServerPool() { idle_count_ -= idle_.size(); }
+
+  std::unique_ptr<HelperProcess> take() {
+    const std::lock_guard lock(mutex_);
+    if (idle_.empty()) return nullptr;
+    std::unique_ptr<HelperProcess> child = std::move(idle_.back());
+    idle_.pop_back();
+    --idle_count_;
+    return child;
+  }
+
+  // Keeps `child` for the next stream, or stops it when the pools are full.
+  void give(std::unique_ptr<HelperProcess> child) {
+    if (child->bytes_read() > kRetireBytes || idle_count_.fetch_add(1) >= kMaxIdleServers) {
+      if (child->bytes_read() <= kRetireBytes) --idle_count_;
+      return;  // the child is stopped here
+    }
+    const std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(child));
+  }
+
+ private:
+  static inline std::atomic<std::size_t> idle_count_{0};  // in every file's pool
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<HelperProcess>> idle_;
+};
+
 // What a file's listing gives its views: the inline bytes, the file for
-// streams, the input's owner.
+// streams, the pool of serving children, the input's owner.
 struct Shared {
   std::string path;
   std::vector<Entry> entries;
   std::vector<std::byte> inline_bytes;
   std::shared_ptr<Descriptor> file;  // nullptr for parsed answers (the fuzzer): streams fail
+  std::shared_ptr<ServerPool> servers = std::make_shared<ServerPool>();
   std::shared_ptr<const void> input_owner;
 };
 
@@ -533,6 +611,8 @@ void parse_listing(FrameSource& source, Shared& shared, ContainerContents& conte
   std::uint64_t expansion_limit = 0;
   if (__builtin_mul_overflow(file_bytes, kMaxExpansion, &expansion_limit)) expansion_limit = UINT64_MAX;
   expansion_limit = std::max(expansion_limit, kExpansionSlackBytes);
+  // Reserved, not touched: growing (and copying) the inline bytes would double their peak.
+  shared.inline_bytes.reserve(static_cast<std::size_t>(budget) + (std::size_t{64} << 10));
   std::uint64_t datasets = 0, inlined = 0, listing_bytes = 0;
   for (;;) {
     const FrameHeader header = *next_header(source);
@@ -660,12 +740,19 @@ class HelperStream final : public ElementStream {
     return filled;
   }
 
+  // A serving child (an idle one of the file's pool, else a new one) asked for this dataset.
   void start() {
     if (!shared_->file) throw InputError(shared_->path, "no file to stream from");
-    child_ = std::make_unique<HelperProcess>(std::vector<std::string>{"stream", record().name},
-                                             shared_->file->get(), shared_->path);
-    source_ = std::make_unique<ChildSource>(*child_);
-    expect_hello(*source_);
+    child_ = shared_->servers->take();
+    if (!child_ || !child_->request(record().name)) {
+      child_ = std::make_unique<HelperProcess>(std::vector<std::string>{"serve"}, shared_->file->get(),
+                                               shared_->path, true);
+      source_ = std::make_unique<ChildSource>(*child_);
+      expect_hello(*source_);
+      if (!child_->request(record().name)) source_->fail("it takes no request");
+    } else {
+      source_ = std::make_unique<ChildSource>(*child_);
+    }
     const FrameHeader header = *next_header(*source_);
     if (header.type == Frame::Fatal || header.type != Frame::Dataset) {
       const std::vector<std::byte> bytes = payload(*source_, header);
@@ -693,10 +780,9 @@ class HelperStream final : public ElementStream {
     if (header.type != Frame::End || reader.number(8, "the dataset count") != 1)
       source_->fail("no end after the dataset");
     reader.end("the end frame");
-    source_->finish();
     finished_ = true;
     source_.reset();
-    child_.reset();
+    shared_->servers->give(std::move(child_));
   }
 
   std::shared_ptr<const Shared> shared_;
@@ -801,7 +887,6 @@ ContainerContents list_file(std::shared_ptr<Descriptor> file, std::uint64_t file
     ChildSource source(child);
     parse_listing(source, *shared, contents, file_bytes);
   }
-  shared->inline_bytes.shrink_to_fit();
   contents.source = std::make_shared<Hdf5Source>(std::move(shared));
   return contents;
 }

@@ -11,8 +11,10 @@
 //
 // One child lists a file's datasets and sends the small ones inline (a Keras
 // model's hundreds of small weights cost one process); a dataset past the
-// inline budget is streamed, when the scan reads it, by a child of its own,
-// a slab at a time, so memory stays bounded and streams never share a pipe.
+// inline budget is streamed when the scan reads it, a slab at a time, so
+// memory stays bounded, by a serving child that takes one request at a time:
+// streams read at once (by several scan threads) each have their own, never
+// a shared pipe, and a child that finished one is kept for the file's next.
 #pragma once
 
 #include <chrono>

@@ -6,10 +6,12 @@
 // goes quiet. A crash here costs one file an E901, never the scan.
 //
 //   dtlint-hdf5 MEMORY_MIB CPU_SECONDS list INLINE_DATASET_BYTES INLINE_TOTAL_BYTES
-//   dtlint-hdf5 MEMORY_MIB CPU_SECONDS stream DATASET_NAME
+//   dtlint-hdf5 MEMORY_MIB CPU_SECONDS serve
 //
 // list: every dataset in name order, the data of those small enough inline.
-// stream: the data of one dataset (named as list named it).
+// serve: the data of each dataset requested on standard input (a u32 length
+// and a name, as list named it), one after another, until that input ends.
+// The file's Fatal, if any, comes instead of the first answer.
 #include <hdf5.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -225,7 +227,6 @@ struct Options {
   bool list = true;
   std::uint64_t inline_dataset_bytes = 0;
   std::uint64_t inline_total_bytes = 0;
-  std::string stream_name;
 };
 
 struct Listing {
@@ -425,6 +426,36 @@ herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* data) {
   return 0;
 }
 
+void send_end(std::uint64_t datasets) {
+  Payload end;
+  end.u64(datasets);
+  send(Frame::End, end);
+}
+
+bool read_all(void* data, std::size_t size) {
+  char* at = static_cast<char*>(data);
+  while (size > 0) {
+    const ssize_t got = ::read(STDIN_FILENO, at, size);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    at += got;
+    size -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+// The next request: a u32 length and a dataset name. False at the end of the
+// requests (the scanner is done with this file); a malformed one ends them too.
+bool read_request(std::string& name) {
+  unsigned char length_bytes[4];
+  if (!read_all(length_bytes, sizeof length_bytes)) return false;
+  std::uint32_t length = 0;
+  for (int i = 3; i >= 0; --i) length = (length << 8) | length_bytes[i];
+  if (length == 0 || length > kMaxTextBytes) return false;
+  name.assign(length, '\0');
+  return read_all(name.data(), length) && name.find('\0') == std::string::npos;
+}
+
 bool parse_number(const char* text, std::uint64_t& value) {
   char* end = nullptr;
   errno = 0;
@@ -449,9 +480,8 @@ int main(int argc, char** argv) {
     if (!parse_number(argv[4], options.inline_dataset_bytes) ||
         !parse_number(argv[5], options.inline_total_bytes))
       return kExitUsage;
-  } else if (mode == "stream" && argc == 5) {
+  } else if (mode == "serve" && argc == 4) {
     options.list = false;
-    options.stream_name = argv[4];
   } else {
     return kExitUsage;
   }
@@ -486,23 +516,26 @@ int main(int argc, char** argv) {
     send_text(Frame::Fatal, "not a readable HDF5 file (" + hdf5_error("libhdf5 cannot open it") + ")");
     return 0;
   }
-  Listing listing{&options};
   if (options.list) {
+    Listing listing{&options};
     if (H5Ovisit2(file.get(), H5_INDEX_NAME, H5_ITER_INC, &visit, &listing, H5O_INFO_BASIC) < 0) {
       send_text(Frame::Fatal, "cannot list the file's datasets (" + hdf5_error("damaged groups") + ")");
       return 0;
     }
-  } else {
-    const Id access(dataset_access(), H5Pclose);
-    const Id dataset(H5Dopen2(file.get(), options.stream_name.c_str(), access.get()), H5Dclose);
-    if (!dataset.ok()) {
-      send_issue(options.stream_name, DatasetKind::Unreadable, hdf5_error("cannot open the dataset"));
-    } else {
-      handle_dataset(dataset.get(), options.stream_name, listing);
-    }
+    send_end(listing.datasets);
+    return 0;
   }
-  Payload end;
-  end.u64(listing.datasets);
-  send(Frame::End, end);
+  for (std::string name; read_request(name);) {
+    Listing listing{&options};
+    const Id access(dataset_access(), H5Pclose);
+    const Id dataset(H5Dopen2(file.get(), name.c_str(), access.get()), H5Dclose);
+    if (!dataset.ok()) {
+      ++listing.datasets;
+      send_issue(name, DatasetKind::Unreadable, hdf5_error("cannot open the dataset"));
+    } else {
+      handle_dataset(dataset.get(), name, listing);
+    }
+    send_end(listing.datasets);
+  }
   return 0;
 }

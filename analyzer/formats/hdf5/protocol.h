@@ -7,8 +7,9 @@
 // payload. Integers in payloads are little-endian; texts are a u32 length and
 // the bytes (not NUL-terminated). A run of the helper writes:
 //
-//   Hello   "dtlint-hdf5 <kProtocolVersion>"
-//   then, per dataset in name order (list mode) or for the one named (stream mode):
+//   Hello   "dtlint-hdf5 1"
+//   then, per dataset in name order (list mode), or for each dataset requested
+//   (serve mode: a u32 length and the name on the helper's standard input):
 //     Dataset  text name, u8 kind (DatasetKind);
 //              Array: u8 ElementType, u8 big-endian on disk, u8 data follows,
 //                     u32 rank, u64 dims[rank];
@@ -16,7 +17,7 @@
 //     and when an Array's data follows: Bytes frames (the elements in C order,
 //     little-endian, each payload at most kMaxBytesPayload), then Done, or
 //     Failed (text reason) when reading stopped part way.
-//   End     u64 number of Dataset frames sent
+//   End     u64 number of Dataset frames sent (in serve mode after each answer: 1)
 // or, when the file as a whole cannot be read, Fatal (text reason) instead of
 // whatever would have come next.
 #pragma once
