@@ -410,6 +410,32 @@ TEST(Hdf5Helper, StreamsReadOneAfterTheOtherShareOneServingChild) {
   EXPECT_EQ(testing_support::read_file(log.string()), "list\nserve\n");
 }
 
+// A serving child's answer is checked as strictly as a listing: its reason
+// for failing is the dataset's E901, and an answer about another dataset is refused.
+TEST(Hdf5Helper, AServingChildsAnswerIsCheckedAgainstTheListing) {
+  const std::string real = std::string(DTLINT_HDF5_HELPER);
+  const std::string hello = "printf 'H\\015\\000\\000\\000dtlint-hdf5 1'";
+  const std::string member = "embedding/embedding/embeddings:0";
+  struct Case {
+    std::string answer, message;
+  } cases[] = {
+      {"printf 'X\\011\\000\\000\\000\\005\\000\\000\\000oops!'", "dataset '" + member + "': oops!"},
+      {"printf 'D\\027\\000\\000\\000\\003\\000\\000\\000zzz\\000\\014\\000\\001\\001\\000\\000\\000"
+       "\\010\\000\\000\\000\\000\\000\\000\\000'",
+       "dataset '" + member +
+           "': the HDF5 helper's answer is malformed: another dataset than the one asked for"},
+  };
+  for (const Case& c : cases) {
+    testing_support::TempDir dir;
+    const HelperOverride fake(fake_helper(dir, "if [ \"$3\" = serve ]; then " + hello + "; " + c.answer +
+                                                   "; exit 0; fi\nexec '" + real + "' \"$@\""));
+    const ScanResult scan = scan_fixture("keras2_weights.h5", 1 << 20);
+    ASSERT_EQ(scan.problems.size(), 1u);
+    EXPECT_EQ(scan.problems[0].location.member, member);
+    EXPECT_EQ(scan.problems[0].message, c.message);
+  }
+}
+
 // The scanner never links libhdf5 (its name would be in the dynamic section),
 // nor contains it (H5Fopen would be in the symbols); the helper does.
 TEST(Hdf5Helper, OnlyTheHelperContainsLibhdf5) {
