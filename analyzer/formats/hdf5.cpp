@@ -749,7 +749,9 @@ class HelperStream final : public ElementStream {
                                                shared_->path, true);
       source_ = std::make_unique<ChildSource>(*child_);
       expect_hello(*source_);
-      if (!child_->request(record().name)) source_->fail("it takes no request");
+      // A child that cannot take the request may have said why first (a Fatal
+      // for the file, then exited): its answer is read either way.
+      child_->request(record().name);
     } else {
       source_ = std::make_unique<ChildSource>(*child_);
     }
