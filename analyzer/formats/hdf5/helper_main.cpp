@@ -39,8 +39,11 @@ using namespace dtlint::hdf5_protocol;
 constexpr std::uint64_t kSlabBytes = std::uint64_t{4} << 20;
 // Larger chunks are refused before libhdf5 allocates one (it reads chunks whole).
 constexpr std::uint64_t kMaxChunkBytes = std::uint64_t{128} << 20;
-// The chunk cache per dataset: a slab's worth of chunks, so none is decompressed twice.
-constexpr std::size_t kChunkCacheBytes = std::size_t{64} << 20;
+// The chunk cache of a dataset being read: the chunks that later slabs come
+// back to (chunked_cache_bytes), so that none is decompressed twice, within
+// these bounds (the address-space limit is 1 GiB by default).
+constexpr std::uint64_t kMinChunkCacheBytes = std::uint64_t{1} << 20;
+constexpr std::uint64_t kMaxChunkCacheBytes = std::uint64_t{256} << 20;
 
 void write_all(const void* data, std::size_t size) {
   const char* at = static_cast<const char*>(data);
@@ -300,9 +303,24 @@ std::optional<std::string> send_elements(hid_t dataset, hid_t type, const std::v
   }
 }
 
-// Describes one dataset and, when it is to be sent (stream mode, or small
-// enough in list mode), sends its elements.
-void handle_dataset(hid_t dataset, const std::string& name, Listing& listing) {
+hid_t dataset_access(std::uint64_t chunk_cache_bytes);
+
+// Slabs run through the dataset in C order, so a chunk is read again until
+// its row of chunks along the first dimension is done: the cache holds one
+// such row (every chunk of the trailing dimensions).
+std::uint64_t chunked_cache_bytes(const std::vector<hsize_t>& dims, const std::vector<hsize_t>& chunk,
+                                  std::uint64_t chunk_bytes) {
+  std::uint64_t bytes = chunk_bytes;
+  for (std::size_t d = 1; d < dims.size(); ++d) {
+    const std::uint64_t across = dims[d] / chunk[d] + (dims[d] % chunk[d] != 0);
+    if (__builtin_mul_overflow(bytes, across, &bytes)) return kMaxChunkCacheBytes;
+  }
+  return std::clamp(bytes, kMinChunkCacheBytes, kMaxChunkCacheBytes);
+}
+
+// Describes one dataset (opened from `root` by `name`) and, when it is to be
+// sent (serve mode, or small enough in list mode), sends its elements.
+void handle_dataset(hid_t root, hid_t dataset, const std::string& name, Listing& listing) {
   ++listing.datasets;
   const Id type(H5Dget_type(dataset), H5Tclose);
   const Id space(H5Dget_space(dataset), H5Sclose);
@@ -332,6 +350,7 @@ void handle_dataset(hid_t dataset, const std::string& name, Listing& listing) {
         "a virtual dataset (mapped from other datasets or files), which dtlint does not follow");
   const std::size_t element_bytes = element_size(*classified.type);
   std::vector<hsize_t> chunk;
+  std::uint64_t cache_bytes = kMinChunkCacheBytes;
   if (layout == H5D_CHUNKED) {
     chunk.resize(dims.size());
     if (rank > 0 && H5Pget_chunk(create.get(), rank, chunk.data()) != rank)
@@ -350,6 +369,7 @@ void handle_dataset(hid_t dataset, const std::string& name, Listing& listing) {
               (chunk_bytes == UINT64_MAX ? std::string("more than 2^64") : std::to_string(chunk_bytes)) +
               " bytes, more than the " + std::to_string(kMaxChunkBytes >> 20) +
               " MiB a chunk may have for dtlint");
+    cache_bytes = chunked_cache_bytes(dims, chunk, chunk_bytes);
   }
   const int filters = H5Pget_nfilters(create.get());
   for (int i = 0; i < filters; ++i) {
@@ -393,6 +413,12 @@ void handle_dataset(hid_t dataset, const std::string& name, Listing& listing) {
   if (options.list) listing.inlined += bytes;
   if (elements == 0) return send(Frame::Done, nullptr, 0);
 
+  // Opened again for reading, with a chunk cache to fit (the cache is fixed at opening).
+  const Id access(dataset_access(cache_bytes), H5Pclose);
+  const Id reading(cache_bytes > kMinChunkCacheBytes ? H5Dopen2(root, name.c_str(), access.get()) : -1,
+                   H5Dclose);
+  if (reading.ok()) dataset = reading.get();
+  H5Eclear2(H5E_DEFAULT);
   const Id read_type(memory_type(type.get(), *classified.type), H5Tclose);
   if (!read_type.ok()) return send_text(Frame::Failed, hdf5_error("cannot convert the element type"));
   const std::optional<std::string> error =
@@ -403,10 +429,12 @@ void handle_dataset(hid_t dataset, const std::string& name, Listing& listing) {
 
 // Dataset access (a kind of link access): no soft or external link is
 // followed, since the names list mode gives are paths of hard links.
-hid_t dataset_access() {
+hid_t dataset_access(std::uint64_t chunk_cache_bytes) {
   const hid_t access = H5Pcreate(H5P_DATASET_ACCESS);
   if (access >= 0) {
-    H5Pset_chunk_cache(access, 12421, kChunkCacheBytes, 1.0);
+    // Hash slots: a prime, some ten per chunk the cache may hold.
+    H5Pset_chunk_cache(access, chunk_cache_bytes > (std::uint64_t{16} << 20) ? 100003 : 12421,
+                       static_cast<std::size_t>(chunk_cache_bytes), 1.0);
     H5Pset_nlinks(access, 0);
   }
   return access;
@@ -415,14 +443,14 @@ hid_t dataset_access() {
 herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* data) {
   if (info->type != H5O_TYPE_DATASET) return 0;
   auto& listing = *static_cast<Listing*>(data);
-  const Id access(dataset_access(), H5Pclose);
+  const Id access(dataset_access(kMinChunkCacheBytes), H5Pclose);
   const Id dataset(H5Dopen2(root, name, access.get()), H5Dclose);
   if (!dataset.ok()) {
     ++listing.datasets;
     send_issue(name, DatasetKind::Unreadable, hdf5_error("cannot open the dataset"));
     return 0;
   }
-  handle_dataset(dataset.get(), name, listing);
+  handle_dataset(root, dataset.get(), name, listing);
   return 0;
 }
 
@@ -527,13 +555,13 @@ int main(int argc, char** argv) {
   }
   for (std::string name; read_request(name);) {
     Listing listing{&options};
-    const Id access(dataset_access(), H5Pclose);
+    const Id access(dataset_access(kMinChunkCacheBytes), H5Pclose);
     const Id dataset(H5Dopen2(file.get(), name.c_str(), access.get()), H5Dclose);
     if (!dataset.ok()) {
       ++listing.datasets;
       send_issue(name, DatasetKind::Unreadable, hdf5_error("cannot open the dataset"));
     } else {
-      handle_dataset(dataset.get(), name, listing);
+      handle_dataset(file.get(), dataset.get(), name, listing);
     }
     send_end(listing.datasets);
   }
