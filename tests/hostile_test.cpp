@@ -110,23 +110,40 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
   }
 }
 
-// The GGUF corpus (tests/hostile/corpus_gguf/, written by make_corpus_gguf.py):
-// huge counts, lengths and offsets, deep nesting, overlapping, misaligned and
-// duplicate tensors. A broken header rejects its file; a broken tensor record
-// rejects that tensor only, and the good tensor beside it is still analysed.
-TEST(HostileCorpusGguf, EachBrokenHeaderOrTensorGetsItsOwnReason) {
+// Scans tests/hostile/<corpus>/ (copied) as one folder and checks the outcome
+// against tests/hostile/<expected>: in bounded time, exit 1, one E901 per
+// listed file with its phrase and no other. Returns the JSON report.
+json expect_corpus_scan(const std::string& corpus, const std::string& expected_file) {
   const json expected = json::parse(
-      testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected_gguf.json"));
+      testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/" + expected_file));
   testing_support::TempDir dir;
-  fs::copy(testing_support::kSourceDir + "/tests/hostile/corpus_gguf", dir.path() / "corpus_gguf");
+  fs::copy(testing_support::kSourceDir + "/tests/hostile/" + corpus, dir.path() / corpus);
   const auto start = std::chrono::steady_clock::now();
-  const auto result = testing_support::run_dtlint("scan --format json '" + (dir / "corpus_gguf") + "'");
+  const auto result = testing_support::run_dtlint("scan --format json '" + (dir / corpus) + "'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, testing_support::time_limit(10.0));
   EXPECT_EQ(result.exit_code, 1) << result.err;
   const json report = json::parse(result.out);
   expect_corpus_outcome(report, expected);
   EXPECT_EQ(report["problems"].size(), expected["unreadable"].size());
+  return report;
+}
+
+// The GGUF corpus (tests/hostile/corpus_gguf/, written by make_corpus_gguf.py):
+// huge counts, lengths and offsets, deep nesting, overlapping, misaligned and
+// duplicate tensors. A broken header rejects its file; a broken tensor record
+// rejects that tensor only, and the good tensor beside it is still analysed.
+TEST(HostileCorpusGguf, EachBrokenHeaderOrTensorGetsItsOwnReason) {
+  expect_corpus_scan("corpus_gguf", "expected_gguf.json");
+}
+
+// The HDF5 corpus (tests/hostile/corpus_hdf5/, written by make_corpus_hdf5.py):
+// damaged files that libhdf5 reads in the helper's child process. One E901
+// per file with its specific reason, the good file's arrays still reported,
+// and neither the external link nor the external storage followed.
+TEST(HostileCorpusHdf5, EachDamagedFileGetsOneSpecificE901AndTheScanGoesOn) {
+  const json report = expect_corpus_scan("corpus_hdf5", "expected_hdf5.json");
+  EXPECT_EQ(report.dump().find("root:"), std::string::npos) << "a line of /etc/passwd in the report";
 }
 
 }  // namespace

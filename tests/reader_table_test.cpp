@@ -61,9 +61,11 @@ TEST(ReaderTable, EntriesAreCompleteAndDistinct) {
   std::set<std::string_view> names, extensions;
   for (const Reader& reader : readers()) {
     EXPECT_TRUE(names.insert(reader.name).second) << reader.name;
-    EXPECT_TRUE(
-        std::all_of(reader.name.begin(), reader.name.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
-        << "names are lower-case words (fuzz_<name> is a target): " << reader.name;
+    EXPECT_TRUE(!reader.name.empty() && reader.name[0] >= 'a' && reader.name[0] <= 'z' &&
+                std::all_of(reader.name.begin(), reader.name.end(),
+                            [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }))
+        << "names are lower-case words, digits allowed after the first letter (fuzz_<name> is a target): "
+        << reader.name;
     EXPECT_NE(reader.sniff, nullptr) << reader.name;
     EXPECT_NE(reader.read, nullptr) << reader.name;
     EXPECT_FALSE(reader.extensions.empty()) << reader.name;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzer/formats/gguf.h"
+#include "analyzer/formats/hdf5.h"
 #include "analyzer/formats/npy.h"
 #include "analyzer/formats/npz.h"
 #include "analyzer/formats/safetensors.h"
@@ -56,15 +57,27 @@ bool sniff_gguf(std::span<const std::byte> prefix, std::string_view) {
   return starts_with(prefix, "GGUF");
 }
 
+constexpr std::array<std::string_view, 3> kHdf5Extensions{".h5", ".hdf5", ".keras"};
+
+bool sniff_hdf5(std::span<const std::byte> prefix, std::string_view path) {
+  // The HDF5 signature at offset 0 (files with a user block have it later: by
+  // name then); a .keras file is a zip archive, and one only by name.
+  return starts_with(prefix, std::string_view("\x89HDF\r\n\x1a\n", 8)) ||
+         ((starts_with(prefix, std::string_view("PK\x03\x04", 4)) ||
+           starts_with(prefix, std::string_view("PK\x05\x06", 4))) &&
+          has_extension(path, kHdf5Extensions[2]));
+}
+
 constexpr std::array<std::string_view, 1> kNpyExtensions{".npy"};
 constexpr std::array<std::string_view, 1> kSafetensorsExtensions{".safetensors"};
 constexpr std::array<std::string_view, 1> kGgufExtensions{".gguf"};
 
-constexpr std::array<Reader, 4> kReaders{{
+constexpr std::array<Reader, 5> kReaders{{
     {"npy", kNpyExtensions, &sniff_npy, &read_npy},
     {"npz", kNpzExtensions, &sniff_npz, &read_npz},
     {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand},
     {"gguf", kGgufExtensions, &sniff_gguf, &read_gguf},
+    {"hdf5", kHdf5Extensions, &sniff_hdf5, &read_hdf5},
 }};
 
 bool sniff_parquet(std::span<const std::byte> prefix, std::string_view) {

@@ -1,0 +1,979 @@
+#include "analyzer/formats/hdf5.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <thread>
+#include <utility>
+
+#include "analyzer/dtype.h"
+#include "analyzer/formats/hdf5/protocol.h"
+#include "analyzer/formats/untrusted_text.h"
+#include "analyzer/formats/zip/archive.h"
+#include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
+
+extern char** environ;
+
+namespace dtlint {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace hdf5_protocol;
+
+// A list answer sends a dataset inline when it is at most this large and the
+// file's inline total stays within kInlineTotalBytes (and within the file's
+// size plus kInlineSlackBytes, so that compressed files cannot make a batch
+// of small files hold much more than their size).
+constexpr std::uint64_t kInlineDatasetBytes = std::uint64_t{8} << 20;
+constexpr std::uint64_t kInlineTotalBytes = std::uint64_t{64} << 20;
+constexpr std::uint64_t kInlineSlackBytes = std::uint64_t{256} << 10;
+// More datasets than any model has, and more bytes of names, shapes and
+// reasons: the listing's bookkeeping stays bounded.
+constexpr std::uint64_t kMaxDatasets = std::uint64_t{1} << 20;
+constexpr std::uint64_t kMaxListingBytes = std::uint64_t{64} << 20;
+// gzip cannot expand data more than some 1032-fold, so a dataset declaring
+// more bytes than that many times the file's size cannot have its chunks
+// stored: it is mostly unwritten (fill values) or its dimensions are forged.
+constexpr std::uint64_t kMaxExpansion = 1032;
+constexpr std::uint64_t kExpansionSlackBytes = std::uint64_t{1} << 20;
+
+constexpr std::string_view kKerasWeights = "model.weights.h5";
+
+std::mutex hooks_mutex;
+fs::path hooked_helper;
+Hdf5HelperLimits current_limits;
+
+Hdf5HelperLimits limits() {
+  const std::lock_guard lock(hooks_mutex);
+  return current_limits;
+}
+
+std::string name_text(std::string_view name) {
+  return quote_untrusted(name, 80);
+}
+
+std::string dataset_prefix(std::string_view name) {
+  return "dataset " + name_text(name) + ": ";
+}
+
+// Text the helper sent, as it may appear in a message (it may quote the file).
+std::string helper_text(std::string_view text) {
+  return escape_untrusted(text, 300);
+}
+
+// An owned file descriptor.
+class Descriptor {
+ public:
+  explicit Descriptor(int fd) : fd_(fd) {}
+  ~Descriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Descriptor(const Descriptor&) = delete;
+  Descriptor& operator=(const Descriptor&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+// The first helper that exists and is executable: the hook's, else the first of hdf5_helper_locations.
+fs::path find_helper(const std::string& path) {
+  std::vector<fs::path> candidates;
+  {
+    const std::lock_guard lock(hooks_mutex);
+    if (!hooked_helper.empty()) candidates.push_back(hooked_helper);
+  }
+  if (candidates.empty()) {
+    static const std::vector<fs::path> locations = hdf5_helper_locations();
+    candidates = locations;
+  }
+  std::string places;
+  for (const fs::path& candidate : candidates) {
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    places += (places.empty() ? "" : ", ") + candidate.string();
+  }
+  throw InputError(path, "cannot read HDF5 files: the helper program " + std::string(kHelperName) +
+                             " is not installed (looked for " + places + ")");
+}
+
+// One run of the helper: started with posix_spawn (never a fork of this
+// multithreaded process), its answer read from a pipe with a quiet timeout,
+// killed and reaped when this object goes. Every failure is explained as what
+// happened to the child.
+class HelperProcess {
+ public:
+  // With `takes_requests`, the child's standard input is a socket for
+  // requests (request()); else it is /dev/null.
+  HelperProcess(const std::vector<std::string>& arguments, int input_fd, std::string path,
+                bool takes_requests = false)
+      : path_(std::move(path)), limits_(limits()) {
+    const fs::path helper = find_helper(path_);
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw InputError(path_, "cannot start the HDF5 helper: no pipe");
+    Descriptor read_end(pipe_fds[0]);
+    Descriptor write_end(pipe_fds[1]);
+    // A frame's worth in the pipe: fewer wake-ups while data streams (a hint; the default 64 KiB works).
+    ::fcntl(write_end.get(), F_SETPIPE_SZ, static_cast<int>(kMaxBytesPayload));
+    // Both far from 0-3, so that no dup2 below overwrites the other's source.
+    Descriptor input(::fcntl(input_fd, F_DUPFD_CLOEXEC, 10));
+    Descriptor output(::fcntl(write_end.get(), F_DUPFD_CLOEXEC, 10));
+    if (input.get() < 0 || output.get() < 0)
+      throw InputError(path_, "cannot start the HDF5 helper: no descriptor");
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    // A socket rather than a pipe, so that writing to a child that died is
+    // an error (MSG_NOSIGNAL), never a SIGPIPE for the scanner.
+    int request_fds[2] = {-1, -1};
+    if (takes_requests && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, request_fds) != 0)
+      throw InputError(path_, "cannot start the HDF5 helper: no socket");
+    Descriptor request_end(request_fds[0]);
+    Descriptor child_requests(takes_requests ? ::fcntl(request_fds[1], F_DUPFD_CLOEXEC, 10) : -1);
+    if (takes_requests) ::close(request_fds[1]);
+    if (takes_requests && child_requests.get() < 0)
+      throw InputError(path_, "cannot start the HDF5 helper: no descriptor");
+    if (takes_requests) {
+      posix_spawn_file_actions_adddup2(&actions, child_requests.get(), 0);
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    }
+    posix_spawn_file_actions_adddup2(&actions, output.get(), 1);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);  // libhdf5 may print
+    posix_spawn_file_actions_adddup2(&actions, input.get(), 3);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &all);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+    std::vector<std::string> all_arguments{helper.string(), std::to_string(limits_.memory_mib),
+                                           std::to_string(limits_.cpu_seconds)};
+    all_arguments.insert(all_arguments.end(), arguments.begin(), arguments.end());
+    std::vector<char*> argv;
+    for (std::string& argument : all_arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    const int error = ::posix_spawn(&pid_, helper.c_str(), &actions, &attributes, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (error != 0) {
+      pid_ = -1;
+      throw InputError(path_,
+                       "cannot start the HDF5 helper " + helper.string() + ": " + std::strerror(error));
+    }
+    output_ = read_end.release();
+    requests_ = request_end.release();
+  }
+
+  ~HelperProcess() {
+    ::close(output_);
+    if (requests_ >= 0) ::close(requests_);
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+    }
+  }
+  HelperProcess(const HelperProcess&) = delete;
+  HelperProcess& operator=(const HelperProcess&) = delete;
+
+  // Fills `buffer`, or throws the child's failure. With `end_allowed`, a clean
+  // end of the answer before the first byte returns false.
+  // Asks a serving child for a dataset; false when it can no longer take requests.
+  bool request(std::string_view name) {
+    std::string message(4, '\0');
+    for (std::size_t i = 0; i < 4; ++i) message[i] = static_cast<char>((name.size() >> (8 * i)) & 0xff);
+    message += name;
+    for (std::string_view rest = message; !rest.empty();) {
+      const ssize_t sent = ::send(requests_, rest.data(), rest.size(), MSG_NOSIGNAL);
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent <= 0) return false;
+      rest.remove_prefix(static_cast<std::size_t>(sent));
+    }
+    return true;
+  }
+
+  // Bytes of answers read from this child so far.
+  std::uint64_t bytes_read() const { return bytes_read_; }
+
+  bool read_exact(std::span<std::byte> buffer, bool end_allowed = false) {
+    std::size_t filled = 0;
+    while (filled < buffer.size()) {
+      pollfd ready{output_, POLLIN, 0};
+      const int timeout = static_cast<int>(limits_.quiet_timeout.count());
+      const int polled = ::poll(&ready, 1, timeout);
+      if (polled < 0 && errno == EINTR) continue;
+      if (polled == 0) {
+        fail_now("the HDF5 library did not answer within " + seconds_text(limits_.quiet_timeout) +
+                 " reading this file (it was stopped)");
+      }
+      const ssize_t got = ::read(output_, buffer.data() + filled, buffer.size() - filled);
+      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (got <= 0) {
+        if (filled == 0 && end_allowed) return false;
+        fail("its answer ends early");
+      }
+      filled += static_cast<std::size_t>(got);
+      bytes_read_ += static_cast<std::uint64_t>(got);
+    }
+    return true;
+  }
+
+  // The child's answer broke the protocol (`what`), or ended: said as what
+  // happened to the child, when it died or failed, else as `what`.
+  [[noreturn]] void fail(const std::string& what) {
+    // A child that closed its output is usually exiting: give it a moment.
+    for (int i = 0; i < 200 && pid_ > 0; ++i) {
+      if (reap(WNOHANG)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      reap(0);
+      throw InputError(path_, "the HDF5 helper's answer is malformed: " + what);
+    }
+    throw InputError(path_, explain(what));
+  }
+
+  // Waits for a child that has sent its whole answer; throws when it did not exit cleanly.
+  void finish() {
+    std::byte extra;
+    if (read_exact(std::span<std::byte>(&extra, 1), true)) fail("more bytes after its end");
+    for (int i = 0; i < 2000 && pid_ > 0; ++i) {
+      if (reap(WNOHANG)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (pid_ > 0) fail_now("the HDF5 helper did not exit after its answer (it was stopped)");
+    if (!WIFEXITED(status_) || WEXITSTATUS(status_) != 0)
+      throw InputError(path_, explain("it did not exit cleanly"));
+  }
+
+ private:
+  [[noreturn]] void fail_now(const std::string& reason) {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      reap(0);
+    }
+    throw InputError(path_, reason);
+  }
+
+  bool reap(int options) {
+    int status = 0;
+    pid_t done;
+    while ((done = ::waitpid(pid_, &status, options)) < 0 && errno == EINTR) {
+    }
+    if (done != pid_) return false;
+    status_ = status;
+    pid_ = -1;
+    return true;
+  }
+
+  static std::string seconds_text(std::chrono::milliseconds time) {
+    const auto ms = time.count();
+    return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
+  }
+
+  std::string explain(const std::string& what) const {
+    if (WIFSIGNALED(status_)) {
+      const int signal = WTERMSIG(status_);
+      if (signal == SIGXCPU) {
+        return "the HDF5 library used more than its " + std::to_string(limits_.cpu_seconds) +
+               " s of CPU time reading this file (it was stopped)";
+      }
+      if (signal == SIGKILL) {  // past the hard CPU limit, or the system's out-of-memory killer
+        return "the HDF5 helper was killed (signal 9) reading this file (its limits: " +
+               std::to_string(limits_.cpu_seconds) + " s of CPU time, " + std::to_string(limits_.memory_mib) +
+               " MiB)";
+      }
+      return "the HDF5 library crashed (signal " + std::to_string(signal) + ") reading this file";
+    }
+    const int code = WEXITSTATUS(status_);
+    if (code == kExitOutOfMemory) {
+      return "the HDF5 library ran out of memory (the helper's limit is " +
+             std::to_string(limits_.memory_mib) + " MiB) reading this file";
+    }
+    if (code == kExitUsage)
+      return "the HDF5 helper refused its arguments (is it from another dtlint version?)";
+    if (code != 0) return "the HDF5 helper stopped (exit status " + std::to_string(code) + "): " + what;
+    return "the HDF5 helper's answer is malformed: " + what;
+  }
+
+  std::string path_;
+  Hdf5HelperLimits limits_;
+  pid_t pid_ = -1;
+  int output_ = -1;
+  int requests_ = -1;
+  std::uint64_t bytes_read_ = 0;
+  int status_ = 0;
+};
+
+// Where frames come from: a child's pipe, or (for the fuzzer) bytes in memory.
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  virtual bool read_exact(std::span<std::byte> buffer, bool end_allowed) = 0;
+  [[noreturn]] virtual void fail(const std::string& what) = 0;
+  virtual void finish() = 0;
+};
+
+class ChildSource final : public FrameSource {
+ public:
+  explicit ChildSource(HelperProcess& child) : child_(child) {}
+  bool read_exact(std::span<std::byte> buffer, bool end_allowed) override {
+    return child_.read_exact(buffer, end_allowed);
+  }
+  [[noreturn]] void fail(const std::string& what) override { child_.fail(what); }
+  void finish() override { child_.finish(); }
+
+ private:
+  HelperProcess& child_;
+};
+
+class MemorySource final : public FrameSource {
+ public:
+  MemorySource(std::span<const std::byte> bytes, std::string path) : bytes_(bytes), path_(std::move(path)) {}
+  bool read_exact(std::span<std::byte> buffer, bool end_allowed) override {
+    if (buffer.empty()) return true;
+    if (bytes_.empty() && end_allowed) return false;
+    if (bytes_.size() < buffer.size()) fail("its answer ends early");
+    std::memcpy(buffer.data(), bytes_.data(), buffer.size());
+    bytes_ = bytes_.subspan(buffer.size());
+    return true;
+  }
+  [[noreturn]] void fail(const std::string& what) override {
+    throw InputError(path_, "the HDF5 helper's answer is malformed: " + what);
+  }
+  void finish() override {
+    if (!bytes_.empty()) fail("more bytes after its end");
+  }
+
+ private:
+  std::span<const std::byte> bytes_;
+  std::string path_;
+};
+
+// A frame's payload, read field by field; every read checked against its end.
+class PayloadReader {
+ public:
+  PayloadReader(std::span<const std::byte> bytes, FrameSource& source) : bytes_(bytes), source_(source) {}
+  std::uint64_t number(std::size_t count, std::string_view what) {
+    if (bytes_.size() < count) source_.fail(std::string(what) + " is cut short");
+    std::uint64_t value = 0;
+    for (std::size_t i = count; i-- > 0;) value = (value << 8) | std::to_integer<std::uint64_t>(bytes_[i]);
+    bytes_ = bytes_.subspan(count);
+    return value;
+  }
+  std::uint8_t u8(std::string_view what) { return static_cast<std::uint8_t>(number(1, what)); }
+  std::string text(std::string_view what) {
+    const std::uint64_t length = number(4, what);
+    if (length > kMaxTextBytes || length > bytes_.size())
+      source_.fail(std::string(what) + " has a bad length");
+    std::string value(reinterpret_cast<const char*>(bytes_.data()), static_cast<std::size_t>(length));
+    bytes_ = bytes_.subspan(static_cast<std::size_t>(length));
+    return value;
+  }
+  void end(std::string_view what) {
+    if (!bytes_.empty()) source_.fail(std::string(what) + " has bytes past its fields");
+  }
+
+ private:
+  std::span<const std::byte> bytes_;
+  FrameSource& source_;
+};
+
+struct FrameHeader {
+  Frame type;
+  std::uint32_t length;
+};
+
+// The next frame's type and payload length, checked against the type's maximum.
+std::optional<FrameHeader> next_header(FrameSource& source, bool end_allowed = false) {
+  std::array<std::byte, 5> header{};
+  if (!source.read_exact(header, end_allowed)) return std::nullopt;
+  std::uint32_t length = 0;
+  for (std::size_t i = 4; i >= 1; --i) length = (length << 8) | std::to_integer<std::uint32_t>(header[i]);
+  const auto type = static_cast<Frame>(std::to_integer<std::uint8_t>(header[0]));
+  const std::uint32_t limit = type == Frame::Bytes ? kMaxBytesPayload : kMaxMetaPayload;
+  if (length > limit)
+    source.fail("a frame of " + std::to_string(length) + " bytes, more than " + std::to_string(limit));
+  return FrameHeader{type, length};
+}
+
+std::vector<std::byte> payload(FrameSource& source, const FrameHeader& header) {
+  std::vector<std::byte> bytes(header.length);
+  source.read_exact(bytes, false);
+  return bytes;
+}
+
+void expect_hello(FrameSource& source) {
+  std::array<std::byte, 5 + kHello.size()> hello{};
+  source.read_exact(hello, false);
+  const std::string expected = std::string(1, static_cast<char>(Frame::Hello)) +
+                               std::string({static_cast<char>(kHello.size()), 0, 0, 0}) + std::string(kHello);
+  if (std::memcmp(hello.data(), expected.data(), hello.size()) != 0)
+    source.fail("it does not start with the greeting of this dtlint's helper");
+}
+
+// The DType, and how the file spells its type (NumPy's way, byte order first).
+struct TypeNames {
+  DType dtype;
+  std::string_view code;  // without the byte order
+};
+
+TypeNames type_names(ElementType type) {
+  switch (type) {
+    case ElementType::Bool: return {DType::Bool, "b1"};
+    case ElementType::Int8: return {DType::Int8, "i1"};
+    case ElementType::UInt8: return {DType::UInt8, "u1"};
+    case ElementType::Int16: return {DType::Int16, "i2"};
+    case ElementType::UInt16: return {DType::UInt16, "u2"};
+    case ElementType::Int32: return {DType::Int32, "i4"};
+    case ElementType::UInt32: return {DType::UInt32, "u4"};
+    case ElementType::Int64: return {DType::Int64, "i8"};
+    case ElementType::UInt64: return {DType::UInt64, "u8"};
+    case ElementType::Float16: return {DType::Float16, "f2"};
+    case ElementType::BFloat16: return {DType::BFloat16, "bf16"};
+    case ElementType::Float32: return {DType::Float32, "f4"};
+    case ElementType::Float64: return {DType::Float64, "f8"};
+  }
+  return {DType::Float64, "?"};
+}
+
+// One Dataset frame, checked field by field.
+struct Record {
+  std::string name;
+  DatasetKind kind = DatasetKind::Array;
+  std::string reason;  // Skipped, Unreadable
+  ElementType type = ElementType::Float64;
+  bool big_endian = false;
+  bool data_follows = false;
+  std::vector<std::uint64_t> shape;
+  std::optional<std::uint64_t> elements, bytes;  // nullopt when they overflow 64 bits
+
+  bool same_array(const Record& other) const {
+    return kind == other.kind && type == other.type && big_endian == other.big_endian && shape == other.shape;
+  }
+};
+
+Record parse_record(std::span<const std::byte> bytes, FrameSource& source) {
+  PayloadReader reader(bytes, source);
+  Record record;
+  record.name = reader.text("a dataset's name");
+  if (record.name.empty()) source.fail("a dataset without a name");
+  const std::uint8_t kind = reader.u8("a dataset's kind");
+  if (kind > static_cast<std::uint8_t>(DatasetKind::Unreadable)) source.fail("a dataset of an unknown kind");
+  record.kind = static_cast<DatasetKind>(kind);
+  if (record.kind != DatasetKind::Array) {
+    record.reason = reader.text("a dataset's reason");
+    reader.end("a dataset frame");
+    return record;
+  }
+  const std::uint8_t type = reader.u8("a dataset's type");
+  if (type < 1 || type > kLastElementType) source.fail("a dataset of an unknown element type");
+  record.type = static_cast<ElementType>(type);
+  const std::uint8_t big_endian = reader.u8("a dataset's byte order");
+  const std::uint8_t data_follows = reader.u8("a dataset's data flag");
+  if (big_endian > 1 || data_follows > 1) source.fail("a dataset flag that is neither 0 nor 1");
+  record.big_endian = big_endian == 1;
+  record.data_follows = data_follows == 1;
+  const std::uint64_t rank = reader.number(4, "a dataset's rank");
+  if (rank > kMaxRank) source.fail("a dataset of more than " + std::to_string(kMaxRank) + " dimensions");
+  std::uint64_t elements = 1;
+  bool overflow = false;
+  for (std::uint64_t d = 0; d < rank; ++d) {
+    record.shape.push_back(reader.number(8, "a dataset's dimension"));
+    overflow = overflow || __builtin_mul_overflow(elements, record.shape.back(), &elements);
+  }
+  reader.end("a dataset frame");
+  std::uint64_t bytes_total = 0;
+  if (!overflow && !__builtin_mul_overflow(elements, element_size(record.type), &bytes_total)) {
+    record.elements = elements;
+    record.bytes = bytes_total;
+  }
+  return record;
+}
+
+// A dataset in the listing that is an array.
+struct Entry {
+  Record record;
+  std::optional<std::uint64_t> inline_offset;  // into the inline bytes; nullopt: streamed
+};
+
+// Serving children of one file that finished a stream, kept for its next
+// streams: a file's streamed datasets then cost one process per stream read
+// at the same time, not one each. Bounded across all files, and a child is
+// retired once it has sent kRetireBytes (its CPU limit counts all its work).
+class ServerPool {
+ public:
+  static constexpr std::size_t kMaxIdleServers = 8;
+  static constexpr std::uint64_t kRetireBytes = std::uint64_t{4} << 30;
+
+  ~ServerPool() { idle_count_ -= idle_.size(); }
+
+  std::unique_ptr<HelperProcess> take() {
+    const std::lock_guard lock(mutex_);
+    if (idle_.empty()) return nullptr;
+    std::unique_ptr<HelperProcess> child = std::move(idle_.back());
+    idle_.pop_back();
+    --idle_count_;
+    return child;
+  }
+
+  // Keeps `child` for the next stream, or stops it when the pools are full.
+  void give(std::unique_ptr<HelperProcess> child) {
+    if (child->bytes_read() > kRetireBytes || idle_count_.fetch_add(1) >= kMaxIdleServers) {
+      if (child->bytes_read() <= kRetireBytes) --idle_count_;
+      return;  // the child is stopped here
+    }
+    const std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(child));
+  }
+
+ private:
+  static inline std::atomic<std::size_t> idle_count_{0};  // in every file's pool
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<HelperProcess>> idle_;
+};
+
+// What a file's listing gives its views: the inline bytes, the file for
+// streams, the pool of serving children, the input's owner.
+struct Shared {
+  std::string path;
+  std::vector<Entry> entries;
+  std::vector<std::byte> inline_bytes;
+  std::shared_ptr<Descriptor> file;  // nullptr for parsed answers (the fuzzer): streams fail
+  std::shared_ptr<ServerPool> servers = std::make_shared<ServerPool>();
+  std::shared_ptr<const void> input_owner;
+};
+
+// The payload of a Bytes frame, appended to `out`, up to `expected` bytes in all.
+void read_bytes_frames(FrameSource& source, const Record& record, std::vector<std::byte>& out,
+                       std::optional<std::string>& failure) {
+  const std::uint64_t expected = *record.bytes;
+  std::uint64_t received = 0;
+  for (;;) {
+    const FrameHeader header = *next_header(source);
+    if (header.type == Frame::Bytes) {
+      if (header.length == 0 || header.length > expected - received)
+        source.fail("more data than dataset " + name_text(record.name) + " declares");
+      const std::size_t at = out.size();
+      out.resize(at + header.length);
+      source.read_exact(std::span<std::byte>(out).subspan(at), false);
+      received += header.length;
+      continue;
+    }
+    const std::vector<std::byte> bytes = payload(source, header);
+    if (header.type == Frame::Done) {
+      if (!bytes.empty()) source.fail("a done frame with a payload");
+      if (received != expected) source.fail("less data than dataset " + name_text(record.name) + " declares");
+      return;
+    }
+    if (header.type == Frame::Failed) {
+      PayloadReader reader(bytes, source);
+      failure = reader.text("a failure's reason");
+      reader.end("a failure frame");
+      return;
+    }
+    source.fail("an unexpected frame inside dataset " + name_text(record.name) + "'s data");
+  }
+}
+
+std::uint64_t inline_budget(std::uint64_t file_bytes) {
+  return std::min(kInlineTotalBytes, file_bytes + kInlineSlackBytes);
+}
+
+// Reads a whole list answer into `shared` and `contents` (issues).
+void parse_listing(FrameSource& source, Shared& shared, ContainerContents& contents,
+                   std::uint64_t file_bytes) {
+  expect_hello(source);
+  const std::uint64_t budget = inline_budget(file_bytes);
+  std::uint64_t expansion_limit = 0;
+  if (__builtin_mul_overflow(file_bytes, kMaxExpansion, &expansion_limit)) expansion_limit = UINT64_MAX;
+  expansion_limit = std::max(expansion_limit, kExpansionSlackBytes);
+  // Reserved, not touched: growing (and copying) the inline bytes would double their peak.
+  shared.inline_bytes.reserve(static_cast<std::size_t>(budget) + (std::size_t{64} << 10));
+  std::uint64_t datasets = 0, inlined = 0, listing_bytes = 0;
+  for (;;) {
+    const FrameHeader header = *next_header(source);
+    const std::vector<std::byte> bytes = payload(source, header);
+    listing_bytes += bytes.size();  // a frame is at most kMaxMetaPayload: cannot overflow first
+    if (listing_bytes > kMaxListingBytes) {
+      throw InputError(shared.path, "the list of its datasets is longer than " +
+                                        std::to_string(kMaxListingBytes >> 20) + " MiB; not read");
+    }
+    if (header.type == Frame::Fatal) {
+      PayloadReader reader(bytes, source);
+      const std::string reason = reader.text("the reason");
+      reader.end("a fatal frame");
+      throw InputError(shared.path, helper_text(reason));
+    }
+    if (header.type == Frame::End) {
+      PayloadReader reader(bytes, source);
+      if (reader.number(8, "the dataset count") != datasets)
+        source.fail("a dataset count that disagrees with its datasets");
+      reader.end("the end frame");
+      source.finish();
+      return;
+    }
+    if (header.type != Frame::Dataset) source.fail("an unexpected frame between datasets");
+    if (++datasets > kMaxDatasets) {
+      throw InputError(shared.path, "more than " + std::to_string(kMaxDatasets) + " datasets; not read");
+    }
+    Record record = parse_record(bytes, source);
+    const Location location(shared.path, record.name);
+    if (record.kind == DatasetKind::Skipped) {
+      contents.skipped.push_back({location, helper_text(record.reason)});
+      continue;
+    }
+    if (record.kind == DatasetKind::Unreadable) {
+      contents.unreadable.push_back({location, dataset_prefix(record.name) + helper_text(record.reason)});
+      continue;
+    }
+    if (record.data_follows) {
+      if (!record.bytes || *record.bytes > kInlineDatasetBytes || *record.bytes > budget - inlined)
+        source.fail("dataset " + name_text(record.name) + " sent inline past the inline budget");
+      std::optional<std::string> failure;
+      const std::size_t start = shared.inline_bytes.size();
+      read_bytes_frames(source, record, shared.inline_bytes, failure);
+      if (failure) {
+        shared.inline_bytes.resize(start);
+        contents.unreadable.push_back({location, dataset_prefix(record.name) + helper_text(*failure)});
+        continue;
+      }
+      inlined += *record.bytes;
+      // The next dataset's bytes start 16-byte aligned, as views of mapped files mostly are.
+      shared.inline_bytes.resize((shared.inline_bytes.size() + 15) / 16 * 16);
+      shared.entries.push_back({std::move(record), start});
+      continue;
+    }
+    if (!record.bytes) {
+      contents.unreadable.push_back(
+          {location, dataset_prefix(record.name) + "declares more than 2^64 bytes of data"});
+      continue;
+    }
+    if (*record.bytes > expansion_limit) {
+      contents.unreadable.push_back(
+          {location,
+           dataset_prefix(record.name) + "declares " + std::to_string(*record.elements) + " elements (" +
+               std::to_string(*record.bytes) + " bytes), more than " + std::to_string(kMaxExpansion) +
+               " times the file's " + std::to_string(file_bytes) +
+               " bytes: its data cannot all be stored (unwritten chunks, or forged dimensions); not read"});
+      continue;
+    }
+    shared.entries.push_back({std::move(record), std::nullopt});
+  }
+}
+
+// A streamed dataset's elements, from a child of its own started on the first read.
+class HelperStream final : public ElementStream {
+ public:
+  HelperStream(std::shared_ptr<const Shared> shared, std::size_t index)
+      : shared_(std::move(shared)), index_(index) {}
+
+  std::size_t read(std::span<std::byte> buffer) override {
+    if (error_) throw InputError(shared_->path, *error_);
+    try {
+      return read_some(buffer);
+    } catch (const InputError& error) {
+      error_ = dataset_prefix(record().name) + error.reason();
+      child_.reset();
+      throw InputError(shared_->path, *error_);
+    }
+  }
+
+ private:
+  const Record& record() const { return shared_->entries[index_].record; }
+
+  std::size_t read_some(std::span<std::byte> buffer) {
+    if (finished_) return 0;
+    if (!child_) start();
+    std::size_t filled = 0;
+    while (filled < buffer.size()) {
+      if (frame_left_ == 0) {
+        const FrameHeader header = *next_header(*source_);
+        if (header.type == Frame::Bytes) {
+          if (header.length == 0 || header.length > *record().bytes - received_)
+            source_->fail("more data than the dataset declares");
+          frame_left_ = header.length;
+          received_ += header.length;
+          continue;
+        }
+        const std::vector<std::byte> bytes = payload(*source_, header);
+        if (header.type == Frame::Failed) {
+          PayloadReader reader(bytes, *source_);
+          const std::string reason = reader.text("a failure's reason");
+          throw InputError(shared_->path, helper_text(reason));
+        }
+        if (header.type != Frame::Done || !bytes.empty())
+          source_->fail("an unexpected frame inside the data");
+        if (received_ != *record().bytes) source_->fail("less data than the dataset declares");
+        expect_end();
+        return filled;
+      }
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(frame_left_, buffer.size() - filled));
+      source_->read_exact(buffer.subspan(filled, n), false);
+      filled += n;
+      frame_left_ -= n;
+    }
+    return filled;
+  }
+
+  // A serving child (an idle one of the file's pool, else a new one) asked for this dataset.
+  void start() {
+    if (!shared_->file) throw InputError(shared_->path, "no file to stream from");
+    child_ = shared_->servers->take();
+    if (!child_ || !child_->request(record().name)) {
+      child_ = std::make_unique<HelperProcess>(std::vector<std::string>{"serve"}, shared_->file->get(),
+                                               shared_->path, true);
+      source_ = std::make_unique<ChildSource>(*child_);
+      expect_hello(*source_);
+      // A child that cannot take the request may have said why first (a Fatal
+      // for the file, then exited): its answer is read either way.
+      child_->request(record().name);
+    } else {
+      source_ = std::make_unique<ChildSource>(*child_);
+    }
+    const FrameHeader header = *next_header(*source_);
+    if (header.type == Frame::Fatal || header.type != Frame::Dataset) {
+      const std::vector<std::byte> bytes = payload(*source_, header);
+      if (header.type != Frame::Fatal) source_->fail("no dataset frame");
+      PayloadReader reader(bytes, *source_);
+      throw InputError(shared_->path, helper_text(reader.text("the reason")));
+    }
+    const Record streamed = parse_record(payload(*source_, header), *source_);
+    if (streamed.name != record().name) source_->fail("another dataset than the one asked for");
+    if (streamed.kind == DatasetKind::Unreadable)
+      throw InputError(shared_->path, helper_text(streamed.reason));
+    if (!streamed.same_array(record()) || !streamed.data_follows)
+      source_->fail("a description of the dataset that differs from its listing");
+    if (*record().bytes == 0) {
+      const FrameHeader done = *next_header(*source_);
+      if (done.type != Frame::Done || done.length != 0) source_->fail("data in an empty dataset");
+      expect_end();
+    }
+  }
+
+  void expect_end() {
+    const FrameHeader header = *next_header(*source_);
+    const std::vector<std::byte> bytes = payload(*source_, header);
+    PayloadReader reader(bytes, *source_);
+    if (header.type != Frame::End || reader.number(8, "the dataset count") != 1)
+      source_->fail("no end after the dataset");
+    reader.end("the end frame");
+    finished_ = true;
+    source_.reset();
+    shared_->servers->give(std::move(child_));
+  }
+
+  std::shared_ptr<const Shared> shared_;
+  std::size_t index_;
+  std::unique_ptr<HelperProcess> child_;
+  std::unique_ptr<ChildSource> source_;
+  std::uint64_t received_ = 0, frame_left_ = 0;
+  bool finished_ = false;
+  std::optional<std::string> error_;
+};
+
+class Hdf5Source final : public ArraySource {
+ public:
+  explicit Hdf5Source(std::shared_ptr<const Shared> shared) : shared_(std::move(shared)) {}
+  std::size_t size() const override { return shared_->entries.size(); }
+  ArrayView view(std::size_t index) const override {
+    const Entry& entry = shared_->entries[index];
+    const Record& record = entry.record;
+    const TypeNames names = type_names(record.type);
+    ArrayView view;
+    view.location = Location(shared_->path, record.name);
+    view.dtype = names.dtype;
+    view.stored_dtype = (element_size(record.type) == 1 ? "|"
+                         : record.big_endian            ? ">"
+                                                        : "<") +
+                        std::string(names.code);
+    // The helper sends every element little-endian (libhdf5 converts).
+    view.byte_swapped = std::endian::native != std::endian::little;
+    view.shape = record.shape;
+    view.elements = *record.elements;
+    if (entry.inline_offset) {
+      view.data = std::span<const std::byte>(shared_->inline_bytes)
+                      .subspan(static_cast<std::size_t>(*entry.inline_offset),
+                               static_cast<std::size_t>(*record.bytes));
+      view.owner = shared_;
+    } else {
+      view.owner = shared_;
+      view.stream = std::make_shared<HelperStream>(shared_, index);
+    }
+    return view;
+  }
+
+ private:
+  std::shared_ptr<const Shared> shared_;
+};
+
+// A sealed in-memory file holding `bytes`, for the child to read as its file.
+std::shared_ptr<Descriptor> memory_file(const std::string& path) {
+  auto file =
+      std::make_shared<Descriptor>(::memfd_create("dtlint-hdf5-input", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (file->get() < 0)
+    throw InputError(path, std::string("cannot hand the file to the HDF5 helper: ") + std::strerror(errno));
+  return file;
+}
+
+void write_to(const Descriptor& file, std::span<const std::byte> bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(file.get(), bytes.data(), bytes.size());
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0)
+      throw InputError(path, std::string("cannot hand the file to the HDF5 helper: ") + std::strerror(errno));
+    bytes = bytes.subspan(static_cast<std::size_t>(written));
+  }
+}
+
+void seal(const Descriptor& file) {
+  ::fcntl(file.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL);
+}
+
+// The file as a descriptor for the child: the input reopened by its path when
+// that is a regular file of the same size (nothing is copied), else a sealed
+// copy of the bytes (inputs held in memory, a file replaced meanwhile).
+std::shared_ptr<Descriptor> file_for_child(const InputBytes& input, const std::string& path) {
+  {
+    try {
+      const InputFile reopened = InputFile::open(path, path);
+      if (reopened.size() == input.bytes.size()) {
+        auto file = std::make_shared<Descriptor>(::fcntl(reopened.descriptor(), F_DUPFD_CLOEXEC, 0));
+        if (file->get() >= 0) return file;
+      }
+    } catch (const InputError&) {
+      // Not reachable by this path any more: the copy below is what was mapped.
+    }
+  }
+  std::shared_ptr<Descriptor> file = memory_file(path);
+  write_to(*file, input.bytes, path);
+  seal(*file);
+  return file;
+}
+
+ContainerContents list_file(std::shared_ptr<Descriptor> file, std::uint64_t file_bytes,
+                            const std::string& path, std::shared_ptr<const void> owner,
+                            ContainerContents contents = {}) {
+  auto shared = std::make_shared<Shared>();
+  shared->path = path;
+  shared->file = std::move(file);
+  shared->input_owner = std::move(owner);
+  {
+    HelperProcess child(
+        {"list", std::to_string(kInlineDatasetBytes), std::to_string(inline_budget(file_bytes))},
+        shared->file->get(), path);
+    ChildSource source(child);
+    parse_listing(source, *shared, contents, file_bytes);
+  }
+  contents.source = std::make_shared<Hdf5Source>(std::move(shared));
+  return contents;
+}
+
+std::optional<std::string> hdf5_instead_of_zip(std::span<const std::byte> bytes) {
+  if (bytes.size() >= 8 && std::memcmp(bytes.data(), "\x89HDF\r\n\x1a\n", 8) == 0)
+    return "not a zip archive: this is an HDF5 file (Keras 2 saves .h5; a .keras file is a zip archive)";
+  return std::nullopt;
+}
+
+constexpr zip::ArchiveKind kKerasArchive{".keras", "Keras", &hdf5_instead_of_zip};
+
+ContainerContents read_keras(const InputBytes& input, const std::string& path) {
+  const zip::Archive archive = zip::Archive::open(input, path, kKerasArchive);
+  std::vector<const zip::Entry*> weights;
+  ContainerContents contents;
+  for (const zip::Entry& entry : archive.entries()) {
+    if (entry.name == kKerasWeights) {
+      weights.push_back(&entry);
+    } else if (entry.name != "config.json" && entry.name != "metadata.json") {
+      // The model's description is not arrays; anything else is said.
+      contents.skipped.push_back(
+          {Location(path, entry.name),
+           "not the weights (a .keras file's weights are in " + std::string(kKerasWeights) + ")"});
+    }
+  }
+  if (weights.empty())
+    throw InputError(path, "no " + std::string(kKerasWeights) +
+                               " member (a .keras file is a zip archive holding " +
+                               std::string(kKerasWeights) + ", config.json and metadata.json)");
+  if (weights.size() > 1) throw InputError(path, zip::Archive::namesakes_reason(weights));
+  const zip::Entry& entry = *weights.front();
+  if (auto problem = archive.problem(entry)) throw InputError(path, *problem);
+
+  // The member, inflated (its CRC checked at the end of the stream) into a sealed memory file.
+  std::shared_ptr<Descriptor> file = memory_file(path);
+  const std::shared_ptr<ElementStream> stream = archive.stream(entry);
+  std::vector<std::byte> buffer(std::size_t{1} << 20);
+  for (std::size_t got; (got = stream->read(buffer)) != 0;)
+    write_to(*file, std::span(buffer).first(got), path);
+  seal(*file);
+  return list_file(std::move(file), entry.uncompressed_size, path, input.owner, std::move(contents));
+}
+
+}  // namespace
+
+ContainerContents read_hdf5(const InputBytes& input, const std::string& path) {
+  if (input.bytes.empty()) throw InputError(path, "empty file (expected an HDF5 file or a .keras archive)");
+  if (input.bytes.size() >= 4 && std::memcmp(input.bytes.data(), "PK", 2) == 0)
+    return read_keras(input, path);
+  return list_file(file_for_child(input, path), input.bytes.size(), path, input.owner);
+}
+
+std::vector<fs::path> hdf5_helper_locations() {
+  std::vector<fs::path> locations;
+  std::error_code error;
+  const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    locations.push_back(executable.parent_path() / kHelperName);
+    locations.push_back(executable.parent_path().parent_path() / "libexec/dtlint" / kHelperName);
+  }
+  locations.push_back(fs::path(DTLINT_HDF5_HELPER_INSTALLED));
+  return locations;
+}
+
+ContainerContents parse_hdf5_listing(std::span<const std::byte> answer, const std::string& path,
+                                     std::uint64_t file_bytes) {
+  MemorySource source(answer, path);
+  auto shared = std::make_shared<Shared>();
+  shared->path = path;
+  ContainerContents contents;
+  parse_listing(source, *shared, contents, file_bytes);
+  contents.source = std::make_shared<Hdf5Source>(std::move(shared));
+  return contents;
+}
+
+namespace test_hooks {
+void set_hdf5_helper(const fs::path& helper) {
+  const std::lock_guard lock(hooks_mutex);
+  hooked_helper = helper;
+}
+void set_hdf5_limits(const Hdf5HelperLimits& new_limits) {
+  const std::lock_guard lock(hooks_mutex);
+  current_limits = new_limits;
+}
+}  // namespace test_hooks
+
+}  // namespace dtlint
