@@ -110,5 +110,25 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
   }
 }
 
+// The ONNX corpus (tests/hostile/corpus_onnx/, written by make_corpus_onnx.py):
+// each bad tensor one E901 with its reason beside a good tensor that is still
+// scanned, each model broken as a whole one E901. The external-data link that
+// escapes the model's folder is made here, as a repository cannot hold it portably.
+TEST(HostileCorpusOnnx, EachBadTensorGetsOneSpecificE901AndTheGoodOnesAreScanned) {
+  const json expected = json::parse(
+      testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected_onnx.json"));
+  testing_support::TempDir dir;
+  fs::copy(testing_support::kSourceDir + "/tests/hostile/corpus_onnx", dir.path() / "corpus_onnx");
+  testing_support::write_text(dir.path() / "outside.data", std::string(16, '\0'));
+  fs::create_symlink("../outside.data", dir.path() / "corpus_onnx/escape.data");
+
+  const auto result =
+      testing_support::run_dtlint("scan --format json --no-progress '" + (dir / "corpus_onnx") + "'");
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  expect_corpus_outcome(report, expected);
+  EXPECT_EQ(report["problems"].size(), expected["unreadable"].size());
+}
+
 }  // namespace
 }  // namespace dtlint

@@ -186,6 +186,9 @@ std::optional<std::string> wire_problem(std::span<const std::byte> bytes, std::s
     }
     const std::uint32_t number = tag >> 3;
     const int wire_type = static_cast<int>(tag & 7);
+    if (wire_type > 5)
+      return "invalid wire type " + std::to_string(wire_type) + " for " + field_text(fields, number) +
+             at(position);
     for (const FieldName& field : fields) {
       if (field.number == number && field.wire_type != wire_type) {
         return field_text(fields, number) + " has wire type " + std::to_string(wire_type) + at(position) +
@@ -401,7 +404,7 @@ class ExternalFiles {
     if (error) throw TensorError{shown + " cannot be opened: " + error.message()};
     // Symbolic links are resolved above: the file itself must be inside the folder.
     const fs::path inside = resolved.lexically_relative(folder_);
-    if (inside.empty() || *inside.begin() == ".." || inside == ".") {
+    if (inside.empty() || *inside.begin() == "..") {
       throw TensorError{shown + " resolves (through a symbolic link) to a file outside the model's folder"};
     }
     const std::string key = resolved.string();

@@ -8,7 +8,7 @@ PyTorch for bfloat16); deterministic.
   a BFLOAT16 initializer, Constant nodes (a tensor, value_floats, value_int),
   an If node whose then_branch holds an initializer and whose else_branch holds
   a Constant, a STRING initializer (skipped), and one initializer in external
-  data (model.weights.bin, beside the model, at a non-zero offset).
+  data (model.onnx.data, beside the model, at a non-zero offset).
 - tensor.pb: one TensorProto, as onnx.numpy_helper.from_array writes it.
 
 Values that overflow float16 (1e5, and 1e30 as in the DistilBERT case), that
@@ -117,14 +117,14 @@ def main():
         helper.make_tensor("typed_int64", TensorProto.INT64, ids.shape, ids.tolist()),
         helper.make_tensor("typed_double", TensorProto.DOUBLE, typed_double.shape, typed_double.tolist()),
         helper.make_tensor("typed_float16", TensorProto.FLOAT16, f16.shape, f16, raw=False),
-        helper.make_tensor("typed_bfloat16", TensorProto.BFLOAT16, bf16.shape,
-                           bf16_bits(bf16).astype(np.int32).tolist(), raw=False),
+        # make_tensor takes the values and stores their bfloat16 bit patterns in int32_data.
+        helper.make_tensor("typed_bfloat16", TensorProto.BFLOAT16, bf16.shape, bf16.tolist(), raw=False),
         helper.make_tensor("names", TensorProto.STRING, [2], [b"alpha", b"beta"]),
     ]
     for t in init_typed[:4]:
         assert not t.HasField("raw_data")
     assert len(init_typed[3].int32_data) == 5
-    assert len(init_typed[4].int32_data) == 5
+    assert list(init_typed[4].int32_data) == bf16_bits(bf16).tolist()
     expect("model.onnx", "typed_float", typed_float, "FLOAT", "float32")
     expect("model.onnx", "typed_int64", ids, "INT64", "int64")
     expect("model.onnx", "typed_double", typed_double, "DOUBLE", "float64", bf16_peer=False)
@@ -132,7 +132,7 @@ def main():
     expect("model.onnx", "typed_bfloat16", bf16, "BFLOAT16", "bfloat16")
     EXPECTED["skipped"].append("model.onnx:names")
 
-    # One initializer in external data, at a non-zero offset of model.weights.bin.
+    # One initializer in external data, at a non-zero offset of model.onnx.data.
     external = np.array([[7.0e4, 1.0], [-3.0e5, 1e-6], [0.25, 66000.0]], np.float32)
     external_tensor = TensorProto()
     external_tensor.name = "external.weight"
@@ -141,10 +141,10 @@ def main():
     external_tensor.data_location = TensorProto.EXTERNAL
     padding = b"\0" * 16
     payload = external.astype("<f4").tobytes()
-    for key, value in (("location", "model.weights.bin"), ("offset", str(len(padding))), ("length", str(len(payload)))):
+    for key, value in (("location", "model.onnx.data"), ("offset", str(len(padding))), ("length", str(len(payload)))):
         entry = external_tensor.external_data.add()
         entry.key, entry.value = key, value
-    with open(os.path.join(HERE, "model.weights.bin"), "wb") as fh:
+    with open(os.path.join(HERE, "model.onnx.data"), "wb") as fh:
         fh.write(padding + payload)
     expect("model.onnx", "external.weight", external, "FLOAT", "float32")
 
