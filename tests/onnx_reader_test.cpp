@@ -323,5 +323,26 @@ TEST(OnnxReader, AModelLargerThan2GiBIsRefusedWithTheReason) {
   EXPECT_TRUE(fails_with([&] { read_path(read_onnx, path, path); }, path, "larger than 2 GiB"));
 }
 
+// Two bytes make an empty initializer of 240 in memory: a model of half a
+// million of them (120 MB of messages) is refused once protobuf's messages
+// outgrow their budget (32 MiB + 24 bytes a byte), with the reason.
+TEST(OnnxReader, AMessageBombIsRefusedBeforeItTakesTheMemory) {
+  std::string graph;
+  for (int i = 0; i < 500'000; ++i) graph += std::string("\x2a\x00", 2);  // initializer: an empty TensorProto
+  std::string model("\x08\x08\x3a", 3);                                   // ir_version 8, then the graph
+  for (std::size_t length = graph.size();; length >>= 7) {                // the graph's length, a varint
+    const auto low = static_cast<char>(length & 0x7f);
+    if (length < 0x80) {
+      model += low;
+      break;
+    }
+    model += static_cast<char>(low | 0x80);
+  }
+  model += graph;
+  const auto text = std::make_shared<std::string>(model);
+  const InputBytes input{std::as_bytes(std::span(text->data(), text->size())), text, false};
+  EXPECT_TRUE(fails_with([&] { read_onnx(input, "bomb.onnx"); }, "bomb.onnx", "a message bomb"));
+}
+
 }  // namespace
 }  // namespace dtlint

@@ -1,5 +1,6 @@
 #include "analyzer/formats/onnx.h"
 
+#include <google/protobuf/arena.h>
 #include <google/protobuf/io/coded_stream.h>
 #include <onnx_lite/onnx.pb.h>
 
@@ -20,6 +21,7 @@
 #include "analyzer/dtype.h"
 #include "analyzer/formats/untrusted_text.h"
 #include "analyzer/input_error.h"
+#include "analyzer/io/input_file.h"
 
 namespace dtlint {
 namespace {
@@ -132,6 +134,92 @@ bool parse_bounded(std::span<const std::byte> bytes, google::protobuf::MessageLi
   return message.ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
 }
 
+// Parsed messages can take far more memory than their bytes: two bytes make
+// an empty initializer of 240. Every parse allocates its messages from an
+// arena whose blocks count against a budget in proportion to the input. The
+// most compact real tensors and nodes (a scalar with a two-letter name, an
+// "Add" of one-letter values) take some 20 bytes a byte, a packed int64_data of
+// one-byte varints 8; tensors' bytes live in std::strings outside the arena,
+// bounded by the input itself.
+constexpr std::size_t kArenaBytesPerInputByte = 24;
+constexpr std::size_t kArenaAllowanceBytes = std::size_t{32} << 20;
+
+struct ArenaBudgetExceeded {};
+
+// The budget of the parse running on this thread; null outside one.
+thread_local std::size_t* t_arena_budget = nullptr;
+
+void* budgeted_block_alloc(std::size_t size) {
+  if (t_arena_budget != nullptr) {
+    // Thrown through protobuf's parser: its arena still owns (and frees) every block it was given.
+    if (size > *t_arena_budget) throw ArenaBudgetExceeded{};
+    *t_arena_budget -= size;
+  }
+  return ::operator new(size);
+}
+
+void budgeted_block_dealloc(void* block, std::size_t) {
+  ::operator delete(block);
+}
+
+google::protobuf::ArenaOptions budgeted_arena_options() {
+  google::protobuf::ArenaOptions options;
+  options.block_alloc = &budgeted_block_alloc;
+  options.block_dealloc = &budgeted_block_dealloc;
+  return options;
+}
+
+// A message of type Message parsed from an input on its own arena, kept alive
+// as the owner of every view into it.
+template <typename Message>
+class ParsedMessage {
+ public:
+  ParsedMessage()
+      : arena_(budgeted_arena_options()),
+        message_(google::protobuf::Arena::CreateMessage<Message>(&arena_)) {}
+  ParsedMessage(const ParsedMessage&) = delete;
+  ParsedMessage& operator=(const ParsedMessage&) = delete;
+
+  // False when the bytes are not such a message. Throws ArenaBudgetExceeded.
+  bool parse(std::span<const std::byte> bytes, int nesting) {
+    std::size_t budget = kArenaAllowanceBytes + kArenaBytesPerInputByte * bytes.size();
+    t_arena_budget = &budget;
+    try {
+      const bool parsed = parse_bounded(bytes, *message_, nesting);
+      t_arena_budget = nullptr;
+      return parsed;
+    } catch (...) {
+      t_arena_budget = nullptr;
+      throw;
+    }
+  }
+
+  const Message& get() const { return *message_; }
+
+ private:
+  google::protobuf::Arena arena_;
+  Message* message_;
+};
+
+// Parses `bytes` as a Message on a budget and forgets it: for the diagnosis of
+// a failed parse. A parse that would exceed the budget counts as failed.
+template <typename Message>
+bool parses_as(std::span<const std::byte> bytes, int nesting) {
+  try {
+    ParsedMessage<Message> message;
+    return message.parse(bytes, nesting);
+  } catch (const ArenaBudgetExceeded&) {
+    return false;
+  }
+}
+
+std::string budget_reason(std::size_t input_bytes) {
+  return "the protobuf's messages would take more than " +
+         byte_size_text(kArenaAllowanceBytes + kArenaBytesPerInputByte * input_bytes) + " of memory, " +
+         std::to_string(kArenaBytesPerInputByte) +
+         " times the file's size and more (a message bomb: e.g. a great many empty tensors or nodes)";
+}
+
 // The fields of the messages a parse failure is traced through, with the wire
 // type each must have (2: length-delimited, 0: varint), for the messages.
 struct FieldName {
@@ -240,8 +328,7 @@ std::string model_parse_problem(std::span<const std::byte> bytes) {
   {
     // Deeper than the bound, but well-formed below a more generous one: the
     // nesting is the problem. (Bounded too: a hostile file can nest a million deep.)
-    onnx::ModelProto deeper;
-    if (parse_bounded(bytes, deeper, kOnnxMaxNesting * 16)) {
+    if (parses_as<onnx::ModelProto>(bytes, kOnnxMaxNesting * 16)) {
       return "messages nested deeper than " + std::to_string(kOnnxMaxNesting) +
              " levels (subgraphs inside subgraphs); dtlint reads at most that many";
     }
@@ -261,14 +348,12 @@ std::string model_parse_problem(std::span<const std::byte> bytes) {
       const std::span<const std::byte> payload = graph.subspan(member.begin, member.end - member.begin);
       const std::string at = " at byte " + std::to_string(field.begin + member.begin);
       if (member.number == 5) {
-        onnx::TensorProto tensor;
-        if (!parse_bounded(payload, tensor, kOnnxMaxNesting))
+        if (!parses_as<onnx::TensorProto>(payload, kOnnxMaxNesting))
           return "not a valid ONNX model: graph initializer " + std::to_string(initializers) + at +
                  " is not a valid TensorProto (corrupt protobuf)";
         ++initializers;
       } else if (member.number == 1) {
-        onnx::NodeProto node;
-        if (!parse_bounded(payload, node, kOnnxMaxNesting))
+        if (!parses_as<onnx::NodeProto>(payload, kOnnxMaxNesting))
           return "not a valid ONNX model: graph node " + std::to_string(nodes) + at +
                  " is not a valid NodeProto (corrupt protobuf)";
         ++nodes;
@@ -731,9 +816,14 @@ bool has_extension(std::string_view path, std::string_view extension) {
 
 ContainerContents read_model(const InputBytes& input, const std::string& path,
                              const OnnxReadOptions& options) {
-  auto model = std::make_shared<onnx::ModelProto>();
-  if (!parse_bounded(input.bytes, *model, kOnnxMaxNesting))
-    throw InputError(path, model_parse_problem(input.bytes));
+  auto parsed = std::make_shared<ParsedMessage<onnx::ModelProto>>();
+  try {
+    if (!parsed->parse(input.bytes, kOnnxMaxNesting))
+      throw InputError(path, model_parse_problem(input.bytes));
+  } catch (const ArenaBudgetExceeded&) {
+    throw InputError(path, budget_reason(input.bytes.size()));
+  }
+  const onnx::ModelProto* model = &parsed->get();
   if (!model->has_graph() && model->functions_size() == 0) {
     std::vector<WireField> layout;
     if (auto problem = wire_problem(input.bytes, kModelFields, 0, &layout)) {
@@ -745,7 +835,7 @@ ContainerContents read_model(const InputBytes& input, const std::string& path,
   finder.model(*model);
   const std::vector<FoundTensor> found = finder.take();
   ExternalFiles files(path, options.external_data);
-  TensorReader reader(model, path, files);
+  TensorReader reader(parsed, path, files);
   ContainerContents contents;
   for (const FoundTensor& tensor : found) reader.read(tensor, contents);
   return contents;
@@ -776,8 +866,14 @@ ContainerContents read_onnx_with(const InputBytes& input, const std::string& pat
   if (!has_extension(path, ".pb")) return read_model(input, path, options);
 
   // A .pb file: one TensorProto, or something else entirely (TensorFlow writes .pb files too).
-  auto tensor = std::make_shared<onnx::TensorProto>();
-  const bool parsed = parse_bounded(input.bytes, *tensor, kOnnxMaxNesting);
+  auto parsed_tensor = std::make_shared<ParsedMessage<onnx::TensorProto>>();
+  bool parsed = false;
+  try {
+    parsed = parsed_tensor->parse(input.bytes, kOnnxMaxNesting);
+  } catch (const ArenaBudgetExceeded&) {
+    throw InputError(path, budget_reason(input.bytes.size()));
+  }
+  const onnx::TensorProto* tensor = &parsed_tensor->get();
   if (!parsed || !tensor->has_data_type() || onnx_type(tensor->data_type()) == nullptr) {
     if (looks_like_onnx_model(input.bytes.data(), input.bytes.size()))
       return read_model(input, path, options);
@@ -789,8 +885,8 @@ ContainerContents read_onnx_with(const InputBytes& input, const std::string& pat
     return skipped;
   }
   ExternalFiles files(path, options.external_data);
-  TensorReader reader(tensor, path, files);
-  FoundTensor found{tensor->name().empty() ? "(tensor)" : tensor->name(), tensor.get(), nullptr, false};
+  TensorReader reader(parsed_tensor, path, files);
+  FoundTensor found{tensor->name().empty() ? "(tensor)" : tensor->name(), tensor, nullptr, false};
   ContainerContents contents;
   reader.read(found, contents);
   return contents;
