@@ -113,7 +113,8 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
 // The ONNX corpus (tests/hostile/corpus_onnx/, written by make_corpus_onnx.py):
 // each bad tensor one E901 with its reason beside a good tensor that is still
 // scanned, each model broken as a whole one E901. The external-data link that
-// escapes the model's folder is made here, as a repository cannot hold it portably.
+// escapes the model's folder and the FIFO are made here, as a repository
+// cannot hold them portably.
 TEST(HostileCorpusOnnx, EachBadTensorGetsOneSpecificE901AndTheGoodOnesAreScanned) {
   const json expected = json::parse(
       testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected_onnx.json"));
@@ -121,6 +122,8 @@ TEST(HostileCorpusOnnx, EachBadTensorGetsOneSpecificE901AndTheGoodOnesAreScanned
   fs::copy(testing_support::kSourceDir + "/tests/hostile/corpus_onnx", dir.path() / "corpus_onnx");
   testing_support::write_text(dir.path() / "outside.data", std::string(16, '\0'));
   fs::create_symlink("../outside.data", dir.path() / "corpus_onnx/escape.data");
+  ASSERT_EQ(::mkfifo((dir / "corpus_onnx/pipe.data").c_str(), 0600),
+            0);  // never opened: the scan would block
 
   const auto result =
       testing_support::run_dtlint("scan --format json --no-progress '" + (dir / "corpus_onnx") + "'");

@@ -79,6 +79,15 @@ constexpr std::array<OnnxType, 23> kOnnxTypes{{
      "FLOAT4E2M1 holds packed 4-bit floats (quantized; not a cast source)"},
 }};
 
+// The table is indexed by code.
+constexpr bool codes_are_indices() {
+  for (std::size_t i = 0; i < kOnnxTypes.size(); ++i) {
+    if (kOnnxTypes[i].code != static_cast<int>(i + 1)) return false;
+  }
+  return true;
+}
+static_assert(codes_are_indices());
+
 const OnnxType* onnx_type(int code) {
   if (code < 1 || code > static_cast<int>(kOnnxTypes.size())) return nullptr;
   return &kOnnxTypes[static_cast<std::size_t>(code - 1)];
@@ -214,10 +223,11 @@ bool parses_as(std::span<const std::byte> bytes, int nesting) {
 }
 
 std::string budget_reason(std::size_t input_bytes) {
-  return "the protobuf's messages would take more than " +
-         byte_size_text(kArenaAllowanceBytes + kArenaBytesPerInputByte * input_bytes) + " of memory, " +
-         std::to_string(kArenaBytesPerInputByte) +
-         " times the file's size and more (a message bomb: e.g. a great many empty tensors or nodes)";
+  return "the protobuf's messages would take more memory than dtlint allows a model (" +
+         byte_size_text(kArenaAllowanceBytes) + " + " + std::to_string(kArenaBytesPerInputByte) +
+         " bytes per byte of the file, " +
+         std::to_string(kArenaAllowanceBytes + kArenaBytesPerInputByte * input_bytes) +
+         " bytes here): a message bomb, e.g. a great many empty tensors or nodes";
 }
 
 // The fields of the messages a parse failure is traced through, with the wire
@@ -258,7 +268,7 @@ struct WireField {
 // Walks the fields of one message with protobuf's own wire-format reader and
 // says what breaks it (a length past the end, an invalid wire type), or
 // nothing: used only to explain why a parse failed. `fields` lists the message's
-// known fields; `base` is where `bytes` begin in the file, for messages.
+// known fields; `base` is where `bytes` begin in the file, for the offsets in messages.
 std::optional<std::string> wire_problem(std::span<const std::byte> bytes, std::span<const FieldName> fields,
                                         std::size_t base, std::vector<WireField>* layout) {
   pbio::CodedInputStream in(reinterpret_cast<const std::uint8_t*>(bytes.data()),
@@ -312,13 +322,9 @@ std::optional<std::string> wire_problem(std::span<const std::byte> bytes, std::s
         if (layout != nullptr) layout->push_back({number, wire_type, begin, begin + length});
         break;
       }
-      case 3:
-      case 4:
+      default:  // 3 and 4: the others are handled above
         return field_text(fields, number) + at(position) + " is a group (wire type " +
                std::to_string(wire_type) + "), which ONNX never writes";
-      default:
-        return "invalid wire type " + std::to_string(wire_type) + " for " + field_text(fields, number) +
-               at(position);
     }
   }
 }

@@ -8,9 +8,10 @@ bad tensor, so the test sees both: one E901 with its specific reason, and the
 good tensor still scanned. Models broken as a whole (truncated, wrong wire
 types, nested too deep) give one E901 and no arrays.
 
-The symbolic-link case cannot live in a repository portably: the test makes
-corpus_onnx/escape.data a link to a file outside the folder before scanning
-(ext_symlink.onnx names it).
+The symbolic-link and FIFO cases cannot live in a repository portably: the
+test makes corpus_onnx/escape.data a link to a file outside the folder
+(ext_symlink.onnx names it) and corpus_onnx/pipe.data a FIFO (ext_fifo.onnx)
+before scanning.
 
 manifest: {"unreadable": {file: phrase}, "readable": {file: {"arrays": n[, "skipped": reason]}}}
 """
@@ -88,7 +89,8 @@ def main():
     one_bad("ext_short_without_length.onnx", external("weights.data", offset=20), "need 16 bytes from offset 20, 12 remain")
     one_bad("ext_bad_offset.onnx", external("weights.data", offset="12abc"), "external data 'offset' is not a non-negative decimal integer")
     one_bad("ext_no_location.onnx", external(None, offset=0), "external_data has no 'location'")
-    one_bad("ext_directory.onnx", external("."), "not a regular file")
+    one_bad("ext_directory.onnx", external("."), "not a regular file (directory)")
+    one_bad("ext_fifo.onnx", external("pipe.data"), "not a regular file (FIFO)")
 
     # Sizes and storage forms.
     t = bad_tensor(dims=(1 << 32, 1 << 32, 1 << 32))
