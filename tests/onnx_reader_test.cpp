@@ -201,6 +201,55 @@ TEST(OnnxReader, TypedFieldsHoldEachTypeAsOnnxProtoSays) {
       << bad.unreadable[0].reason;
 }
 
+// The main graph's raw_data is viewed in the input itself (protobuf would
+// copy it into strings); layouts the in-place reading does not handle (two
+// graph fields, which protobuf merges; raw_data twice, of which the last wins)
+// are parsed as they are, with protobuf's meaning.
+TEST(OnnxReader, RawDataIsViewedInPlaceWithProtobufsMeaning) {
+  onnx::ModelProto model;
+  const std::vector<float> values{1.0f, 7e4f, -2.5f};
+  add_initializer(model, "w", onnx::TensorProto::FLOAT, {3})
+      ->set_raw_data(
+          std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float)));
+  const InputBytes input = bytes_of(model);
+  const ContainerContents contents = read_onnx(input, "m.onnx");
+  ASSERT_EQ(contents.arrays.size(), 1u);
+  const ArrayView& view = contents.arrays[0];
+  EXPECT_GE(view.data.data(), input.bytes.data());
+  EXPECT_LE(view.data.data() + view.data.size(), input.bytes.data() + input.bytes.size());
+  EXPECT_EQ(view.owner, input.owner);
+  EXPECT_EQ(values_of<float>(view), values);
+
+  // A second graph field: protobuf merges it into the first.
+  onnx::ModelProto second;
+  const std::vector<float> more{3.0f};
+  add_initializer(second, "v", onnx::TensorProto::FLOAT, {1})
+      ->set_raw_data(std::string(reinterpret_cast<const char*>(more.data()), sizeof(float)));
+  auto merged = std::make_shared<std::string>(model.SerializeAsString() + second.SerializeAsString());
+  const ContainerContents both =
+      read_onnx({std::as_bytes(std::span(merged->data(), merged->size())), merged, false}, "m.onnx");
+  ASSERT_EQ(both.arrays.size(), 2u);
+  EXPECT_EQ(values_of<float>(*find_array(both, "w")), values);
+  EXPECT_EQ(values_of<float>(*find_array(both, "v")), more);
+
+  // raw_data twice in one tensor: the last one is the value.
+  onnx::TensorProto tensor;
+  tensor.set_name("t");
+  tensor.set_data_type(onnx::TensorProto::FLOAT);
+  tensor.add_dims(1);
+  tensor.set_raw_data(std::string(4, '\0'));
+  const float last = 5.0f;
+  const std::string tensor_bytes =
+      tensor.SerializeAsString() + "\x4a\x04" + std::string(reinterpret_cast<const char*>(&last), 4);
+  std::string graph_bytes = "\x2a" + std::string(1, static_cast<char>(tensor_bytes.size())) + tensor_bytes;
+  auto twice = std::make_shared<std::string>(
+      "\x08\x08\x3a" + std::string(1, static_cast<char>(graph_bytes.size())) + graph_bytes);
+  const ContainerContents last_wins =
+      read_onnx({std::as_bytes(std::span(twice->data(), twice->size())), twice, false}, "m.onnx");
+  ASSERT_EQ(last_wins.arrays.size(), 1u);
+  EXPECT_EQ(values_of<float>(last_wins.arrays[0]), std::vector<float>{last});
+}
+
 // Constant nodes in every form, sparse initializers (their stored values),
 // tensor attributes of other nodes, and functions' constants.
 TEST(OnnxReader, ConstantsSparseValuesAndFunctionsAreNamedByTheirPaths) {

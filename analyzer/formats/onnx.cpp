@@ -247,6 +247,7 @@ constexpr std::array<FieldName, 10> kModelFields{{{1, "ir_version", 0},
                                                   {8, "opset_import", 2},
                                                   {20, "training_info", 2},
                                                   {25, "functions", 2}}};
+constexpr std::array<FieldName, 3> kTensorFields{{{2, "data_type", 0}, {8, "name", 2}, {9, "raw_data", 2}}};
 constexpr std::array<FieldName, 5> kGraphFields{
     {{1, "node", 2}, {2, "name", 2}, {5, "initializer", 2}, {11, "input", 2}, {15, "sparse_initializer", 2}}};
 
@@ -261,8 +262,8 @@ std::string field_text(std::span<const FieldName> fields, std::uint32_t number) 
 // One field of a message as the wire format lays it out.
 struct WireField {
   std::uint32_t number;
-  int wire_type;
-  std::size_t begin, end;  // the payload of a length-delimited field
+  std::size_t start;       // where its tag begins
+  std::size_t begin, end;  // its payload (length-delimited fields only are listed)
 };
 
 // Walks the fields of one message with protobuf's own wire-format reader and
@@ -319,7 +320,7 @@ std::optional<std::string> wire_problem(std::span<const std::byte> bytes, std::s
                  bytes_text(length) + ", " + bytes_text(bytes.size() - begin) + " remain";
         }
         in.Skip(static_cast<int>(length));
-        if (layout != nullptr) layout->push_back({number, wire_type, begin, begin + length});
+        if (layout != nullptr) layout->push_back({number, position, begin, begin + length});
         break;
       }
       default:  // 3 and 4: the others are handled above
@@ -368,6 +369,85 @@ std::string model_parse_problem(std::span<const std::byte> bytes) {
   }
   return "not a valid ONNX model: the protobuf is corrupt (a field's contents do not parse as its message "
          "type)";
+}
+
+// Where the main graph's initializers keep their raw_data in the input, by
+// initializer index (empty ranges for those without).
+struct RawDataRanges {
+  std::vector<std::pair<std::size_t, std::size_t>> by_initializer;  // [begin, end) in the input
+  std::vector<bool> present;
+};
+
+void append_varint(std::string& out, std::size_t value) {
+  std::uint8_t buffer[5];  // the longest 32-bit varint
+  const std::uint8_t* end =
+      pbio::CodedOutputStream::WriteVarint32ToArray(static_cast<std::uint32_t>(value), buffer);
+  out.append(reinterpret_cast<const char*>(buffer), static_cast<std::size_t>(end - buffer));
+}
+
+// The model's bytes without the raw_data of its main graph's initializers,
+// which hold nearly all of a model's bytes: parsed as it is, protobuf would
+// copy them all into strings; parsed so, the views read them in place from the
+// input (a mapping). nullopt, and the model is parsed as it is, for any layout
+// but the plain one (one graph field, at most one raw_data a tensor), so that
+// a problem is still diagnosed from the bytes as they are. Every length is
+// below 2 GiB: the input is.
+std::optional<std::string> without_initializer_raw_data(std::span<const std::byte> bytes,
+                                                        RawDataRanges& ranges) {
+  std::vector<WireField> model_layout;
+  if (wire_problem(bytes, kModelFields, 0, &model_layout)) return std::nullopt;
+  const WireField* graph = nullptr;
+  for (const WireField& field : model_layout) {
+    if (field.number != 7) continue;
+    if (graph != nullptr) return std::nullopt;  // protobuf would merge two graphs
+    graph = &field;
+  }
+  if (graph == nullptr) return std::nullopt;
+  const std::span<const std::byte> graph_bytes = bytes.subspan(graph->begin, graph->end - graph->begin);
+  std::vector<WireField> graph_layout;
+  if (wire_problem(graph_bytes, kGraphFields, graph->begin, &graph_layout)) return std::nullopt;
+
+  const auto text = [&](std::size_t begin, std::size_t end) {
+    return std::string_view(reinterpret_cast<const char*>(bytes.data()) + begin, end - begin);
+  };
+  std::string new_graph;
+  std::size_t copied = graph->begin;  // the graph's bytes are copied up to here
+  for (const WireField& field : graph_layout) {
+    if (field.number != 5) continue;
+    const std::size_t tensor_begin = graph->begin + field.begin, tensor_end = graph->begin + field.end;
+    std::vector<WireField> tensor_layout;
+    if (wire_problem(bytes.subspan(tensor_begin, tensor_end - tensor_begin), kTensorFields, tensor_begin,
+                     &tensor_layout)) {
+      return std::nullopt;
+    }
+    const WireField* raw = nullptr;
+    for (const WireField& member : tensor_layout) {
+      if (member.number != 9) continue;
+      if (raw != nullptr) return std::nullopt;  // the last would win
+      raw = &member;
+    }
+    ranges.present.push_back(raw != nullptr);
+    if (raw == nullptr) {
+      ranges.by_initializer.emplace_back(0, 0);
+      continue;
+    }
+    ranges.by_initializer.emplace_back(tensor_begin + raw->begin, tensor_begin + raw->end);
+    // The initializer again, without its raw_data field.
+    new_graph += text(copied, graph->begin + field.start);
+    new_graph += static_cast<char>(0x2a);  // field 5, length-delimited
+    append_varint(new_graph, (tensor_end - tensor_begin) - (raw->end - raw->start));
+    new_graph += text(tensor_begin, tensor_begin + raw->start);
+    new_graph += text(tensor_begin + raw->end, tensor_end);
+    copied = tensor_end;
+  }
+  new_graph += text(copied, graph->end);
+
+  std::string model(text(0, graph->start));
+  model += static_cast<char>(0x3a);  // field 7, length-delimited
+  append_varint(model, new_graph.size());
+  model += new_graph;
+  model += text(graph->end, bytes.size());
+  return model;
 }
 
 // One tensor found in the model, before it is read.
@@ -540,6 +620,14 @@ class TensorReader {
   TensorReader(std::shared_ptr<const void> owner, const std::string& path, ExternalFiles& files)
       : owner_(std::move(owner)), path_(path), files_(files) {}
 
+  // raw_data that was left in the input (without_initializer_raw_data), viewed there.
+  void set_raw_data_in_input(std::map<const onnx::TensorProto*, std::span<const std::byte>> raw_data,
+                             const InputBytes& input) {
+    raw_in_input_ = std::move(raw_data);
+    input_owner_ = input.owner;
+    input_mapped_ = input.mapped;
+  }
+
   // Adds the tensor's view, unreadable or skipped member to `contents`.
   void read(const FoundTensor& found, ContainerContents& contents) {
     const Location location(path_, found.member);
@@ -601,7 +689,8 @@ class TensorReader {
 
     // Exactly one storage form may hold the values.
     std::vector<std::string_view> forms;
-    if (tensor.has_raw_data()) forms.push_back("raw_data");
+    const auto raw_in_input = raw_in_input_.find(&tensor);
+    if (tensor.has_raw_data() || raw_in_input != raw_in_input_.end()) forms.push_back("raw_data");
     if (tensor.float_data_size() > 0) forms.push_back("float_data");
     if (tensor.int32_data_size() > 0) forms.push_back("int32_data");
     if (tensor.int64_data_size() > 0) forms.push_back("int64_data");
@@ -623,14 +712,17 @@ class TensorReader {
     const std::string_view form = forms[0];
     const std::string shape_of = "dims " + dims_text(view.shape) + " of " + std::string(type->name);
     if (form == "raw_data") {
-      const std::string& raw = tensor.raw_data();
+      const bool in_input = raw_in_input != raw_in_input_.end();
+      const std::span<const std::byte> raw =
+          in_input ? raw_in_input->second : std::as_bytes(std::span(tensor.raw_data()));
       if (raw.size() != needed) {
         throw TensorError{"raw_data holds " + bytes_text(raw.size()) + ", but " + shape_of + " need " +
                           std::to_string(needed)};
       }
       view.byte_swapped =
           std::endian::native != std::endian::little && item > 1;  // raw_data is little-endian
-      return with_bytes(std::move(view), std::as_bytes(std::span(raw.data(), raw.size())), owner_, false);
+      if (in_input) return with_bytes(std::move(view), raw, input_owner_, input_mapped_);
+      return with_bytes(std::move(view), raw, owner_, false);
     }
     if (form == "external data") return external_view(tensor, std::move(view), needed, shape_of);
     if (form != storage_field(type->storage)) {
@@ -810,6 +902,9 @@ class TensorReader {
   const std::string& path_;
   ExternalFiles& files_;
   std::set<std::string> names_;
+  std::map<const onnx::TensorProto*, std::span<const std::byte>> raw_in_input_;
+  std::shared_ptr<const void> input_owner_;
+  bool input_mapped_ = false;
 };
 
 bool has_extension(std::string_view path, std::string_view extension) {
@@ -823,9 +918,21 @@ bool has_extension(std::string_view path, std::string_view extension) {
 ContainerContents read_model(const InputBytes& input, const std::string& path,
                              const OnnxReadOptions& options) {
   auto parsed = std::make_shared<ParsedMessage<onnx::ModelProto>>();
+  RawDataRanges ranges;
   try {
-    if (!parsed->parse(input.bytes, kOnnxMaxNesting))
-      throw InputError(path, model_parse_problem(input.bytes));
+    // The main graph's raw_data stays in the input, when the layout is the plain one.
+    bool stripped_parsed = false;
+    if (const std::optional<std::string> stripped = without_initializer_raw_data(input.bytes, ranges)) {
+      stripped_parsed =
+          parsed->parse(std::as_bytes(std::span(*stripped)), kOnnxMaxNesting) &&
+          static_cast<std::size_t>(parsed->get().graph().initializer_size()) == ranges.present.size();
+    }
+    if (!stripped_parsed) {
+      ranges = {};
+      parsed = std::make_shared<ParsedMessage<onnx::ModelProto>>();
+      if (!parsed->parse(input.bytes, kOnnxMaxNesting))
+        throw InputError(path, model_parse_problem(input.bytes));
+    }
   } catch (const ArenaBudgetExceeded&) {
     throw InputError(path, budget_reason(input.bytes.size()));
   }
@@ -842,6 +949,14 @@ ContainerContents read_model(const InputBytes& input, const std::string& path,
   const std::vector<FoundTensor> found = finder.take();
   ExternalFiles files(path, options.external_data);
   TensorReader reader(parsed, path, files);
+  std::map<const onnx::TensorProto*, std::span<const std::byte>> raw_in_input;
+  for (std::size_t i = 0; i < ranges.present.size(); ++i) {
+    if (!ranges.present[i]) continue;
+    const auto [begin, end] = ranges.by_initializer[i];
+    raw_in_input.emplace(&model->graph().initializer(static_cast<int>(i)),
+                         input.bytes.subspan(begin, end - begin));
+  }
+  reader.set_raw_data_in_input(std::move(raw_in_input), input);
   ContainerContents contents;
   for (const FoundTensor& tensor : found) reader.read(tensor, contents);
   return contents;
