@@ -323,6 +323,13 @@ TEST(OnnxReader, AForeignPbFileIsSkippedNotReportedAsAnError) {
   EXPECT_FALSE(contents.skipped[0].location.member.has_value());
   EXPECT_NE(contents.skipped[0].reason.find("not an ONNX TensorProto"), std::string::npos);
 
+  // A whole model saved as .pb is still read as one.
+  const std::string model_file = kFixtures + "/model.onnx";
+  const auto model_text = std::make_shared<std::string>(testing_support::read_file(model_file));
+  const ContainerContents model = read_onnx(
+      {std::as_bytes(std::span(model_text->data(), model_text->size())), model_text, false}, "model.pb");
+  EXPECT_GE(model.arrays.size(), 10u);
+
   const std::string tensor = kFixtures + "/tensor.pb";
   const ContainerContents pb = read_path(read_onnx, tensor, tensor);
   ASSERT_EQ(pb.arrays.size(), 1u);
