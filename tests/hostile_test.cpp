@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "test_support.h"
@@ -110,16 +111,20 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
   }
 }
 
-// Scans tests/hostile/<corpus>/ (copied) as one folder and checks the outcome
-// against tests/hostile/<expected>: in bounded time, exit 1, one E901 per
-// listed file with its phrase and no other. Returns the JSON report.
-json expect_corpus_scan(const std::string& corpus, const std::string& expected_file) {
+// Scans tests/hostile/<corpus>/ (copied, then `prepare`d: links and FIFOs a
+// repository cannot hold) as one folder and checks the outcome against
+// tests/hostile/<expected>: in bounded time, exit 1, one E901 per listed file
+// with its phrase and no other. Returns the JSON report.
+json expect_corpus_scan(const std::string& corpus, const std::string& expected_file,
+                        const std::function<void(const fs::path& parent)>& prepare = {}) {
   const json expected = json::parse(
       testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/" + expected_file));
   testing_support::TempDir dir;
   fs::copy(testing_support::kSourceDir + "/tests/hostile/" + corpus, dir.path() / corpus);
+  if (prepare) prepare(dir.path());
   const auto start = std::chrono::steady_clock::now();
-  const auto result = testing_support::run_dtlint("scan --format json '" + (dir / corpus) + "'");
+  const auto result =
+      testing_support::run_dtlint("scan --format json --no-progress '" + (dir / corpus) + "'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, testing_support::time_limit(10.0));
   EXPECT_EQ(result.exit_code, 1) << result.err;
@@ -144,6 +149,20 @@ TEST(HostileCorpusGguf, EachBrokenHeaderOrTensorGetsItsOwnReason) {
 TEST(HostileCorpusHdf5, EachDamagedFileGetsOneSpecificE901AndTheScanGoesOn) {
   const json report = expect_corpus_scan("corpus_hdf5", "expected_hdf5.json");
   EXPECT_EQ(report.dump().find("root:"), std::string::npos) << "a line of /etc/passwd in the report";
+}
+
+// The ONNX corpus (tests/hostile/corpus_onnx/, written by make_corpus_onnx.py):
+// each bad tensor one E901 with its reason beside a good tensor that is still
+// scanned, each model broken as a whole one E901. The external-data link that
+// escapes the model's folder and the FIFO are made here, as a repository
+// cannot hold them portably.
+TEST(HostileCorpusOnnx, EachBadTensorGetsOneSpecificE901AndTheGoodOnesAreScanned) {
+  expect_corpus_scan("corpus_onnx", "expected_onnx.json", [](const fs::path& parent) {
+    testing_support::write_text(parent / "outside.data", std::string(16, '\0'));
+    fs::create_symlink("../outside.data", parent / "corpus_onnx/escape.data");
+    // Never opened: the scan would block on it.
+    ASSERT_EQ(::mkfifo((parent / "corpus_onnx/pipe.data").c_str(), 0600), 0);
+  });
 }
 
 }  // namespace

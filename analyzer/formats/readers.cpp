@@ -11,6 +11,7 @@
 #include "analyzer/formats/hdf5.h"
 #include "analyzer/formats/npy.h"
 #include "analyzer/formats/npz.h"
+#include "analyzer/formats/onnx.h"
 #include "analyzer/formats/safetensors.h"
 
 namespace dtlint {
@@ -72,12 +73,21 @@ constexpr std::array<std::string_view, 1> kNpyExtensions{".npy"};
 constexpr std::array<std::string_view, 1> kSafetensorsExtensions{".safetensors"};
 constexpr std::array<std::string_view, 1> kGgufExtensions{".gguf"};
 
-constexpr std::array<Reader, 5> kReaders{{
+// An ONNX model by its first fields; a .pb file (one TensorProto) only by name:
+// its first bytes are too common to tell it by, and TensorFlow writes .pb files too.
+constexpr std::array<std::string_view, 2> kOnnxExtensions{".onnx", ".pb"};
+
+bool sniff_onnx(std::span<const std::byte> prefix, std::string_view) {
+  return looks_like_onnx_model(prefix.data(), prefix.size());
+}
+
+constexpr std::array<Reader, 6> kReaders{{
     {"npy", kNpyExtensions, &sniff_npy, &read_npy},
     {"npz", kNpzExtensions, &sniff_npz, &read_npz},
     {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand},
     {"gguf", kGgufExtensions, &sniff_gguf, &read_gguf},
     {"hdf5", kHdf5Extensions, &sniff_hdf5, &read_hdf5},
+    {"onnx", kOnnxExtensions, &sniff_onnx, &read_onnx},
 }};
 
 bool sniff_parquet(std::span<const std::byte> prefix, std::string_view) {
