@@ -110,5 +110,52 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
   }
 }
 
+// The PyTorch corpus (tests/hostile/corpus_torch/, written by make_corpus_torch.py):
+// pickles that try to import or call are one DT203 each, naming the global, and
+// nothing runs (the payloads would create the marker file); malformed pickles
+// are one E901 for the input, bad views one E901 for the tensor, and every good
+// tensor beside them is still scanned.
+TEST(HostileCorpusTorch, PicklesNeverRunAndBadViewsAreOneE901Each) {
+  const json expected = json::parse(
+      testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected_torch.json"));
+  const fs::path marker = expected["marker"].get<std::string>();
+  fs::remove(marker);
+  testing_support::TempDir dir;
+  fs::copy(testing_support::kSourceDir + "/tests/hostile/corpus_torch", dir.path() / "corpus_torch");
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = testing_support::run_dtlint("scan --format json '" + (dir / "corpus_torch") + "'");
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, testing_support::time_limit(10.0));
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  expect_corpus_outcome(report, expected);
+  EXPECT_EQ(report["problems"].size(), expected["unreadable"].size());
+  EXPECT_FALSE(fs::exists(marker)) << "a pickle's payload ran";
+
+  for (const auto& [file, phrase] : expected["refused"].items()) {
+    std::vector<json> refusals;
+    for (const json& f : report["findings"]) {
+      if (f["rule"] == "DT203" && file_of(f) == file) refusals.push_back(f);
+    }
+    ASSERT_EQ(refusals.size(), 1u) << file;
+    EXPECT_EQ(refusals[0]["member"], "data.pkl") << file;
+    EXPECT_EQ(refusals[0]["severity"], "warning") << file;
+    EXPECT_NE(refusals[0]["message"].get<std::string>().find(phrase.get<std::string>()), std::string::npos)
+        << file << ": " << refusals[0]["message"];
+  }
+  std::size_t dt203 = 0;
+  for (const json& f : report["findings"]) dt203 += f["rule"] == "DT203";
+  EXPECT_EQ(dt203, expected["refused"].size());
+
+  // SARIF carries the refusals as results like any other finding.
+  const auto sarif = testing_support::run_dtlint("scan --format sarif '" + (dir / "corpus_torch") + "'");
+  const json log = json::parse(sarif.out);
+  std::size_t sarif_dt203 = 0;
+  for (const json& r : log["runs"][0]["results"]) sarif_dt203 += r["ruleId"] == "DT203";
+  EXPECT_EQ(sarif_dt203, expected["refused"].size());
+  EXPECT_FALSE(fs::exists(marker));
+}
+
 }  // namespace
 }  // namespace dtlint

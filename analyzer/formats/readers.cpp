@@ -10,6 +10,7 @@
 #include "analyzer/formats/npy.h"
 #include "analyzer/formats/npz.h"
 #include "analyzer/formats/safetensors.h"
+#include "analyzer/formats/torch/torch.h"
 
 namespace dtlint {
 namespace {
@@ -54,10 +55,18 @@ bool sniff_safetensors(std::span<const std::byte> prefix, std::string_view) {
 constexpr std::array<std::string_view, 1> kNpyExtensions{".npy"};
 constexpr std::array<std::string_view, 1> kSafetensorsExtensions{".safetensors"};
 
-constexpr std::array<Reader, 3> kReaders{{
-    {"npy", kNpyExtensions, &sniff_npy, &read_npy},
-    {"npz", kNpzExtensions, &sniff_npz, &read_npz},
-    {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand},
+constexpr std::array<std::string_view, 3> kTorchExtensions{".pt", ".pth", ".ckpt"};
+constexpr std::array<std::string_view, 1> kTorchContentExtensions{".bin"};
+
+bool sniff_torch(std::span<const std::byte> prefix, std::string_view) {
+  return looks_like_torch(prefix);
+}
+
+constexpr std::array<Reader, 4> kReaders{{
+    {"npy", kNpyExtensions, &sniff_npy, &read_npy, {}},
+    {"npz", kNpzExtensions, &sniff_npz, &read_npz, {}},
+    {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand, {}},
+    {"torch", kTorchExtensions, &sniff_torch, &read_torch, kTorchContentExtensions},
 }};
 
 }  // namespace
@@ -69,6 +78,15 @@ std::span<const Reader> readers() {
 const Reader* reader_by_name(std::string_view path) {
   for (const Reader& reader : kReaders) {
     for (std::string_view extension : reader.extensions) {
+      if (has_extension(path, extension)) return &reader;
+    }
+  }
+  return nullptr;
+}
+
+const Reader* reader_by_content_extension(std::string_view path) {
+  for (const Reader& reader : kReaders) {
+    for (std::string_view extension : reader.content_extensions) {
       if (has_extension(path, extension)) return &reader;
     }
   }
@@ -89,8 +107,10 @@ ContainerContents read_path(ReadFunction read, const std::filesystem::path& file
 
 std::string reader_extensions_text(std::string_view conjunction) {
   std::vector<std::string_view> all;
-  for (const Reader& reader : kReaders)
+  for (const Reader& reader : kReaders) {
     all.insert(all.end(), reader.extensions.begin(), reader.extensions.end());
+    all.insert(all.end(), reader.content_extensions.begin(), reader.content_extensions.end());
+  }
   std::string text;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (i > 0) text += i + 1 == all.size() ? " " + std::string(conjunction) + " " : ", ";
