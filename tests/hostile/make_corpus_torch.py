@@ -81,11 +81,14 @@ def tensor(key, numel, offset, size, stride, storage_class=b"FloatStorage", pers
 
 def checkpoint(name, pickle_bytes, storages, prefix="archive"):
     """A torch.save-like zip: prefix/data.pkl, prefix/data/<key>, prefix/version (stored)."""
+    def entry(z, entry_name, data):  # a fixed date, so that a rerun writes the same bytes
+        z.writestr(zipfile.ZipInfo(entry_name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+
     with zipfile.ZipFile(os.path.join(CORPUS, name), "w", zipfile.ZIP_STORED) as z:
-        z.writestr(prefix + "/data.pkl", pickle_bytes)
+        entry(z, prefix + "/data.pkl", pickle_bytes)
         for key, data in storages.items():
-            z.writestr(prefix + "/data/" + key, data)
-        z.writestr(prefix + "/version", b"3\n")
+            entry(z, prefix + "/data/" + key, data)
+        entry(z, prefix + "/version", b"3\n")
 
 
 GOOD = struct.pack("<6f", 1.0, 2.0, 3.0, 70000.0, 5.0, 6.0)  # data/0: 6 float32
@@ -139,6 +142,11 @@ def main():
     record("imports_only.pt", arrays=1, refused="pickle imports 'subprocess.Popen'")
     checkpoint("ext_opcode.pt", dict_of(("w", good_tensor()), ("f", b"\x82\x07")), {"0": GOOD})
     record("ext_opcode.pt", arrays=1, refused="pickle imports 'copyreg extension 7'")
+
+    # A dict subclass outside the allow-list (Lightning's AttributeDict): refused, its tensors still read.
+    checkpoint("dict_subclass.pt", dict_of(("w", good_tensor()), ("hparams", b"cpytorch_lightning.utilities.parsing\n"
+               b"AttributeDict\n)R(" + unicode("inner") + tensor("0", 6, 3, [3], [1]) + b"u")), {"0": GOOD})
+    record("dict_subclass.pt", arrays=2, refused="pickle calls 'pytorch_lightning.utilities.parsing.AttributeDict'")
 
     # --- malformed pickles: the whole input is one E901 -----------------------------
     checkpoint("memo_abuse.pt", dict_of(("w", b"h\xc8")), {"0": GOOD})
@@ -198,6 +206,11 @@ def main():
         "storage 'data/0' is declared twice, as torch.FloatStorage of 6 elements and as torch.IntStorage")
     two("size_not_tuple.pt", tensor("1", 6, 0, [6], [1]).replace(ints([6]), integer(6), 1),
         "size is an int, not a tuple")
+
+    # One element posing as 2^30 (stride 0), twice: one E901 for both, the good tensor read.
+    checkpoint("stride_zero_bomb.pt", dict_of(("good", good_tensor()), ("bomb1", tensor("0", 6, 0, [2 ** 30], [0])),
+                                              ("bomb2", tensor("0", 6, 1, [2 ** 30], [0]))), {"0": GOOD})
+    record("stride_zero_bomb.pt", "(one storage posing as many tensors) (and 1 later tensor)", arrays=1)
 
     # --- not checkpoints torch.load reads today ----------------------------------------
     save("legacy_format.pt", {"w": torch.ones(2)}, _use_new_zipfile_serialization=False)

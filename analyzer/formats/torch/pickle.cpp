@@ -356,7 +356,11 @@ class Interpreter {
     if (pairs.size() % 2 != 0) fail(op_, "SETITEMS has a key without a value");
     const ValueId target = top();
     const Kind kind = at(target).kind;
-    if (kind == Kind::Refused) return;  // a refused object's own business
+    if (kind == Kind::Refused) {  // a dict subclass outside the allow-list: its items are still read
+      const ValueId items = make_container(Kind::Dict, {pairs.begin(), pairs.end()});
+      add_items(target, std::span<const ValueId>(&items, 1));
+      return;
+    }
     if (kind != Kind::Dict)
       fail(op_, "SETITEM(S) stores into " + describe(out_, at(target)) + ", not a dict");
     add_items(target, pairs);
@@ -364,7 +368,11 @@ class Interpreter {
   void append_items(std::span<const ValueId> items) {
     const ValueId target = top();
     const Kind kind = at(target).kind;
-    if (kind == Kind::Refused) return;
+    if (kind == Kind::Refused) {
+      const ValueId list = make_container(Kind::List, {items.begin(), items.end()});
+      add_items(target, std::span<const ValueId>(&list, 1));
+      return;
+    }
     if (kind != Kind::List) fail(op_, "APPEND(S) adds to " + describe(out_, at(target)) + ", not a list");
     add_items(target, items);
   }

@@ -45,6 +45,9 @@ constexpr std::size_t kMaxNameBytes = 1000;
 // read, so that one storage cannot pose as a million tensors.
 constexpr std::uint64_t kMaxViewRatio = 8;
 constexpr std::uint64_t kViewMarginBytes = std::uint64_t{64} << 20;
+constexpr const char* kOverBudget =
+    "its views read more than 8 times the checkpoint's storage bytes (plus 64 MiB); dtlint reads no more "
+    "of them (one storage posing as many tensors)";
 // Other tensors named as sharing a storage, at most.
 constexpr std::size_t kMaxSharersListed = 8;
 
@@ -261,7 +264,11 @@ std::string number_text(double number) {
 class CheckpointReader {
  public:
   CheckpointReader(const zip::Archive& archive, std::string prefix, ContainerContents& out)
-      : archive_(archive), path_(archive.path()), prefix_(std::move(prefix)), out_(out) {
+      : archive_(archive),
+        path_(archive.path()),
+        prefix_(std::move(prefix)),
+        out_(out),
+        view_budget_(view_budget(archive)) {
     for (const zip::Entry& entry : archive_.entries()) by_name_[entry.name].push_back(&entry);
   }
 
@@ -430,9 +437,7 @@ class CheckpointReader {
       return;
     }
     const std::string shown = unique(name);
-    const auto unreadable = [&](const std::string& reason) {
-      out_.unreadable.push_back({Location(path_, shown), reason});
-    };
+    const auto unreadable = [&](const std::string& reason) { add_unreadable(shown, reason); };
     if (args.size() < 4) {
       unreadable(callee + " is given " + std::to_string(args.size()) + " arguments, expected at least 4");
       return;
@@ -527,18 +532,35 @@ class CheckpointReader {
     // elements * item <= numel * item or one byte per view is bounded by the budget below.
     const std::uint64_t item = info(storage.dtype).size;
     const std::uint64_t bytes = std::min<std::uint64_t>(elements, std::uint64_t{1} << 60) * item;
-    if (__builtin_add_overflow(viewed_bytes_, bytes, &viewed_bytes_) || viewed_bytes_ > view_budget()) {
-      return "its views read more than " + std::to_string(kMaxViewRatio) +
-             " times the checkpoint's storage bytes (plus 64 MiB); dtlint reads no more of them";
+    if (__builtin_add_overflow(viewed_bytes_, bytes, &viewed_bytes_) || viewed_bytes_ > view_budget_) {
+      return kOverBudget;
     }
     return {};
   }
 
-  std::uint64_t view_budget() const {
+  static std::uint64_t view_budget(const zip::Archive& archive) {
     std::uint64_t stored = 0;
-    for (const zip::Entry& entry : archive_.entries())
-      stored += std::min(entry.uncompressed_size, std::uint64_t{1} << 56);
+    for (const zip::Entry& entry : archive.entries())
+      stored +=
+          std::min(entry.uncompressed_size, std::uint64_t{1} << 40);  // at most 2^20 entries: no overflow
     return stored * kMaxViewRatio + kViewMarginBytes;
+  }
+
+  // A tensor that cannot be read. Past the view budget only the first one is
+  // reported, with the count of the others, so that a million views of one
+  // storage are one E901, not a million.
+  void add_unreadable(const std::string& shown, const std::string& reason) {
+    if (reason == kOverBudget) {
+      if (over_budget_issue_) {
+        ++over_budget_others_;
+        out_.unreadable[*over_budget_issue_].reason =
+            std::string(kOverBudget) + " (and " + std::to_string(over_budget_others_) +
+            (over_budget_others_ == 1 ? " later tensor)" : " later tensors)");
+        return;
+      }
+      over_budget_issue_ = out_.unreadable.size();
+    }
+    out_.unreadable.push_back({Location(path_, shown), reason});
   }
 
   static std::string dims_text(std::span<const std::uint64_t> dims) {
@@ -553,11 +575,11 @@ class CheckpointReader {
     const std::string shown = checked ? name : unique(name);
     if (!checked) {
       if (storage.problem) {
-        out_.unreadable.push_back({Location(path_, shown), *storage.problem});
+        add_unreadable(shown, *storage.problem);
         return;
       }
       if (const std::string failure = check_view(index, offset, tensor); !failure.empty()) {
-        out_.unreadable.push_back({Location(path_, shown), failure});
+        add_unreadable(shown, failure);
         return;
       }
     }
@@ -659,7 +681,10 @@ class CheckpointReader {
   std::unordered_map<std::string, std::uint32_t> storage_by_record_;
   std::vector<TensorRecord> tensors_;
   std::unordered_set<std::string> names_;
+  std::uint64_t view_budget_;
   std::uint64_t viewed_bytes_ = 0;
+  std::optional<std::size_t> over_budget_issue_;
+  std::uint64_t over_budget_others_ = 0;
 };
 
 std::optional<std::string> not_a_torch_zip(std::span<const std::byte>) {

@@ -25,7 +25,8 @@ scripted.pt           a TorchScript module (torch.jit.trace): its parameters in
 big_endian.pt         pytorch_model.bin's tensors stored big-endian, with the
                       `byteorder` record ("big") that newer torch writes and
                       honours: the same tensors, the same counts.
-legacy.pt             the pre-1.6 format (_use_new_zipfile_serialization=False):
+legacy.pt             the pre-1.6 format (_use_new_zipfile_serialization=False;
+                      its bytes differ per run: torch keys its storages by id()):
                       skipped with a note.
 random.bin            bytes that are no checkpoint: never read from a folder.
 
@@ -212,9 +213,9 @@ def main():
             if record.startswith("data/"):
                 size = item_size[order[int(record[5:])]]
                 data = b"".join(data[i:i + size][::-1] for i in range(0, len(data), size))
-            dst.writestr("big_endian/" + record, data)
+            dst.writestr(zipfile.ZipInfo("big_endian/" + record, date_time=info.date_time), data)
             if record == "data.pkl":
-                dst.writestr("big_endian/byteorder", b"big")
+                dst.writestr(zipfile.ZipInfo("big_endian/byteorder", date_time=info.date_time), b"big")
     loaded = {k: v for k, v in hf.items()}
     files["big_endian.pt"] = expected_for(describe(loaded))
 
