@@ -195,6 +195,17 @@ TEST(TorchReader, SharedStorageIsInTheJsonReport) {
   }
 }
 
+TEST(TorchReader, NamesAreContainerPathsMadeUnique) {
+  const std::string file = testing_support::kSourceDir + "/tests/hostile/corpus_torch/duplicate_names.pt";
+  const ContainerContents contents = read_path(read_torch, file, file);
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < contents.array_count(); ++i)
+    names.push_back(*contents.source->view(i).location.member);
+  EXPECT_EQ(names, (std::vector<std::string>{"a.b", "a.b#2", "7", "(1,x)"}));
+  // All four view one storage.
+  EXPECT_EQ(contents.source->view(0).shared_storage->views, 4u);
+}
+
 // The interpreter on hand-made pickles: what torch.load(weights_only=True)
 // accepts, what it refuses, and the bounds.
 std::vector<std::byte> bytes_of(const std::string& text) {

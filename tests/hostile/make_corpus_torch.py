@@ -185,6 +185,16 @@ def main():
                b"ah\x01au.", {"0": GOOD})
     record("recursive_list.pt", arrays=1)
 
+    # {"a.b": t, "a": {"b": t}, 7: t, (1, "x"): t}: one name twice gets "#2"; other keys as Python prints them.
+    checkpoint("duplicate_names.pt", b"\x80\x02}(" + unicode("a.b") + good_tensor() + unicode("a") + b"}(" +
+               unicode("b") + good_tensor() + b"u" + integer(7) + good_tensor() + b"(K\x01" + unicode("x") + b"t" +
+               good_tensor() + b"u.", {"0": GOOD})
+    record("duplicate_names.pt", arrays=4)
+
+    # A dict key of tuples nested 30,000 deep names its tensor without recursing that deep.
+    checkpoint("deep_tuple_key.pt", b"\x80\x02}(N" + b"\x85" * 30000 + good_tensor() + b"u.", {"0": GOOD})
+    record("deep_tuple_key.pt", arrays=1)
+
     # --- bad views: one E901 for the tensor, the good one still read ----------------
     def two(name, bad, phrase, storages=None):
         checkpoint(name, dict_of(("good", good_tensor()), ("bad", bad)), storages or {"0": GOOD, "1": GOOD})

@@ -40,6 +40,7 @@ constexpr std::size_t kMaxDims = 64;
 // that a hostile key repeated along a path cannot make names of gigabytes.
 constexpr std::size_t kMaxKeyBytes = 200;
 constexpr std::size_t kMaxNameBytes = 1000;
+constexpr unsigned kMaxKeyDepth = 4;  // tuple keys within tuple keys, as names show them
 // A storage may be viewed by several tensors (tied weights); views reading more
 // than this many times the checkpoint's storage bytes (plus a margin) are not
 // read, so that one storage cannot pose as a million tensors.
@@ -328,6 +329,7 @@ class CheckpointReader {
                      "), outside torch.load(weights_only=True)'s allow-list; dtlint never imports it"});
     }
     storage_folder_ = storage_folder;
+    record_ = record;
     visited_.assign(pickle_.value_count(), false);
     walk(pickle_.root(), std::move(name_prefix), 0);
   }
@@ -342,7 +344,7 @@ class CheckpointReader {
   }
 
   // A dict key as a name part: str as is, int as digits, other scalars as Python prints them.
-  std::string key_text(ValueId id) const {
+  std::string key_text(ValueId id, unsigned depth = 0) const {
     const Value& key = pickle_.value(id);
     switch (key.kind) {
       case Kind::String: return cut(key.text, kMaxKeyBytes);
@@ -352,11 +354,12 @@ class CheckpointReader {
       case Kind::Float: return number_text(key.number);
       case Kind::Bytes: return "b'" + escape_untrusted(key.text, kMaxKeyBytes) + "'";
       case Kind::Tuple: {
+        if (depth >= kMaxKeyDepth) return "(...)";  // tuples nested 100,000 deep are a pickle's business
         std::string text = "(";
         for (ValueId item : pickle_.items(key)) {
           if (text.size() > kMaxKeyBytes) break;
           if (text.size() > 1) text += ",";
-          text += key_text(item);  // a tuple key's items are hashable scalars or tuples: no cycle
+          text += key_text(item, depth + 1);
         }
         return cut(text + ")", kMaxKeyBytes);
       }
@@ -380,8 +383,9 @@ class CheckpointReader {
       visited_[id] = true;
     }
     if (depth > kMaxDepth) {
-      throw InputError(path_, "data.pkl: containers nested deeper than " + std::to_string(kMaxDepth) +
-                                  " levels (at " + quote_untrusted(name, 80) + ")");
+      throw InputError(path_, std::string(record_) + ": containers nested deeper than " +
+                                  std::to_string(kMaxDepth) + " levels (at " + quote_untrusted(name, 80) +
+                                  ")");
     }
     const auto items = value.kind == Kind::Storage ? std::span<const ValueId>() : pickle_.items(value);
     switch (value.kind) {
@@ -673,6 +677,7 @@ class CheckpointReader {
   std::unordered_map<std::string, std::vector<const zip::Entry*>> by_name_;
   Pickle pickle_;
   std::string_view storage_folder_;
+  std::string_view record_;  // the pickle being walked: "data.pkl", "constants.pkl" (literals)
   std::vector<bool> visited_;
   std::vector<StorageInfo> storages_;
   std::unordered_map<std::string, std::uint32_t> storage_by_record_;
