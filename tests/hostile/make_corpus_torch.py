@@ -79,10 +79,12 @@ def tensor(key, numel, offset, size, stride, storage_class=b"FloatStorage", pers
             ints(stride) + b"\x89ccollections\nOrderedDict\n)Rt" + b"R")
 
 
-def checkpoint(name, pickle_bytes, storages, prefix="archive"):
+def checkpoint(name, pickle_bytes, storages, prefix="archive", method=zipfile.ZIP_STORED):
     """A torch.save-like zip: prefix/data.pkl, prefix/data/<key>, prefix/version (stored)."""
     def entry(z, entry_name, data):  # a fixed date, so that a rerun writes the same bytes
-        z.writestr(zipfile.ZipInfo(entry_name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+        info = zipfile.ZipInfo(entry_name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = method
+        z.writestr(info, data)
 
     with zipfile.ZipFile(os.path.join(CORPUS, name), "w", zipfile.ZIP_STORED) as z:
         entry(z, prefix + "/data.pkl", pickle_bytes)
@@ -221,6 +223,12 @@ def main():
     checkpoint("stride_zero_bomb.pt", dict_of(("good", good_tensor()), ("bomb1", tensor("0", 6, 0, [2 ** 30], [0])),
                                               ("bomb2", tensor("0", 6, 1, [2 ** 30], [0]))), {"0": GOOD})
     record("stride_zero_bomb.pt", "(one storage posing as many tensors) (and 1 later tensor)", arrays=1)
+
+    # Deflated records (torch never writes them; a re-zipped checkpoint does): the pickle and a
+    # whole-storage view are inflated; a strided view of a deflated storage is one E901.
+    checkpoint("deflated.pt", dict_of(("whole", tensor("0", 6, 0, [6], [1])), ("strided", tensor("0", 6, 0, [3, 2], [1, 3]))),
+               {"0": GOOD}, method=zipfile.ZIP_DEFLATED)
+    record("deflated.pt", "a view (size [3, 2], stride [1, 3] from offset 0) of the deflated storage 'data/0'", arrays=1)
 
     # --- not checkpoints torch.load reads today ----------------------------------------
     save("legacy_format.pt", {"w": torch.ones(2)}, _use_new_zipfile_serialization=False)
