@@ -127,6 +127,10 @@ TEST(HostileCorpusTorch, PicklesNeverRunAndBadViewsAreOneE901Each) {
   const auto result = testing_support::run_dtlint("scan --format json '" + (dir / "corpus_torch") + "'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, testing_support::time_limit(10.0));
+  rusage usage{};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  EXPECT_LT(usage.ru_maxrss, 512 * 1024)
+      << "KiB (graph_bomb.pt inflates to 40 MiB and stops at 128 MiB of values)";
   EXPECT_EQ(result.exit_code, 1) << result.err;
   const json report = json::parse(result.out);
   expect_corpus_outcome(report, expected);

@@ -179,6 +179,9 @@ def main():
     deep = 2000
     checkpoint("deep_nesting.pt", b"\x80\x02" + b"]" * deep + b"a" * (deep - 1) + b".", {})
     record("deep_nesting.pt", "containers nested deeper than 512 levels")
+    # 40 MiB of EMPTY_LIST, deflated to some 40 KB: 40 million lists would take gigabytes.
+    checkpoint("graph_bomb.pt", b"\x80\x02" + b"]" * (40 << 20) + b".", {}, method=zipfile.ZIP_DEFLATED)
+    record("graph_bomb.pt", "the pickle's values take more than 128 MiB (dtlint's limit")
     checkpoint("no_stop.pt", b"\x80\x02}", {})
     record("no_stop.pt", "data.pkl: byte 3: the pickle ends without STOP")
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 #include <utility>
@@ -189,20 +190,20 @@ class Interpreter {
   }
 
   // --- values, containers and the stack -----------------------------------
-  void spend(std::uint64_t cells) {
-    cells_ += cells;
-    if (cells_ > kMaxCells) {
-      fail(op_, "the pickle makes more than " + std::to_string(kMaxCells) +
-                    " values and container items (dtlint's limit)");
+  void spend(std::uint64_t bytes) {
+    graph_bytes_ += bytes;
+    if (graph_bytes_ > kMaxGraphBytes) {
+      fail(op_, "the pickle's values take more than " + std::to_string(kMaxGraphBytes >> 20) +
+                    " MiB (dtlint's limit: some 700 bytes a tensor, 180,000 tensors)");
     }
   }
   ValueId make(Value value) {
-    spend(1);
+    spend(sizeof(Value));
     out_.values_.push_back(value);
     return static_cast<ValueId>(out_.values_.size() - 1);
   }
   ValueId make_container(Kind kind, std::vector<ValueId> items, std::uint32_t name = 0) {
-    spend(items.size());
+    spend(sizeof(std::vector<ValueId>) + items.size() * sizeof(ValueId));
     out_.containers_.push_back(std::move(items));
     Value value;
     value.kind = kind;
@@ -212,7 +213,7 @@ class Interpreter {
   }
   std::vector<ValueId>& items_of(ValueId id) { return out_.containers_[out_.values_[id].container]; }
   void add_items(ValueId id, std::span<const ValueId> items) {
-    spend(items.size());
+    spend(items.size() * sizeof(ValueId));
     std::vector<ValueId>& target = items_of(id);
     target.insert(target.end(), items.begin(), items.end());
   }
@@ -220,7 +221,7 @@ class Interpreter {
 
   std::size_t floor() const { return marks_.empty() ? 0 : marks_.back(); }
   void push(ValueId id) {
-    if (stack_.size() >= kMaxCells) fail(op_, "the pickle's stack grows past " + std::to_string(kMaxCells));
+    if (stack_.size() >= kMaxStack) fail(op_, "the pickle's stack grows past " + std::to_string(kMaxStack));
     stack_.push_back(id);
   }
   ValueId pop() {
@@ -247,7 +248,10 @@ class Interpreter {
                     std::to_string(kMaxMemoIndex - 1));
     }
     const ValueId id = top();
-    if (index >= memo_.size()) memo_.resize(static_cast<std::size_t>(index) + 1, kUnset);
+    if (index >= memo_.size()) {
+      spend((index + 1 - memo_.size()) * sizeof(ValueId));
+      memo_.resize(static_cast<std::size_t>(index) + 1, kUnset);
+    }
     memo_[static_cast<std::size_t>(index)] = id;
   }
   void memo_get(std::uint64_t index) {
@@ -261,7 +265,7 @@ class Interpreter {
   std::uint32_t intern(std::string name) {
     const auto found = name_index_.find(name);
     if (found != name_index_.end()) return found->second;
-    if (out_.names_.size() >= kMaxCells) fail(op_, "too many distinct globals");
+    spend(2 * (sizeof(std::string) + name.size()));  // the name and its index entry
     out_.names_.push_back(name);
     const auto index = static_cast<std::uint32_t>(out_.names_.size() - 1);
     name_index_.emplace(std::move(name), index);
@@ -391,7 +395,7 @@ class Interpreter {
     }
     const std::vector<ValueId>& fields = out_.containers_[pid.container];
     const auto field = [&](std::size_t i) -> const Value& { return at(fields[i]); };
-    if (fields.empty() || field(0).kind != Kind::String || field(0).text != "storage") {
+    if (fields.empty() || field(0).kind != Kind::String || out_.text(field(0)) != "storage") {
       fail(op_, "persistent id is not a storage: torch.load accepts only ('storage', ...) persistent ids");
     }
     if (fields.size() != 5) {
@@ -409,7 +413,7 @@ class Interpreter {
     if (field(4).kind != Kind::Int || field(4).integer < 0)
       fail(op_, "storage size is " + describe(out_, field(4)) + ", not a count of elements");
     out_.storages_.push_back(
-        {out_.names_[field(1).name], field(2).text, field(3).text, field(4).integer, op_});
+        {out_.names_[field(1).name], out_.text(field(2)), out_.text(field(3)), field(4).integer, op_});
     Value value;
     value.kind = Kind::Storage;
     value.integer = static_cast<std::int64_t>(out_.storages_.size() - 1);
@@ -427,10 +431,12 @@ class Interpreter {
     value.kind = kind;
     push(make(value));
   }
-  void push_text(Kind kind, std::string_view content) {
+  void push_text(Kind kind, std::string_view content) {  // content lies in bytes_
     Value value;
     value.kind = kind;
-    value.text = content;
+    value.text.offset =
+        static_cast<std::uint32_t>(content.data() - reinterpret_cast<const char*>(bytes_.data()));
+    value.text.size = static_cast<std::uint32_t>(content.size());
     push(make(value));
   }
   // LONG1 / LONG4: little-endian two's complement.
@@ -559,7 +565,7 @@ class Interpreter {
         const ValueId module = pop();
         if (at(module).kind != Kind::String || at(name).kind != Kind::String)
           fail(op_, "STACK_GLOBAL's module and name are not both str");
-        global(at(module).text, at(name).text);
+        global(out_.text(at(module)), out_.text(at(name)));
         return;
       }
       case 'R': {  // REDUCE
@@ -644,7 +650,7 @@ class Interpreter {
   Pickle& out_;
   std::size_t at_ = 0;
   std::size_t op_ = 0;  // the current opcode's position
-  std::uint64_t cells_ = 0;
+  std::uint64_t graph_bytes_ = 0;
   std::vector<ValueId> stack_;
   std::vector<std::size_t> marks_;  // stack sizes at each open MARK
   std::vector<ValueId> memo_;
@@ -654,6 +660,10 @@ class Interpreter {
 
 Pickle Pickle::parse(std::span<const std::byte> bytes, const Options& options) {
   Pickle pickle;
+  if (bytes.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw PickleError(0, "a pickle of more than 4 GiB");
+  }
+  pickle.bytes_ = bytes;
   Interpreter(bytes, options, pickle).run();
   return pickle;
 }

@@ -22,12 +22,15 @@
 
 namespace dtlint::pickle {
 
-// Values and container items a pickle may make, in all: some 20 per tensor, so
-// checkpoints of several hundred thousand tensors fit, and a hostile pickle's
-// graph stays below a few hundred MiB.
-inline constexpr std::uint64_t kMaxCells = std::uint64_t{1} << 24;
+// The memory the value graph may take (values, containers, their items, the
+// memo and the globals' names): a tensor takes some 700 bytes, so checkpoints
+// of 180,000 tensors fit (a shard of a large model holds a few thousand), and a
+// hostile pickle (16 MiB of EMPTY_LIST would make 16 million lists) stays within it.
+inline constexpr std::uint64_t kMaxGraphBytes = std::uint64_t{128} << 20;
+// Values on the stack at once (DUP and BINGET push without making values).
+inline constexpr std::uint64_t kMaxStack = std::uint64_t{1} << 24;
 // Python pickles memo indices from 0 upwards, one per memoized value.
-inline constexpr std::uint64_t kMaxMemoIndex = kMaxCells;
+inline constexpr std::uint64_t kMaxMemoIndex = std::uint64_t{1} << 24;
 // MARKs open at once: real pickles nest a few levels deep per container level.
 inline constexpr std::size_t kMaxMarks = 4096;
 
@@ -63,13 +66,18 @@ enum class Kind : std::uint8_t {
 
 using ValueId = std::uint32_t;
 
+// 24 bytes: a pickle makes millions of them.
 struct Value {
   Kind kind = Kind::None;
   std::uint32_t name = 0;       // Global, Call, Object, Refused: index into Pickle::names()
   std::uint32_t container = 0;  // Tuple, List, Dict, Set, Call, Object, Refused: index of its items
-  std::int64_t integer = 0;     // Bool, Int; Storage: index into Pickle::storages()
-  double number = 0;            // Float
-  std::string_view text;        // String, Bytes: into the pickle's bytes
+  union {
+    std::int64_t integer = 0;  // Bool, Int; Storage: index into Pickle::storages()
+    double number;             // Float
+    struct {
+      std::uint32_t offset, size;
+    } text;  // String, Bytes: where in the pickle's bytes (Pickle::text)
+  };
 };
 
 struct StorageRef {
@@ -97,13 +105,16 @@ struct Options {
 class Pickle {
  public:
   // Interprets `bytes` (kept by the caller while the result is used: strings
-  // point into it). Throws PickleError.
+  // point into it; at most 4 GiB). Throws PickleError.
   static Pickle parse(std::span<const std::byte> bytes, const Options& options);
 
   ValueId root() const { return root_; }
   const Value& value(ValueId id) const { return values_[id]; }
   std::span<const ValueId> items(const Value& value) const { return containers_[value.container]; }
   const std::string& name(const Value& value) const { return names_[value.name]; }
+  std::string_view text(const Value& value) const {
+    return {reinterpret_cast<const char*>(bytes_.data()) + value.text.offset, value.text.size};
+  }
   const StorageRef& storage(const Value& value) const {
     return storages_[static_cast<std::size_t>(value.integer)];
   }
@@ -114,6 +125,7 @@ class Pickle {
  private:
   friend class Interpreter;
   ValueId root_ = 0;
+  std::span<const std::byte> bytes_;
   std::vector<Value> values_;
   std::vector<std::vector<ValueId>> containers_;
   std::vector<std::string> names_;

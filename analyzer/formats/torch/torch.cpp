@@ -30,8 +30,9 @@ using pickle::ValueId;
 // its magic number 0x1950a86a20f9469cfc6c (a LONG1 of 10 bytes).
 constexpr std::string_view kLegacyMagic{"\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14};
 
-// A data.pkl larger than this is not a checkpoint's (a million tensors take some 100 MiB).
-constexpr std::uint64_t kMaxPickleBytes = std::uint64_t{1} << 30;
+// A data.pkl larger than this is not a checkpoint's (200,000 tensors take some 60 MiB;
+// the value graph's limit, pickle::kMaxGraphBytes, comes first).
+constexpr std::uint64_t kMaxPickleBytes = std::uint64_t{256} << 20;
 // Containers nested deeper than this are not walked (Python's own recursion limit is 1000).
 constexpr unsigned kMaxDepth = 512;
 // torch tensors have at most 64 dimensions... in practice far fewer; NumPy's limit is 64.
@@ -347,12 +348,12 @@ class CheckpointReader {
   std::string key_text(ValueId id, unsigned depth = 0) const {
     const Value& key = pickle_.value(id);
     switch (key.kind) {
-      case Kind::String: return cut(key.text, kMaxKeyBytes);
+      case Kind::String: return cut(pickle_.text(key), kMaxKeyBytes);
       case Kind::Int: return std::to_string(key.integer);
       case Kind::Bool: return key.integer ? "True" : "False";
       case Kind::None: return "None";
       case Kind::Float: return number_text(key.number);
-      case Kind::Bytes: return "b'" + escape_untrusted(key.text, kMaxKeyBytes) + "'";
+      case Kind::Bytes: return "b'" + escape_untrusted(pickle_.text(key), kMaxKeyBytes) + "'";
       case Kind::Tuple: {
         if (depth >= kMaxKeyDepth) return "(...)";  // tuples nested 100,000 deep are a pickle's business
         std::string text = "(";
