@@ -20,6 +20,7 @@ lightning.ckpt        a Lightning-style dict: epoch, global_step, state_dict,
                       optimizer_states, lr_schedulers, hyper_parameters.
 pytorch_model.bin     ids beyond 2^24 in int64, bfloat16 and float16 tensors
                       (a .bin that is a checkpoint by its content).
+single_tensor.pt      a float64 tensor saved by itself (named "tensor").
 scripted.pt           a TorchScript module (torch.jit.trace): its parameters in
                       data.pkl, a tensor constant in constants.pkl.
 big_endian.pt         pytorch_model.bin's tensors stored big-endian, with the
@@ -48,6 +49,9 @@ are below 2^53), fin = isfinite(X):
   integer_not_exact  fin & X == trunc(X) & Y != X
   first_overflow     the row-major index of the first overflow, or null
   max_abs_error      max |Y - X| over fin & isfinite(Y) (exact in float64 here)
+and for int64 sources the int32 target (t.to(torch.int32) wraps):
+  out_of_range, inexact  values outside int32's range (the others are kept exactly)
+  first_out_of_range     the row-major index of the first, or null
 """
 import io
 import json
@@ -59,7 +63,8 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
-TARGETS = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}
+FLOAT_TARGETS = ("float16", "bfloat16", "float32")
+TARGETS = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32, "int32": torch.int32}
 SMALLEST_NORMAL = {"float16": 2.0 ** -14, "bfloat16": 2.0 ** -126, "float32": 2.0 ** -126}
 DTYPE_NAMES = {torch.float64: "float64", torch.float32: "float32", torch.float16: "float16",
                torch.bfloat16: "bfloat16", torch.int64: "int64", torch.int32: "int32",
@@ -84,11 +89,22 @@ def counts(t, target):
     }
 
 
+def int_counts(t, target):
+    """t.to(int32) wraps; dtlint counts the values outside int32's range (its other counts are zero here)."""
+    X = t.long()
+    info = torch.iinfo(TARGETS[target])
+    out = (X < info.min) | (X > info.max)
+    assert bool((t.to(TARGETS[target]).long() == X)[~out].all())  # the rest are kept exactly
+    flat = out.reshape(-1).nonzero()
+    return {"out_of_range": int(out.sum()), "inexact": int(out.sum()),
+            "first_out_of_range": int(flat[0]) if flat.numel() else None}
+
+
 def describe(obj, prefix=""):
     """name -> tensor, as dtlint names the tensors of a torch.save'd object."""
     out = {}
     if isinstance(obj, torch.Tensor):
-        out[prefix] = obj
+        out[prefix or "tensor"] = obj  # a tensor saved by itself is named "tensor"
     elif isinstance(obj, dict):
         for k, v in obj.items():
             out.update(describe(v, (prefix + "." if prefix else "") + str(k)))
@@ -119,9 +135,11 @@ def expected_for(named):
                 "neg_inf": int(torch.isneginf(t.double()).sum()),
                 "zero": int((t.double() == 0).sum()),
             },
-            "casts": {target: counts(t, target) for target in TARGETS
+            "casts": {target: counts(t, target) for target in FLOAT_TARGETS
                       if DTYPE_NAMES[t.dtype] != target and t.dtype != torch.bool},
         }
+        if t.dtype in (torch.int64,):
+            entry["casts"]["int32"] = int_counts(t, "int32")
         result[name] = entry
     return result
 
@@ -218,6 +236,10 @@ def main():
                 dst.writestr(zipfile.ZipInfo("big_endian/byteorder", date_time=info.date_time), b"big")
     loaded = {k: v for k, v in hf.items()}
     files["big_endian.pt"] = expected_for(describe(loaded))
+
+    single = torch.tensor([[1e5, -3.0], [2.0 ** -30, 0.5]], dtype=torch.float64)
+    torch.save(single, os.path.join(DATA, "single_tensor.pt"))
+    files["single_tensor.pt"] = expected_for(describe(single))
 
     traced = torch.jit.trace(Traced(), torch.ones(1, 3))
     torch.jit.save(traced, os.path.join(DATA, "scripted.pt"))
