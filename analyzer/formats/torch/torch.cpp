@@ -68,8 +68,7 @@ bool is_first_torch_record(std::string_view name) {
   const std::size_t slash = name.find('/');
   if (slash == 0 || slash == std::string_view::npos) return false;
   const std::string_view record = name.substr(slash + 1);
-  if (record == "data.pkl" || record == "constants.pkl" || record == "version" || record == "byteorder")
-    return true;
+  if (record == "data.pkl" || record == "constants.pkl") return true;
   for (std::string_view folder : {std::string_view("data/"), std::string_view("constants/")}) {
     if (record.starts_with(folder) && record.size() > folder.size() &&
         std::all_of(record.begin() + static_cast<std::ptrdiff_t>(folder.size()), record.end(),
