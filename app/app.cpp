@@ -209,12 +209,16 @@ class Judge {
     for (const Finding& f : findings_) take(f, true);
   }
 
-  // The end: skipped and unreadable inputs, unused suppressions, the summary.
+  // The end: refused code, skipped and unreadable inputs, unused suppressions, the summary.
   const ReportSummary& finish(const ScanResult& scan) {
     summary_.inputs = scan.inputs;
     summary_.unreadable = scan.problems.size();
     summary_.skipped = scan.skipped.size();
     findings_.clear();
+    for (const RefusedCode& r : scan.code_refused) {
+      suppressor_.saw_input(r.location.path);
+      evaluator_.refused_code(r, findings_);
+    }
     for (const Skipped& s : scan.skipped) {
       suppressor_.saw_input(s.location.path);
       evaluator_.skipped(s, findings_);

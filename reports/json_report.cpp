@@ -149,6 +149,15 @@ class JsonReport {
     index(a.shape);
     count("elements", a.elements);
     text("order", a.fortran_order ? "F" : "C");
+    if (a.shared_storage) {  // only for checkpoint tensors that share their storage
+      w_.key("shared_storage").begin_object();
+      text("storage", a.shared_storage->storage);
+      count("views", a.shared_storage->views);
+      w_.key("with").begin_array();
+      for (const std::string& other : a.shared_storage->with) w_.string(other);
+      w_.end_array();
+      w_.end_object();
+    }
     w_.key("source_stats");
     source_stats(a.analysis.source, integer);
     w_.key("casts").begin_array();

@@ -80,6 +80,10 @@ void Evaluator::array(const ArrayResult& array, std::vector<Finding>& out) {
   }
 }
 
+void Evaluator::refused_code(const RefusedCode& r, std::vector<Finding>& out) {
+  add_input_finding(out, input_finding("DT203", r.location, r.reason), rules_in_force_->at(r.location.path));
+}
+
 void Evaluator::skipped(const Skipped& s, std::vector<Finding>& out) {
   const std::string what = s.location.member ? "member '" + *s.location.member + "'" : std::string("input");
   add_input_finding(out, input_finding("DT204", s.location, "skipped " + what + ": " + s.reason),
@@ -97,6 +101,7 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
   std::vector<Finding> findings;
   Evaluator evaluator(semantics, config);
   for (const ArrayResult& array : scan.arrays) evaluator.array(array, findings);
+  for (const RefusedCode& r : scan.code_refused) evaluator.refused_code(r, findings);
   for (const Skipped& s : scan.skipped) evaluator.skipped(s, findings);
   for (const Problem& p : scan.problems) evaluator.problem(p, findings);
   return findings;

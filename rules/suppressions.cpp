@@ -110,6 +110,7 @@ std::uint64_t apply_suppressions(const Config& config, std::span<const std::stri
   for (const ArrayResult& a : scan.arrays) suppressor.saw_input(a.location.path);
   for (const Problem& p : scan.problems) suppressor.saw_input(p.location.path);
   for (const Skipped& s : scan.skipped) suppressor.saw_input(s.location.path);
+  for (const RefusedCode& r : scan.code_refused) suppressor.saw_input(r.location.path);
   for (Finding& note : suppressor.unused_notes()) findings.push_back(std::move(note));
   return suppressor.hidden();
 }

@@ -111,15 +111,15 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
   }
 }
 
-// Scans tests/hostile/<corpus>/ (copied, then `prepare`d: links and FIFOs a
-// repository cannot hold) as one folder and checks the outcome against
-// tests/hostile/<expected>: in bounded time, exit 1, one E901 per listed file
-// with its phrase and no other. Returns the JSON report.
-json expect_corpus_scan(const std::string& corpus, const std::string& expected_file,
+// Scans tests/hostile/<corpus>/, copied into `dir` and then `prepare`d (links
+// and FIFOs a repository cannot hold), as one folder and checks the outcome
+// against tests/hostile/<expected>: in bounded time, exit 1, one E901 per
+// listed file with its phrase and no other. Returns the JSON report.
+json expect_corpus_scan(const testing_support::TempDir& dir, const std::string& corpus,
+                        const std::string& expected_file,
                         const std::function<void(const fs::path& parent)>& prepare = {}) {
   const json expected = json::parse(
       testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/" + expected_file));
-  testing_support::TempDir dir;
   fs::copy(testing_support::kSourceDir + "/tests/hostile/" + corpus, dir.path() / corpus);
   if (prepare) prepare(dir.path());
   const auto start = std::chrono::steady_clock::now();
@@ -139,7 +139,8 @@ json expect_corpus_scan(const std::string& corpus, const std::string& expected_f
 // duplicate tensors. A broken header rejects its file; a broken tensor record
 // rejects that tensor only, and the good tensor beside it is still analysed.
 TEST(HostileCorpusGguf, EachBrokenHeaderOrTensorGetsItsOwnReason) {
-  expect_corpus_scan("corpus_gguf", "expected_gguf.json");
+  const testing_support::TempDir dir;
+  expect_corpus_scan(dir, "corpus_gguf", "expected_gguf.json");
 }
 
 // The HDF5 corpus (tests/hostile/corpus_hdf5/, written by make_corpus_hdf5.py):
@@ -147,7 +148,8 @@ TEST(HostileCorpusGguf, EachBrokenHeaderOrTensorGetsItsOwnReason) {
 // per file with its specific reason, the good file's arrays still reported,
 // and neither the external link nor the external storage followed.
 TEST(HostileCorpusHdf5, EachDamagedFileGetsOneSpecificE901AndTheScanGoesOn) {
-  const json report = expect_corpus_scan("corpus_hdf5", "expected_hdf5.json");
+  const testing_support::TempDir dir;
+  const json report = expect_corpus_scan(dir, "corpus_hdf5", "expected_hdf5.json");
   EXPECT_EQ(report.dump().find("root:"), std::string::npos) << "a line of /etc/passwd in the report";
 }
 
@@ -157,12 +159,55 @@ TEST(HostileCorpusHdf5, EachDamagedFileGetsOneSpecificE901AndTheScanGoesOn) {
 // escapes the model's folder and the FIFO are made here, as a repository
 // cannot hold them portably.
 TEST(HostileCorpusOnnx, EachBadTensorGetsOneSpecificE901AndTheGoodOnesAreScanned) {
-  expect_corpus_scan("corpus_onnx", "expected_onnx.json", [](const fs::path& parent) {
+  const testing_support::TempDir dir;
+  expect_corpus_scan(dir, "corpus_onnx", "expected_onnx.json", [](const fs::path& parent) {
     testing_support::write_text(parent / "outside.data", std::string(16, '\0'));
     fs::create_symlink("../outside.data", parent / "corpus_onnx/escape.data");
     // Never opened: the scan would block on it.
     ASSERT_EQ(::mkfifo((parent / "corpus_onnx/pipe.data").c_str(), 0600), 0);
   });
+}
+
+// The PyTorch corpus (tests/hostile/corpus_torch/, written by make_corpus_torch.py):
+// pickles that try to import or call are one DT203 each, naming the global, and
+// nothing runs (the payloads would create the marker file); malformed pickles
+// are one E901 for the input, bad views one E901 for the tensor, and every good
+// tensor beside them is still scanned.
+TEST(HostileCorpusTorch, PicklesNeverRunAndBadViewsAreOneE901Each) {
+  const json expected = json::parse(
+      testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/expected_torch.json"));
+  const fs::path marker = expected["marker"].get<std::string>();
+  fs::remove(marker);
+  const testing_support::TempDir dir;
+  const json report = expect_corpus_scan(dir, "corpus_torch", "expected_torch.json");
+  rusage usage{};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  EXPECT_LT(usage.ru_maxrss, 512 * 1024)
+      << "KiB (graph_bomb.pt inflates to 40 MiB and stops at 128 MiB of values)";
+  EXPECT_FALSE(fs::exists(marker)) << "a pickle's payload ran";
+
+  for (const auto& [file, phrase] : expected["refused"].items()) {
+    std::vector<json> refusals;
+    for (const json& f : report["findings"]) {
+      if (f["rule"] == "DT203" && file_of(f) == file) refusals.push_back(f);
+    }
+    ASSERT_EQ(refusals.size(), 1u) << file;
+    EXPECT_EQ(refusals[0]["member"], "data.pkl") << file;
+    EXPECT_EQ(refusals[0]["severity"], "warning") << file;
+    EXPECT_NE(refusals[0]["message"].get<std::string>().find(phrase.get<std::string>()), std::string::npos)
+        << file << ": " << refusals[0]["message"];
+  }
+  std::size_t dt203 = 0;
+  for (const json& f : report["findings"]) dt203 += f["rule"] == "DT203";
+  EXPECT_EQ(dt203, expected["refused"].size());
+
+  // SARIF carries the refusals as results like any other finding.
+  const auto sarif = testing_support::run_dtlint("scan --format sarif '" + (dir / "corpus_torch") + "'");
+  const json log = json::parse(sarif.out);
+  std::size_t sarif_dt203 = 0;
+  for (const json& r : log["runs"][0]["results"]) sarif_dt203 += r["ruleId"] == "DT203";
+  EXPECT_EQ(sarif_dt203, expected["refused"].size());
+  EXPECT_FALSE(fs::exists(marker));
 }
 
 }  // namespace

@@ -52,6 +52,7 @@ std::set<std::string> table_extensions() {
   std::set<std::string> all;
   for (const Reader& reader : readers()) {
     for (std::string_view extension : reader.extensions) all.emplace(extension.substr(1));  // without the dot
+    for (std::string_view extension : reader.content_extensions) all.emplace(extension.substr(1));
   }
   return all;
 }
@@ -69,7 +70,9 @@ TEST(ReaderTable, EntriesAreCompleteAndDistinct) {
     EXPECT_NE(reader.sniff, nullptr) << reader.name;
     EXPECT_NE(reader.read, nullptr) << reader.name;
     EXPECT_FALSE(reader.extensions.empty()) << reader.name;
-    for (std::string_view extension : reader.extensions) {
+    std::vector<std::string_view> claimed(reader.extensions.begin(), reader.extensions.end());
+    claimed.insert(claimed.end(), reader.content_extensions.begin(), reader.content_extensions.end());
+    for (std::string_view extension : claimed) {
       EXPECT_TRUE(extensions.insert(extension).second) << "two readers claim " << extension;
       EXPECT_TRUE(extension.size() > 1 && extension[0] == '.') << extension;
       EXPECT_TRUE(
@@ -154,8 +157,10 @@ TEST(ReaderTable, ContentComesBeforeTheName) {
 
 TEST(ReaderTable, ExtensionsAreListedInTableOrder) {
   std::vector<std::string> all;
-  for (const Reader& reader : readers())
+  for (const Reader& reader : readers()) {
     all.insert(all.end(), reader.extensions.begin(), reader.extensions.end());
+    all.insert(all.end(), reader.content_extensions.begin(), reader.content_extensions.end());
+  }
   const std::string text = reader_extensions_text("or");
   std::size_t at = 0;
   for (const std::string& extension : all) {

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +26,14 @@ class ElementStream {
   virtual std::size_t read(std::span<std::byte> buffer) = 0;
 };
 
+// A storage that several tensors of a checkpoint view (tied weights): each
+// view is scanned, and the report says which storage they share.
+struct SharedStorage {
+  std::string storage;            // the storage's record in the container, e.g. "data/0"
+  std::uint64_t views = 0;        // tensors that view it, this one included
+  std::vector<std::string> with;  // the first few other tensors' names, in file order
+};
+
 struct ArrayView {
   Location location;  // the input file as the user named it; the member inside a container (none for .npy)
   DType dtype = DType::Float64;
@@ -38,6 +47,7 @@ struct ArrayView {
   bool mapped = false;                // `data` is a read-only file mapping: its pages may be released
   // When set, `data` is empty and the elements.size bytes come from this stream instead.
   std::shared_ptr<ElementStream> stream;
+  std::optional<SharedStorage> shared_storage;  // set when other arrays view the same bytes
 };
 
 }  // namespace dtlint

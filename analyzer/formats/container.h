@@ -1,5 +1,6 @@
-// What a container reader (.npz, .safetensors) hands to the scan: its arrays,
-// the members it could not read, and the members it skipped on purpose.
+// What a container reader (.npz, .safetensors, .pt) hands to the scan: its arrays,
+// the members it could not read, the members it skipped on purpose, and the code
+// it refused to run.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +36,9 @@ struct ContainerContents {
   std::shared_ptr<const ArraySource> source;
   std::vector<MemberIssue> unreadable;  // members that cannot be read: E901 at their location
   std::vector<MemberIssue> skipped;     // members that are not arrays dtlint reads (DT204 notes)
+  // Code a member would run when loaded (a checkpoint pickle's global outside
+  // torch.load(weights_only=True)'s allow-list): never run, reported as DT203.
+  std::vector<MemberIssue> code_refused;
 
   std::size_t array_count() const { return source ? source->size() : arrays.size(); }
 };

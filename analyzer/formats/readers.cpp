@@ -13,6 +13,7 @@
 #include "analyzer/formats/npz.h"
 #include "analyzer/formats/onnx.h"
 #include "analyzer/formats/safetensors.h"
+#include "analyzer/formats/torch/torch.h"
 
 namespace dtlint {
 namespace {
@@ -81,13 +82,21 @@ bool sniff_onnx(std::span<const std::byte> prefix, std::string_view) {
   return looks_like_onnx_model(prefix.data(), prefix.size());
 }
 
-constexpr std::array<Reader, 6> kReaders{{
-    {"npy", kNpyExtensions, &sniff_npy, &read_npy},
-    {"npz", kNpzExtensions, &sniff_npz, &read_npz},
-    {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand},
-    {"gguf", kGgufExtensions, &sniff_gguf, &read_gguf},
-    {"hdf5", kHdf5Extensions, &sniff_hdf5, &read_hdf5},
-    {"onnx", kOnnxExtensions, &sniff_onnx, &read_onnx},
+constexpr std::array<std::string_view, 3> kTorchExtensions{".pt", ".pth", ".ckpt"};
+constexpr std::array<std::string_view, 1> kTorchContentExtensions{".bin"};
+
+bool sniff_torch(std::span<const std::byte> prefix, std::string_view) {
+  return looks_like_torch(prefix);
+}
+
+constexpr std::array<Reader, 7> kReaders{{
+    {"npy", kNpyExtensions, &sniff_npy, &read_npy, {}},
+    {"npz", kNpzExtensions, &sniff_npz, &read_npz, {}},
+    {"safetensors", kSafetensorsExtensions, &sniff_safetensors, &read_safetensors_on_demand, {}},
+    {"torch", kTorchExtensions, &sniff_torch, &read_torch, kTorchContentExtensions},
+    {"gguf", kGgufExtensions, &sniff_gguf, &read_gguf, {}},
+    {"hdf5", kHdf5Extensions, &sniff_hdf5, &read_hdf5, {}},
+    {"onnx", kOnnxExtensions, &sniff_onnx, &read_onnx, {}},
 }};
 
 bool sniff_parquet(std::span<const std::byte> prefix, std::string_view) {
@@ -172,6 +181,15 @@ const Reader* reader_by_name(std::string_view path) {
   return nullptr;
 }
 
+const Reader* reader_by_content_extension(std::string_view path) {
+  for (const Reader& reader : kReaders) {
+    for (std::string_view extension : reader.content_extensions) {
+      if (has_extension(path, extension)) return &reader;
+    }
+  }
+  return nullptr;
+}
+
 const Reader* reader_for(std::span<const std::byte> prefix, std::string_view path) {
   prefix = prefix.first(std::min(prefix.size(), kSniffBytes));
   for (const Reader& reader : kReaders) {
@@ -186,8 +204,10 @@ ContainerContents read_path(ReadFunction read, const std::filesystem::path& file
 
 std::string reader_extensions_text(std::string_view conjunction) {
   std::vector<std::string_view> all;
-  for (const Reader& reader : kReaders)
+  for (const Reader& reader : kReaders) {
     all.insert(all.end(), reader.extensions.begin(), reader.extensions.end());
+    all.insert(all.end(), reader.content_extensions.begin(), reader.content_extensions.end());
+  }
   std::string text;
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (i > 0) text += i + 1 == all.size() ? " " + std::string(conjunction) + " " : ", ";

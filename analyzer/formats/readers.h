@@ -19,8 +19,10 @@
 
 namespace dtlint {
 
-// Sniffing sees at most this many first bytes of a file.
-inline constexpr std::size_t kSniffBytes = 16;
+// Sniffing sees at most this many first bytes of a file: enough for a zip
+// archive's first entry name (a PyTorch checkpoint's <archive>/data.pkl), and
+// still one page read.
+inline constexpr std::size_t kSniffBytes = 512;
 
 // Whether a file's first bytes (kSniffBytes, fewer for a shorter file) show
 // that it is in this format. `path` is there for magic numbers that other
@@ -37,6 +39,9 @@ struct Reader {
   std::span<const std::string_view> extensions;  // ".npz", lower case; names match them in any case
   SniffFunction sniff;
   ReadFunction read;
+  // Names read only when the content says so (".bin": pytorch_model.bin is a
+  // checkpoint, most .bin files are not); the pre-commit hook passes them too.
+  std::span<const std::string_view> content_extensions;
 };
 
 // In the order recognition tries them.
@@ -45,6 +50,10 @@ std::span<const Reader> readers();
 // The reader a file's name calls for (one of its extensions, any case, after
 // at least one other character of the name), or nullptr.
 const Reader* reader_by_name(std::string_view path);
+
+// The reader whose content_extensions the name has, or nullptr: a file that a
+// scan was given by name but whose content is not that format's is skipped.
+const Reader* reader_by_content_extension(std::string_view path);
 
 // The reader for a file, from its first bytes (every reader's sniff, in table
 // order), else from its name; nullptr when neither says. Content first: an
@@ -72,7 +81,7 @@ std::span<const UnreadFormat> unread_formats();
 // sniff, in table order) or else its name; nullptr when neither says.
 const UnreadFormat* unread_format_for(std::span<const std::byte> prefix, std::string_view path);
 
-// Every reader's extensions in table order, as help and messages list them:
+// Every reader's extensions (content_extensions too) in table order, as help and messages list them:
 // ".npy, .npz and .safetensors" for conjunction "and".
 std::string reader_extensions_text(std::string_view conjunction);
 

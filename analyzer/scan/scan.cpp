@@ -50,6 +50,15 @@ ContainerContents read_input(const std::string& file, std::optional<std::uint64_
   }
   mapping = MappedFile::open(input, file);
   const Reader* reader = reader_for(mapping->bytes(), file);
+  if (reader == nullptr && reader_by_content_extension(file) != nullptr) {
+    // Named, but not one by content (a .bin that is no checkpoint): a note, not an error.
+    ContainerContents skipped;
+    skipped.skipped.push_back({Location(file), "not a " +
+                                                   std::string(reader_by_content_extension(file)->name) +
+                                                   " file by its content; files with this name are read only "
+                                                   "when their content is"});
+    return skipped;
+  }
   if (reader == nullptr) {
     if (const UnreadFormat* format = unread_format_for(mapping->bytes(), file)) {
       ContainerContents skipped;
@@ -182,6 +191,9 @@ class BatchCollector {
         for (MemberIssue& issue : current.contents.skipped) {
           result_.skipped.push_back({std::move(issue.location), std::move(issue.reason)});
         }
+        for (MemberIssue& issue : current.contents.code_refused) {
+          result_.code_refused.push_back({std::move(issue.location), std::move(issue.reason)});
+        }
         next_input();
         continue;
       }
@@ -217,7 +229,7 @@ class BatchCollector {
       } else {
         if (!analysis_) analysis_ = prepare_analysis(view, current.requests);  // no elements to read
         sink_({std::move(view.location), view.dtype, std::move(view.stored_dtype), std::move(view.shape),
-               view.elements, view.fortran_order, std::move(*analysis_)});
+               view.elements, view.fortran_order, std::move(*analysis_), std::move(view.shared_storage)});
       }
       view = ArrayView{};  // its buffers, mapping and stream are no longer needed
       analysis_.reset();

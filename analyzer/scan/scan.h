@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/formats/array_view.h"
 #include "analyzer/kernels/cast_stats.h"
 #include "analyzer/location.h"
 #include "analyzer/scan/discovery.h"
@@ -23,13 +24,21 @@ struct ArrayResult {
   std::uint64_t elements = 0;
   bool fortran_order = false;
   ArrayAnalysis analysis;
+  std::optional<SharedStorage> shared_storage;  // a checkpoint's storage viewed by other tensors too
+};
+
+// Code an input would run when loaded, refused and never run (DT203).
+struct RefusedCode {
+  Location location;
+  std::string reason;
 };
 
 struct ScanResult {
-  std::uint64_t inputs = 0;         // files attempted, readable or not
-  std::vector<ArrayResult> arrays;  // empty when a sink took them
-  std::vector<Problem> problems;    // E901
-  std::vector<Skipped> skipped;     // DT204
+  std::uint64_t inputs = 0;               // files attempted, readable or not
+  std::vector<ArrayResult> arrays;        // empty when a sink took them
+  std::vector<Problem> problems;          // E901
+  std::vector<Skipped> skipped;           // DT204
+  std::vector<RefusedCode> code_refused;  // DT203
 };
 
 // Takes each finished array, in input order and then member order, whatever
