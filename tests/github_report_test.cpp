@@ -76,7 +76,9 @@ TEST(GithubReport, RealScanGivesOneWellFormedLinePerFinding) {
   ASSERT_FALSE(report.findings.empty());
   std::istringstream text(render_github(report, kSourceDir));
   const std::regex command(
-      "^::(error|warning|notice) file=examples/([a-z_]+/)?[a-z_]+\\.(npy|onnx|bin|h5|gguf),line=1,title=[A-Z]+[0-9]+ [a-z-]+::[^\r\n]+$");
+      "^::(error|warning|notice) "
+      "file=examples/([a-z_]+/)?[a-z_]+\\.(npy|onnx|bin|h5|gguf),line=1,title=[A-Z]+[0-9]+ "
+      "[a-z-]+::[^\r\n]+$");
   std::size_t lines = 0;
   for (std::string line; std::getline(text, line); ++lines) {
     EXPECT_TRUE(std::regex_match(line, command)) << line;

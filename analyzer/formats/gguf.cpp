@@ -114,10 +114,6 @@ std::optional<std::string_view> withdrawn_ggml_type(std::uint32_t code) {
   return std::nullopt;
 }
 
-std::string quote_name(std::string_view name) {
-  return quote_untrusted(name, 60);
-}
-
 std::string byte_count(std::uint64_t count) {
   return std::to_string(count) + (count == 1 ? " byte" : " bytes");
 }
@@ -188,7 +184,7 @@ class Cursor {
 // checking every length against the bytes left: a count can never make the
 // loop run longer than the file is long, since each element takes a byte or more.
 void skip_value(Cursor& in, std::uint32_t type, unsigned depth, std::string_view key) {
-  const auto where = [&] { return "metadata value of " + quote_name(key); };
+  const auto where = [&] { return "metadata value of " + quote_tensor_name(key); };
   if (type >= kValueTypeCount) {
     in.fail(where() + " has unknown value type " + std::to_string(type) + " (the format defines 0 to 12)");
   }
@@ -212,7 +208,7 @@ void skip_value(Cursor& in, std::uint32_t type, unsigned depth, std::string_view
   }
   const std::uint64_t each = min_value_bytes(element_type);
   if (count > in.remaining() / each) {
-    in.fail("truncated: the metadata array of " + quote_name(key) + " at byte " + std::to_string(at) +
+    in.fail("truncated: the metadata array of " + quote_tensor_name(key) + " at byte " + std::to_string(at) +
             " declares " + std::to_string(count) + " elements, more than the " + byte_count(in.remaining()) +
             " left can hold");
   }
@@ -389,7 +385,7 @@ ContainerContents read_gguf(const InputBytes& input, const std::string& path) {
     record.name_bytes = static_cast<std::uint32_t>(name.size());
     record.rank = in.u32("tensor dimension count");
     if (record.rank > in.remaining() / 8) {
-      in.fail("truncated: tensor " + quote_name(name) + " declares " + std::to_string(record.rank) +
+      in.fail("truncated: tensor " + quote_tensor_name(name) + " declares " + std::to_string(record.rank) +
               (record.rank == 1 ? " dimension" : " dimensions") + ", more than the " +
               byte_count(in.remaining()) + " left can hold");
     }
@@ -415,8 +411,9 @@ ContainerContents read_gguf(const InputBytes& input, const std::string& path) {
     return invalid_utf8_at(name) ? escape_untrusted(name, 200) : std::string(name);
   };
   const auto unreadable = [&](const TensorRecord& record, std::string reason) {
-    contents.unreadable.push_back({Location(path, member_of(record)),
-                                   "tensor " + quote_name(name_of(record)) + ": " + std::move(reason)});
+    contents.unreadable.push_back(
+        {Location(path, member_of(record)),
+         "tensor " + quote_tensor_name(name_of(record)) + ": " + std::move(reason)});
   };
 
   // Names used more than once: which tensor a loader gets is not defined
@@ -492,7 +489,7 @@ ContainerContents read_gguf(const InputBytes& input, const std::string& path) {
     if (record.bytes > 0 && previous != nullptr && record.offset < covered) {
       unreadable(record, "its data (offset " + std::to_string(record.offset) + ", " +
                              byte_count(record.bytes) + ") overlaps that of tensor " +
-                             quote_name(name_of(*previous)));
+                             quote_tensor_name(name_of(*previous)));
       continue;
     }
     if (record.bytes > 0) {

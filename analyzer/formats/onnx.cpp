@@ -106,19 +106,6 @@ std::string_view storage_field(Storage storage) {
   return "raw_data";
 }
 
-std::string quote_name(std::string_view text) {
-  return quote_untrusted(text, 60);
-}
-
-std::string dims_text(std::span<const std::uint64_t> dims) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < dims.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += std::to_string(dims[i]);
-  }
-  return out + "]";
-}
-
 std::string bytes_text(std::uint64_t count) {
   return std::to_string(count) + (count == 1 ? " byte" : " bytes");
 }
@@ -552,7 +539,7 @@ class ExternalFiles {
   // The bytes of the external data file `location` (as the tensor names it),
   // checked to lie inside the model's folder. Throws TensorError.
   std::shared_ptr<const MappedFile> open(const std::string& location) {
-    const std::string shown = "external data file " + quote_name(location);
+    const std::string shown = "external data file " + quote_tensor_name(location);
     if (location.empty()) throw TensorError{"external data 'location' is empty"};
     if (location.find('\0') != std::string::npos) throw TensorError{shown + " has a NUL byte in its name"};
     const fs::path relative(location);
@@ -682,7 +669,7 @@ class TensorReader {
     view.elements = elements;
     const std::uint64_t item = info(dtype).size;
     if (elements > std::numeric_limits<std::uint64_t>::max() / item) {
-      throw TensorError{"dims " + dims_text(view.shape) + " of " + std::string(type->name) +
+      throw TensorError{"dims " + list_text(view.shape) + " of " + std::string(type->name) +
                         " need more than 2^64 bytes"};
     }
     const std::uint64_t needed = elements * item;
@@ -705,12 +692,12 @@ class TensorReader {
     }
     if (forms.empty()) {
       if (elements == 0) return with_bytes(std::move(view), {}, owner_, false);
-      throw TensorError{"dims " + dims_text(view.shape) + " declare " + std::to_string(elements) +
+      throw TensorError{"dims " + list_text(view.shape) + " declare " + std::to_string(elements) +
                         " elements, but the tensor holds no data (no raw_data, " +
                         std::string(storage_field(type->storage)) + " or external data)"};
     }
     const std::string_view form = forms[0];
-    const std::string shape_of = "dims " + dims_text(view.shape) + " of " + std::string(type->name);
+    const std::string shape_of = "dims " + list_text(view.shape) + " of " + std::string(type->name);
     if (form == "raw_data") {
       const bool in_input = raw_in_input != raw_in_input_.end();
       const std::span<const std::byte> raw =
@@ -822,7 +809,7 @@ class TensorReader {
     std::set<std::string> keys;
     for (const onnx::StringStringEntryProto& entry : tensor.external_data()) {
       if (!keys.insert(entry.key()).second) {
-        throw TensorError{"external_data has the key " + quote_name(entry.key()) + " twice"};
+        throw TensorError{"external_data has the key " + quote_tensor_name(entry.key()) + " twice"};
       }
       if (entry.key() == "location") {
         location = entry.value();
@@ -839,7 +826,7 @@ class TensorReader {
     if (!location) throw TensorError{"data_location is EXTERNAL, but external_data has no 'location'"};
     const std::shared_ptr<const MappedFile> file = files_.open(*location);
     const std::span<const std::byte> bytes = file->bytes();
-    const std::string shown = "external data file " + quote_name(*location);
+    const std::string shown = "external data file " + quote_tensor_name(*location);
     const std::uint64_t begin = offset.value_or(0);
     if (begin > bytes.size()) {
       throw TensorError{shown + ": offset " + std::to_string(begin) + " is past its end (" +

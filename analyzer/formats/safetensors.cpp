@@ -52,20 +52,6 @@ constexpr std::array<FormatDType, 15> kFormatDTypes{{
 // so that the user can tell them from a corrupt or foreign dtype string.
 constexpr std::array<std::string_view, 5> kFormatDTypesNotRead{"F4", "F6_E2M3", "F6_E3M2", "F8_E8M0", "C64"};
 
-// Tensor names may be long and still meaningful: show more of them.
-std::string quote_name(std::string_view text) {
-  return quote_untrusted(text, 60);
-}
-
-std::string shape_text(std::span<const std::uint64_t> shape) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += std::to_string(shape[i]);
-  }
-  return out + "]";
-}
-
 std::string range_text(std::uint64_t begin, std::uint64_t end) {
   return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
 }
@@ -259,15 +245,17 @@ class HeaderHandler {
         if (metadata_seen_) return fail("duplicate key '__metadata__'");
         metadata_seen_ = true;
       } else if (!declared_.names.insert(key)) {
-        return fail("duplicate tensor name " + quote_name(key));
+        return fail("duplicate tensor name " + quote_tensor_name(key));
       }
     } else if (!frame.keys.insert(key)) {
       switch (frame.kind) {
-        case FrameKind::Metadata: return fail("duplicate key " + quote_name(key) + " in '__metadata__'");
+        case FrameKind::Metadata:
+          return fail("duplicate key " + quote_tensor_name(key) + " in '__metadata__'");
         case FrameKind::Tensor:
-          return fail("duplicate key " + quote_name(key) + " in tensor " + current_name());
+          return fail("duplicate key " + quote_tensor_name(key) + " in tensor " + current_name());
         default:
-          return fail("duplicate key " + quote_name(key) + " in a nested object of tensor " + current_name());
+          return fail("duplicate key " + quote_tensor_name(key) + " in a nested object of tensor " +
+                      current_name());
       }
     }
     frame.key = key;
@@ -329,7 +317,9 @@ class HeaderHandler {
   };
 
   // The quoted name of the tensor being read.
-  std::string current_name() const { return quote_name(declared_.names.at(declared_.tensors.size() - 1)); }
+  std::string current_name() const {
+    return quote_tensor_name(declared_.names.at(declared_.tensors.size() - 1));
+  }
 
   bool fail(std::string reason) {
     error_ = std::move(reason);
@@ -359,8 +349,8 @@ class HeaderHandler {
       case FrameKind::Root: return root_value(frame.key, value);
       case FrameKind::Metadata:
         if (value.kind == Kind::String) return true;
-        return fail("'__metadata__' must map strings to strings, but the value of " + quote_name(frame.key) +
-                    " is " + describe(value));
+        return fail("'__metadata__' must map strings to strings, but the value of " +
+                    quote_tensor_name(frame.key) + " is " + describe(value));
       case FrameKind::Tensor: return tensor_value(frame.key, value);
       case FrameKind::Shape: return shape_entry(value);
       case FrameKind::Offsets: return offset_entry(value);
@@ -376,7 +366,7 @@ class HeaderHandler {
       return fail("'__metadata__' must be an object of string values, not " + describe(value));
     }
     if (value.kind != JsonValue::Kind::Object) {
-      return fail("tensor " + quote_name(key) +
+      return fail("tensor " + quote_tensor_name(key) +
                   " must be an object with 'dtype', 'shape' and 'data_offsets', not " + describe(value));
     }
     TensorEntry entry;
@@ -470,7 +460,7 @@ class HeaderHandler {
                                         current_.dtype_text) != kFormatDTypesNotRead.end();
     // Only a dtype the format defines is named: no raw file bytes in messages.
     return fail("tensor " + name + " has " +
-                (format_dtype ? "unsupported dtype " + quote_name(current_.dtype_text)
+                (format_dtype ? "unsupported dtype " + quote_tensor_name(current_.dtype_text)
                               : std::string("an unknown dtype")) +
                 (format_dtype ? " (a safetensors dtype dtlint does not read; it reads "
                               : " (not a safetensors dtype; expected one of ") +
@@ -548,16 +538,16 @@ std::uint64_t declared_bytes(const Header& header, std::size_t index, const std:
     if (dim == 0) {
       has_zero = true;
     } else if (__builtin_mul_overflow(nonzero_product, dim, &nonzero_product)) {
-      throw InputError(path, "'shape' " + shape_text(shape) + " of tensor " +
-                                 quote_name(header.names.at(index)) +
+      throw InputError(path, "'shape' " + list_text(shape) + " of tensor " +
+                                 quote_tensor_name(header.names.at(index)) +
                                  " has more elements than fit in 64 bits");
     }
   }
   const unsigned item_size = info(entry.dtype).size;
   std::uint64_t bytes = 0;
   if (__builtin_mul_overflow(nonzero_product, std::uint64_t{item_size}, &bytes)) {
-    throw InputError(path, "'shape' " + shape_text(shape) + " of tensor " +
-                               quote_name(header.names.at(index)) + " (" +
+    throw InputError(path, "'shape' " + list_text(shape) + " of tensor " +
+                               quote_tensor_name(header.names.at(index)) + " (" +
                                std::string(format_code(entry.dtype)) + ", " + std::to_string(item_size) +
                                " bytes each) is more bytes than fit in 64 bits");
   }
@@ -688,7 +678,7 @@ ContainerContents read_safetensors_on_demand(const InputBytes& input, const std:
   std::size_t previous = 0;   // the tensor that ends at `covered`, once there is one
   for (const std::uint32_t index : order) {
     const TensorEntry& entry = tensors[index];
-    const std::string name = quote_name(header.names.at(index));
+    const std::string name = quote_tensor_name(header.names.at(index));
     if (entry.end < entry.begin) {
       throw InputError(path, "'data_offsets' " + range_text(entry.begin, entry.end) + " of tensor " + name +
                                  " end before they begin");
@@ -696,7 +686,7 @@ ContainerContents read_safetensors_on_demand(const InputBytes& input, const std:
     if (entry.begin < covered) {
       const TensorEntry& before = tensors[previous];
       throw InputError(path, "tensor " + name + " (data_offsets " + range_text(entry.begin, entry.end) +
-                                 ") overlaps tensor " + quote_name(header.names.at(previous)) +
+                                 ") overlaps tensor " + quote_tensor_name(header.names.at(previous)) +
                                  " (data_offsets " + range_text(before.begin, before.end) + ")");
     }
     if (entry.begin > covered) {
@@ -713,7 +703,7 @@ ContainerContents read_safetensors_on_demand(const InputBytes& input, const std:
     if (entry.end - entry.begin != needed) {
       throw InputError(path, "tensor " + name + ": data_offsets " + range_text(entry.begin, entry.end) +
                                  " hold " + byte_count(entry.end - entry.begin) + ", but shape " +
-                                 shape_text(header.shape(entry)) + " of " +
+                                 list_text(header.shape(entry)) + " of " +
                                  std::string(format_code(entry.dtype)) + " needs " + std::to_string(needed));
     }
     covered = entry.end;

@@ -64,4 +64,17 @@ std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
   return std::nullopt;
 }
 
+std::string quote_tensor_name(std::string_view name) {
+  return quote_untrusted(name, 60);
+}
+
+std::string list_text(std::span<const std::uint64_t> numbers) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += std::to_string(numbers[i]);
+  }
+  return out + "]";
+}
+
 }  // namespace dtlint

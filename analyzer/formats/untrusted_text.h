@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,13 @@ std::string escape_untrusted(std::string_view text, std::size_t max_shown);
 
 // escape_untrusted in single quotes.
 std::string quote_untrusted(std::string_view text, std::size_t max_shown = 40);
+
+// A tensor's name in a message: quote_untrusted, showing more of it (tensor
+// names may be long and still meaningful).
+std::string quote_tensor_name(std::string_view name);
+
+// Dimensions (or any numbers from a file) as messages list them: "[2, 3]".
+std::string list_text(std::span<const std::uint64_t> numbers);
 
 // The length of the well-formed UTF-8 sequence that starts `text` (1 to 4), or
 // 0 when it starts with none (overlong forms, surrogates, code points past

@@ -7,10 +7,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <vector>
 
 #include "analyzer/formats/hdf5.h"
 #include "analyzer/input_error.h"
+#include "fuzz_support.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   dtlint::test_hooks::set_hdf5_helper(DTLINT_HDF5_HELPER);
@@ -30,21 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         data[0] % 2 == 0
             ? dtlint::parse_hdf5_listing(bytes, "fuzz.h5", 1 << 16)
             : dtlint::read_hdf5({bytes, nullptr, false}, data[0] % 4 == 1 ? "fuzz.h5" : "fuzz.keras");
-    std::vector<std::byte> buffer(4096);
     volatile std::uint8_t sink = 0;
     for (std::size_t i = 0; i < contents.array_count(); ++i) {
       const dtlint::ArrayView view = contents.source->view(i);
       for (std::byte b : view.data)
         sink = sink ^ std::to_integer<std::uint8_t>(b);  // every inline byte is there
-      if (!view.stream) continue;
-      try {
-        std::uint64_t total = 0;
-        for (std::size_t got; (got = view.stream->read(buffer)) != 0;) {
-          total += got;
-          if (total > (std::uint64_t{64} << 20)) break;  // keep each run short
-        }
-      } catch (const dtlint::InputError&) {
-      }
+      dtlint::fuzzing::read_stream(view);
     }
   } catch (const dtlint::InputError&) {
   }

@@ -507,7 +507,7 @@ class CheckpointReader {
     std::uint64_t elements = 1;
     for (std::uint64_t size : tensor.shape) {
       if (__builtin_mul_overflow(elements, size, &elements))
-        return "size " + dims_text(tensor.shape) + " has more than 2^64 elements";
+        return "size " + list_text(tensor.shape) + " has more than 2^64 elements";
     }
     tensor.elements = elements;
     std::uint64_t last = offset;
@@ -519,7 +519,7 @@ class CheckpointReader {
         overflow |= __builtin_add_overflow(last, step, &last);
       }
     }
-    const std::string where = "size " + dims_text(tensor.shape) + ", stride " + dims_text(tensor.strides) +
+    const std::string where = "size " + list_text(tensor.shape) + ", stride " + list_text(tensor.strides) +
                               " from offset " + std::to_string(offset);
     if (overflow || (elements > 0 ? last >= storage.numel : offset > storage.numel)) {
       return where + " reaches " + (overflow ? std::string("past 2^64") : "element " + std::to_string(last)) +
@@ -565,12 +565,6 @@ class CheckpointReader {
       over_budget_issue_ = out_.unreadable.size();
     }
     out_.unreadable.push_back({Location(path_, shown), reason});
-  }
-
-  static std::string dims_text(std::span<const std::uint64_t> dims) {
-    std::string text = "[";
-    for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
-    return text + "]";
   }
 
   void add_tensor(std::uint32_t index, std::uint64_t offset, TensorRecord tensor, const std::string& name,
