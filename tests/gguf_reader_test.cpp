@@ -4,6 +4,7 @@
 // tests/golden/generate.py), broken files by HostileCorpusGguf.
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,9 +77,12 @@ class GgufBuilder {
   std::vector<Tensor> tensors_;
 };
 
+// The views (and the names they carry) point into the bytes, so the contents
+// keep a copy of them alive, as a mapping keeps a file's.
 ContainerContents read(const std::string& file) {
-  const auto* data = reinterpret_cast<const std::byte*>(file.data());
-  return read_gguf({std::span<const std::byte>(data, file.size()), nullptr, false}, "m.gguf");
+  const auto bytes = std::make_shared<const std::string>(file);
+  const auto* data = reinterpret_cast<const std::byte*>(bytes->data());
+  return read_gguf({std::span<const std::byte>(data, bytes->size()), bytes, false}, "m.gguf");
 }
 
 std::string floats(std::initializer_list<float> values) {
