@@ -22,19 +22,9 @@ using testing_support::write_text;
 
 // A little-endian float64 .npy (format 1.0) holding `values`.
 void write_f64_npy(const fs::path& path, const std::vector<double>& values) {
-  std::string header =
-      "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(values.size()) + ",), }";
-  header.append(64 - (10 + header.size() + 1) % 64, ' ');
-  header += '\n';
-  std::string bytes = "\x93NUMPY\x01";
-  bytes += '\0';
-  bytes += static_cast<char>(header.size() & 0xff);
-  bytes += static_cast<char>(header.size() >> 8);
-  bytes += header;
-  const std::size_t at = bytes.size();
-  bytes.resize(at + values.size() * sizeof(double));
-  std::memcpy(bytes.data() + at, values.data(), values.size() * sizeof(double));
-  write_text(path, bytes);
+  std::string data(values.size() * sizeof(double), '\0');
+  if (!values.empty()) std::memcpy(data.data(), values.data(), data.size());
+  write_text(path, testing_support::npy_bytes("<f8", "(" + std::to_string(values.size()) + ",)", data));
 }
 
 nlohmann::json json_of(const testing_support::CommandResult& r) {

@@ -33,19 +33,8 @@ namespace dtlint {
 namespace {
 
 namespace fs = std::filesystem;
+using testing_support::npy_bytes;
 using testing_support::TempDir;
-
-// A .npy file as NumPy writes it (version 1.0, data aligned to 64 bytes).
-std::string npy(const std::string& descr, const std::string& shape, const std::string& data) {
-  std::string dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
-  dict += '\n';
-  std::string out = "\x93NUMPY\x01";
-  out += '\0';
-  out += static_cast<char>(dict.size() & 0xFF);
-  out += static_cast<char>(dict.size() >> 8);
-  return out + dict + data;
-}
 
 std::string doubles(std::size_t count, double value) {
   std::vector<double> values(count, value);
@@ -80,7 +69,7 @@ class ShrinkingInput : public ::testing::Test {
   // the shrunk file is one E901 and good.npy keeps its result.
   void expect_shrunk_file_reported(const std::string& name, const std::string& bytes, off_t size) {
     TempDir dir;
-    write(dir.path() / "good.npy", npy("<f8", "(1000,)", doubles(1000, 70000.0)));
+    write(dir.path() / "good.npy", npy_bytes("<f8", "(1000,)", doubles(1000, 70000.0)));
     write(dir.path() / name, bytes);
     ASSERT_GT(bytes.size(), kReadInsteadOfMapBytes) << "must be mapped, not read";
     shrinking_name = name;
@@ -103,11 +92,11 @@ class ShrinkingInput : public ::testing::Test {
 };
 
 TEST_F(ShrinkingInput, ToNothingBeforeItsHeaderIsRead) {
-  expect_shrunk_file_reported("big.npy", npy("<f8", "(524288,)", doubles(524288, 1.0)), 0);
+  expect_shrunk_file_reported("big.npy", npy_bytes("<f8", "(524288,)", doubles(524288, 1.0)), 0);
 }
 
 TEST_F(ShrinkingInput, InTheMiddleOfItsData) {
-  expect_shrunk_file_reported("big.npy", npy("<f8", "(524288,)", doubles(524288, 1.0)), 1 << 20);
+  expect_shrunk_file_reported("big.npy", npy_bytes("<f8", "(524288,)", doubles(524288, 1.0)), 1 << 20);
 }
 
 TEST_F(ShrinkingInput, SafetensorsPastItsHeader) {
@@ -118,10 +107,10 @@ TEST_F(ShrinkingInput, SafetensorsPastItsHeader) {
 }
 
 TEST_F(ShrinkingInput, LaterMappingsAtTheSameAddressAreReadNormally) {
-  expect_shrunk_file_reported("big.npy", npy("<f8", "(524288,)", doubles(524288, 1.0)), 4096);
+  expect_shrunk_file_reported("big.npy", npy_bytes("<f8", "(524288,)", doubles(524288, 1.0)), 4096);
   // The shrunk file's mapping is gone; a new one may reuse its addresses and must not be taken for it.
   TempDir dir;
-  write(dir.path() / "again.npy", npy("<f8", "(524288,)", doubles(524288, 2.0)));
+  write(dir.path() / "again.npy", npy_bytes("<f8", "(524288,)", doubles(524288, 2.0)));
   ScanOptions options;
   options.requests = {default_request(DType::Float16)};
   const std::vector<std::string> paths{dir.path().string()};
@@ -154,7 +143,7 @@ TEST(ByteSize, ParsesWholeBytesWithBinaryUnits) {
 // A .npy declaring 100 GiB of float64 zeros: the header and then a hole, no data blocks on disk.
 void write_sparse_npy(const fs::path& path) {
   const std::uint64_t elements = (100ull << 30) / 8;
-  write(path, npy("<f8", "(" + std::to_string(elements) + ",)", ""));
+  write(path, npy_bytes("<f8", "(" + std::to_string(elements) + ",)", ""));
   const auto header = static_cast<off_t>(fs::file_size(path));
   ASSERT_EQ(::truncate(path.c_str(), header + static_cast<off_t>(elements * 8)), 0);
 }
@@ -162,7 +151,7 @@ void write_sparse_npy(const fs::path& path) {
 TEST(MaxFileSize, AHugeSparseFileIsNotedNotRead) {
   TempDir dir;
   write_sparse_npy(dir.path() / "huge.npy");
-  write(dir.path() / "good.npy", npy("<f8", "(3,)", doubles(3, 70000.0)));
+  write(dir.path() / "good.npy", npy_bytes("<f8", "(3,)", doubles(3, 70000.0)));
   ScanOptions options;
   options.requests = {default_request(DType::Float16)};
   options.max_file_size = 1ull << 30;
@@ -190,7 +179,7 @@ TEST(MaxFileSize, AHugeSparseFileIsNotedNotRead) {
 TEST(MaxFileSize, FromTheCommandLineAndTheConfiguration) {
   TempDir dir;
   write_sparse_npy(dir.path() / "huge.npy");
-  write(dir.path() / "good.npy", npy("<f8", "(3,)", doubles(3, 1.0)));
+  write(dir.path() / "good.npy", npy_bytes("<f8", "(3,)", doubles(3, 1.0)));
   const std::string folder = "'" + dir.path().string() + "'";
   auto skipped_names = [](const std::string& report) {
     std::vector<std::string> names;
@@ -285,10 +274,10 @@ bool valid_report(const nlohmann::json& report) {
 TEST(PathBytes, ANameThatIsNotUtf8KeepsItsExactBytesInTheJsonReport) {
   TempDir dir;
   // Expected base64 from Python's base64.b64encode of the same bytes.
-  write(dir.path() / "bad\xff\xfe.npy", npy("<f8", "(2,)", doubles(2, 70000.0)));  // YmFk//4ubnB5
-  write(dir.path() / "broken\xed\xa0\x80.npy", "not an array");                    // YnJva2Vu7aCALm5weQ==
-  ASSERT_EQ(::mkfifo((dir.path() / "fifo\xc0\xaf.npy").c_str(), 0600), 0);         // Zmlmb8CvLm5weQ==
-  write(dir.path() / "good.npy", npy("<f8", "(2,)", doubles(2, 70000.0)));
+  write(dir.path() / "bad\xff\xfe.npy", npy_bytes("<f8", "(2,)", doubles(2, 70000.0)));  // YmFk//4ubnB5
+  write(dir.path() / "broken\xed\xa0\x80.npy", "not an array");             // YnJva2Vu7aCALm5weQ==
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo\xc0\xaf.npy").c_str(), 0600), 0);  // Zmlmb8CvLm5weQ==
+  write(dir.path() / "good.npy", npy_bytes("<f8", "(2,)", doubles(2, 70000.0)));
   const auto run = testing_support::run_dtlint("scan --format json .", dir.path().string());
   ASSERT_EQ(run.exit_code, 1) << run.err;
   const nlohmann::json report = nlohmann::json::parse(run.out);
@@ -349,7 +338,7 @@ TEST(LongPaths, FilesBelowAPathLongerThanPathMaxAreRead) {
     ASSERT_GE(fd = next, 0);
     relative += level + "/";
   }
-  const std::string array = npy("<f8", "(2,)", doubles(2, 70000.0));
+  const std::string array = npy_bytes("<f8", "(2,)", doubles(2, 70000.0));
   for (const char* name : {"deep.npy", "no_extension"}) {  // by name, and recognised by content
     const int file = ::openat(fd, name, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     ASSERT_GE(file, 0);

@@ -36,6 +36,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing_support::kSourceDir;
+using testing_support::npy_bytes;
 using testing_support::TempDir;
 
 constexpr std::string_view kDisplayPath = "data/archive.npz";
@@ -48,21 +49,6 @@ constexpr std::string_view kDisplayPath = "data/archive.npz";
 
 // ---------------------------------------------------------------------------
 // .npy members
-
-// A .npy file as NumPy writes it: version 1.0, the header dict padded with
-// spaces and a '\n' so that the data starts at a multiple of 64.
-std::string npy(std::string_view descr, std::string_view shape, std::string_view data, bool fortran = false) {
-  std::string dict = "{'descr': '" + std::string(descr) +
-                     "', 'fortran_order': " + (fortran ? "True" : "False") +
-                     ", 'shape': " + std::string(shape) + ", }";
-  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
-  dict += '\n';
-  std::string out = "\x93NUMPY\x01";
-  out += '\0';
-  out += static_cast<char>(dict.size() & 0xFF);
-  out += static_cast<char>(dict.size() >> 8);
-  return out + dict + std::string(data);
-}
 
 template <typename T>
 std::string bytes_of(const std::vector<T>& values) {
@@ -303,10 +289,11 @@ std::vector<ZipEntry> mixed_members(bool deflate) {
   const auto make = [&](std::string name, std::string payload) {
     return deflate ? deflated(std::move(name), payload) : stored(std::move(name), std::move(payload));
   };
-  return {
-      make("weights.npy", npy("<f8", "(2, 3)", kF64Data)), make("labels.npy", npy("<i4", "(4,)", kI32Data)),
-      make("big_endian.npy", npy(">f4", "(3,)", kF32BigData)), make("bytes.npy", npy("|u1", "(3,)", kU8Data)),
-      make("fortran.npy", npy("<i2", "(2, 3)", kI16FortranData, true))};
+  return {make("weights.npy", npy_bytes("<f8", "(2, 3)", kF64Data)),
+          make("labels.npy", npy_bytes("<i4", "(4,)", kI32Data)),
+          make("big_endian.npy", npy_bytes(">f4", "(3,)", kF32BigData)),
+          make("bytes.npy", npy_bytes("|u1", "(3,)", kU8Data)),
+          make("fortran.npy", npy_bytes("<i2", "(2, 3)", kI16FortranData, true))};
 }
 
 void expect_mixed_members(const ContainerContents& contents, std::size_t chunk) {
@@ -354,8 +341,8 @@ TEST_F(NpzReader, StoredMembersOfALargeArchivePointIntoTheMapping) {
   std::vector<double> values(300000);
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i) * 0.25;
   const std::string data = bytes_of(values);
-  const ContainerContents contents = open(zip_archive(
-      {stored("big.npy", npy("<f8", "(300000,)", data)), stored("i.npy", npy("<i4", "(4,)", kI32Data))}));
+  const ContainerContents contents = open(zip_archive({stored("big.npy", npy_bytes("<f8", "(300000,)", data)),
+                                                       stored("i.npy", npy_bytes("<i4", "(4,)", kI32Data))}));
   ASSERT_EQ(contents.arrays.size(), 2u);
   const ArrayView& big = contents.arrays[0];
   EXPECT_TRUE(big.mapped);
@@ -364,7 +351,7 @@ TEST_F(NpzReader, StoredMembersOfALargeArchivePointIntoTheMapping) {
   // Zero copy: the views point into one mapping of the archive, where the
   // second member's data follows the first one's, its local header and its
   // .npy header.
-  const std::size_t between = 30 + std::string_view("i.npy").size() + npy("<i4", "(4,)", "").size();
+  const std::size_t between = 30 + std::string_view("i.npy").size() + npy_bytes("<i4", "(4,)", "").size();
   EXPECT_EQ(contents.arrays[1].data.data() - big.data.data(),
             static_cast<std::ptrdiff_t>(data.size() + between));
 }
@@ -384,7 +371,8 @@ TEST_F(NpzReader, DeflatedMembersStreamThroughSmallBuffers) {
 }
 
 TEST_F(NpzReader, StreamReturnsZeroAfterTheEnd) {
-  const ContainerContents contents = open(zip_archive({deflated("x.npy", npy("<i4", "(4,)", kI32Data))}));
+  const ContainerContents contents =
+      open(zip_archive({deflated("x.npy", npy_bytes("<i4", "(4,)", kI32Data))}));
   ASSERT_EQ(contents.arrays.size(), 1u);
   ElementStream& stream = *contents.arrays[0].stream;
   std::vector<std::byte> buffer(100);
@@ -397,7 +385,8 @@ TEST_F(NpzReader, LargeDeflatedMemberStreamsInChunks) {
   std::vector<std::int64_t> values(1 << 18);
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::int64_t>(i * i) - 12345;
   const std::string data = bytes_of(values);
-  const ContainerContents contents = open(zip_archive({deflated("big.npy", npy("<i8", "(262144,)", data))}));
+  const ContainerContents contents =
+      open(zip_archive({deflated("big.npy", npy_bytes("<i8", "(262144,)", data))}));
   ASSERT_EQ(contents.arrays.size(), 1u);
   EXPECT_EQ(element_bytes(contents.arrays[0], 65536), data);
 }
@@ -406,7 +395,7 @@ TEST_F(NpzReader, LargeDeflatedMemberStreamsInChunks) {
 // arrays of zeros must not be taken for zip bombs.
 TEST_F(NpzReader, ZerosCompressedAtDeflatesLimitAreRead) {
   const std::string zeros(std::size_t{8} << 20, '\0');
-  const ZipEntry entry = deflated("zeros.npy", npy("<f8", "(1048576,)", zeros), 9);
+  const ZipEntry entry = deflated("zeros.npy", npy_bytes("<f8", "(1048576,)", zeros), 9);
   ASSERT_GT(entry.uncompressed_size / entry.compressed_size, 1000u);
   const ContainerContents contents = open(zip_archive({entry}));
   ASSERT_EQ(contents.arrays.size(), 1u) << (contents.unreadable.empty() ? "" : contents.unreadable[0].reason);
@@ -433,10 +422,10 @@ TEST_F(NpzReader, MemberNamesDropTheNpySuffixAndOtherEntriesAreSkipped) {
   const ContainerContents contents = open(zip_archive({
       stored("readme.txt", "hello"),
       stored("sub/", ""),
-      stored("sub/inner.npy", npy("<i4", "(4,)", kI32Data)),
-      stored("data.npy.bak", npy("<i4", "(4,)", kI32Data)),
-      stored("UPPER.NPY", npy("<i4", "(4,)", kI32Data)),
-      deflated(".npy", npy("|u1", "(3,)", kU8Data)),
+      stored("sub/inner.npy", npy_bytes("<i4", "(4,)", kI32Data)),
+      stored("data.npy.bak", npy_bytes("<i4", "(4,)", kI32Data)),
+      stored("UPPER.NPY", npy_bytes("<i4", "(4,)", kI32Data)),
+      deflated(".npy", npy_bytes("|u1", "(3,)", kU8Data)),
   }));
   EXPECT_EQ(member_names(contents), (std::vector<std::string>{"sub/inner", ""}));
   ASSERT_EQ(contents.skipped.size(), 4u);
@@ -464,7 +453,8 @@ TEST_F(NpzReader, StreamsOfOneArchiveReadConcurrently) {
     for (std::size_t i = 0; i < values.size(); ++i)
       values[i] = static_cast<std::uint32_t>(i * static_cast<std::size_t>(m + 3) % 1000);
     datas.push_back(bytes_of(values));
-    entries.push_back(deflated("m" + std::to_string(m) + ".npy", npy("<u4", "(131072,)", datas.back())));
+    entries.push_back(
+        deflated("m" + std::to_string(m) + ".npy", npy_bytes("<u4", "(131072,)", datas.back())));
   }
   const ContainerContents contents = open(zip_archive(entries));
   ASSERT_EQ(contents.arrays.size(), 4u);
@@ -570,7 +560,8 @@ TEST_F(NpzArchiveError, NotAZip) {
 }
 
 TEST_F(NpzArchiveError, NpyFileNamedNpz) {
-  EXPECT_TRUE(contains(error_of(npy("<i4", "(4,)", kI32Data)), "not a zip archive: this is a .npy file"));
+  EXPECT_TRUE(
+      contains(error_of(npy_bytes("<i4", "(4,)", kI32Data)), "not a zip archive: this is a .npy file"));
 }
 
 TEST_F(NpzArchiveError, TruncatedBeforeTheEndRecord) {
@@ -606,7 +597,7 @@ TEST_F(NpzArchiveError, DamagedCentralDirectoryEntry) {
 }
 
 TEST_F(NpzArchiveError, MoreEntriesThanTheCentralDirectoryHolds) {
-  std::string archive = zip_archive({stored("a.npy", npy("<i4", "(4,)", kI32Data))});
+  std::string archive = zip_archive({stored("a.npy", npy_bytes("<i4", "(4,)", kI32Data))});
   const std::size_t end = archive.size() - 22;
   archive[end + 8] = archive[end + 10] = '\x60';  // 0x0060 -> 0x6060 entries, on this disk and in total
   archive[end + 9] = archive[end + 11] = '\x60';
@@ -633,7 +624,7 @@ TEST_F(NpzArchiveError, NotARegularFile) {
 
 class NpzHostile : public NpzReader {};
 
-const std::string kGood = npy("<i4", "(4,)", kI32Data);
+const std::string kGood = npy_bytes("<i4", "(4,)", kI32Data);
 
 TEST_F(NpzHostile, BadCrcOfAStoredMember) {
   std::string archive = zip_archive({stored("good.npy", kGood), stored("rotten.npy", kGood)});
@@ -659,7 +650,7 @@ TEST_F(NpzHostile, FlippedCompressedByteFailsItsStream) {
   // Enough data that the flipped byte lands in the data, past the npy header.
   std::vector<std::uint32_t> values(4096);
   for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<std::uint32_t>(i * 2654435761u);
-  const ZipEntry entry = deflated("flipped.npy", npy("<u4", "(4096,)", bytes_of(values)));
+  const ZipEntry entry = deflated("flipped.npy", npy_bytes("<u4", "(4096,)", bytes_of(values)));
   std::string archive = zip_archive({entry});
   archive[30 + entry.name.size() + entry.data.size() - 20] ^= 0x10;
   const ContainerContents contents = open(archive);
@@ -721,7 +712,7 @@ TEST_F(NpzHostile, UnsupportedCompressionMethod) {
 
 TEST_F(NpzHostile, ForgedRatioIsAZipBomb) {
   // A few dozen compressed bytes that claim to be a 2 GiB array.
-  const std::string header_only = npy("<f8", "(268435456,)", "");
+  const std::string header_only = npy_bytes("<f8", "(268435456,)", "");
   ZipEntry entry = deflated("bomb.npy", header_only);
   entry.uncompressed_size = header_only.size() + (std::uint64_t{1} << 31);
   const ContainerContents contents = open(zip_archive({entry}));
@@ -735,7 +726,7 @@ TEST_F(NpzHostile, ForgedRatioIsAZipBomb) {
 
 TEST_F(NpzHostile, MemberInflatingBeyondItsDeclaredSize) {
   // The header and sizes agree on 16 bytes; the deflate stream goes on for a megabyte.
-  const std::string declared = npy("<i4", "(4,)", kI32Data);
+  const std::string declared = npy_bytes("<i4", "(4,)", kI32Data);
   ZipEntry entry = deflated("bomb.npy", declared + std::string(1 << 20, '\0'));
   entry.uncompressed_size = declared.size();
   entry.crc = crc_of(declared);
@@ -748,7 +739,7 @@ TEST_F(NpzHostile, MemberInflatingBeyondItsDeclaredSize) {
 }
 
 TEST_F(NpzHostile, MemberShorterThanDeclared) {
-  const std::string whole = npy("<i4", "(4,)", kI32Data);
+  const std::string whole = npy_bytes("<i4", "(4,)", kI32Data);
   const std::string half = whole.substr(0, whole.size() - 8);
   ZipEntry entry = deflated("short.npy", half);
   entry.uncompressed_size = whole.size();
@@ -761,7 +752,7 @@ TEST_F(NpzHostile, MemberShorterThanDeclared) {
 }
 
 TEST_F(NpzHostile, TruncatedDeflateStream) {
-  const std::string whole = npy("<i4", "(4,)", kI32Data);
+  const std::string whole = npy_bytes("<i4", "(4,)", kI32Data);
   ZipEntry entry = deflated("cut.npy", whole);
   entry.data.resize(entry.data.size() - 3);
   entry.compressed_size = entry.data.size();
@@ -809,7 +800,7 @@ TEST_F(NpzHostile, StoredMemberWithMoreDataThanItsHeader) {
 }
 
 TEST_F(NpzHostile, BrokenNpyHeaders) {
-  const std::string broken = npy("<i4", "(4", kI32Data);
+  const std::string broken = npy_bytes("<i4", "(4", kI32Data);
   const ContainerContents contents = open(zip_archive({
       stored("broken.npy", broken),
       deflated("zbroken.npy", broken),
@@ -1137,10 +1128,10 @@ TEST(NpzShrinking, AnArchiveThatShrinksWhileMappedIsOneE901) {
     state ^= state << 13, state ^= state >> 7, state ^= state << 17;
     c = static_cast<char>(state & 0xFF);
   }
-  const std::string member = npy("|u1", "(" + std::to_string(noise.size()) + ",)", noise);
+  const std::string member = npy_bytes("|u1", "(" + std::to_string(noise.size()) + ",)", noise);
   std::ofstream(dir / "shrinks.npz", std::ios::binary) << zip_archive({deflated("a.npy", member)});
   std::ofstream(dir / "good.npz", std::ios::binary)
-      << zip_archive({stored("b.npy", npy("<f8", "(1,)", bytes_of(std::vector<double>{2.0})))});
+      << zip_archive({stored("b.npy", npy_bytes("<f8", "(1,)", bytes_of(std::vector<double>{2.0})))});
   test_hooks::set_after_mapping_hook(&truncate_archive_when_mapped);
   ScanOptions options;
   options.requests = {default_request(DType::Float16)};

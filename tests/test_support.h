@@ -62,6 +62,23 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// A .npy file as NumPy writes it: version 1.0, the header dict padded with
+// spaces and a '\n' so that the data starts at a multiple of 64, then `data`
+// (the element bytes, as given).
+inline std::string npy_bytes(std::string_view descr, std::string_view shape, std::string_view data,
+                             bool fortran = false) {
+  std::string dict = "{'descr': '" + std::string(descr) +
+                     "', 'fortran_order': " + (fortran ? "True" : "False") +
+                     ", 'shape': " + std::string(shape) + ", }";
+  while ((10 + dict.size() + 1) % 64 != 0) dict += ' ';
+  dict += '\n';
+  std::string out = "\x93NUMPY\x01";
+  out += '\0';
+  out += static_cast<char>(dict.size() & 0xFF);
+  out += static_cast<char>(dict.size() >> 8);
+  return out + dict + std::string(data);
+}
+
 // Writes `text` to `path`, creating its folders.
 inline void write_text(const std::filesystem::path& path, const std::string& text) {
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());

@@ -21,31 +21,21 @@ a file declaring far more data than it holds, is here as npy_declares_100g.npy.
 manifest: {"unreadable": {file: phrase}, "readable": {file: {"arrays": n}},
            "secrets": [token, ...]}
 """
-import json
 import os
-import shutil
 import struct
 import zipfile
 
+from corpus import Corpus
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "corpus2")
-UNREADABLE = {}  # file -> the phrase its one E901 message contains
-READABLE = {}    # file -> {"arrays": count}
+CORPUS = Corpus(os.path.join(HERE, "corpus2"))
+put = CORPUS.put
 SECRETS = []     # tokens that must appear nowhere in any report
 
 
 def secret(token):
     SECRETS.append(token)
     return token
-
-
-def put(name, data, phrase=None, arrays=None):
-    with open(os.path.join(CORPUS, name), "wb") as fh:
-        fh.write(data)
-    if phrase is not None:
-        UNREADABLE[name] = phrase
-    if arrays is not None:
-        READABLE[name] = {"arrays": arrays}
 
 
 def npy(header_dict, data=b"", major=1):
@@ -69,7 +59,7 @@ def safetensors(header_text, data=b""):
 
 def zip_of(members):
     """A stored zip archive (np.savez layout) of (name, bytes) members, fixed timestamps."""
-    path = os.path.join(CORPUS, ".tmp.zip")
+    path = CORPUS.path(".tmp.zip")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         for name, data in members:
             archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
@@ -170,19 +160,14 @@ def containers():
 
 
 def main():
-    if os.path.isdir(CORPUS):
-        shutil.rmtree(CORPUS)
-    os.makedirs(CORPUS)
+    CORPUS.create()
     unrecognised_files()
     npy_headers()
     safetensors_headers()
     containers()
-    with open(os.path.join(HERE, "expected2.json"), "w") as fh:
-        json.dump({"unreadable": UNREADABLE, "readable": READABLE, "secrets": SECRETS}, fh, indent=2,
-                  sort_keys=True)
-        fh.write("\n")
-    total = sum(os.path.getsize(os.path.join(CORPUS, f)) for f in os.listdir(CORPUS))
-    print("%d files, %d bytes" % (len(os.listdir(CORPUS)), total))
+    CORPUS.write_expected(os.path.join(HERE, "expected2.json"), secrets=SECRETS)
+    names = os.listdir(CORPUS.folder)
+    print("%d files, %d bytes" % (len(names), sum(os.path.getsize(CORPUS.path(f)) for f in names)))
 
 
 if __name__ == "__main__":

@@ -4,9 +4,7 @@ counts, lengths and offsets, deep nesting, overlapping or misaligned data,
 duplicate names), each with the reason dtlint must give in expected_gguf.json.
 Run with /usr/bin/python3; deterministic. The files are written with
 tests/gguf_write.py (GGUF by hand, from GGML's specification)."""
-import json
 import os
-import shutil
 import struct
 import sys
 
@@ -15,6 +13,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import gguf_write as g  # noqa: E402
+from corpus import Corpus  # noqa: E402  (beside this script)
 
 CORPUS = os.path.join(HERE, "corpus_gguf")
 GOOD = g.array_tensor("good.weight", np.array([1.0, 70000.0, -3.5], dtype=np.float32))
@@ -31,19 +30,9 @@ def key(text):
 
 
 def main():
-    if os.path.isdir(CORPUS):
-        shutil.rmtree(CORPUS)
-    os.makedirs(CORPUS)
-    files, unreadable, readable = {}, {}, {}
-
-    def bad(name, data, phrase, arrays=None, skipped=None):
-        files[name] = data
-        if phrase is not None:
-            unreadable[name] = phrase
-        if arrays is not None:
-            readable[name] = {"arrays": arrays}
-            if skipped is not None:
-                readable[name]["skipped"] = skipped
+    corpus = Corpus(CORPUS)
+    corpus.create()
+    bad = corpus.put
 
     # The whole file is refused: its header cannot be trusted.
     bad("not_gguf.gguf", b"GGML is not GGUF\n" * 4, "does not start with the GGUF magic")
@@ -98,12 +87,7 @@ def main():
     bad("quantized.gguf", g.gguf_bytes([("blk.0.ffn_up.weight", 12, [256], bytes(144))]), None, arrays=0,
         skipped="quantized (Q4_K); not a cast source")
 
-    for name, data in files.items():
-        with open(os.path.join(CORPUS, name), "wb") as fh:
-            fh.write(data)
-    with open(os.path.join(HERE, "expected_gguf.json"), "w") as fh:
-        json.dump({"unreadable": unreadable, "readable": readable}, fh, indent=2, sort_keys=True)
-        fh.write("\n")
+    corpus.write_expected(os.path.join(HERE, "expected_gguf.json"))
 
 
 if __name__ == "__main__":

@@ -29,17 +29,17 @@ readable:
 manifest: {"unreadable": {file: phrase}, "readable": {file: {"arrays": n, "skipped": reason}}}
 """
 import io
-import json
 import os
-import shutil
 import struct
 import zipfile
 
 import h5py
 import numpy as np
 
+from corpus import Corpus
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "corpus_hdf5")
+CORPUS = Corpus(os.path.join(HERE, "corpus_hdf5"))
 
 
 def h5_bytes(build, **kwargs):
@@ -66,11 +66,6 @@ def patch(data, old, new):
     return data
 
 
-def write(name, data):
-    with open(os.path.join(OUT, name), "wb") as out:
-        out.write(bytes(data))
-
-
 def keras(members):
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -82,57 +77,42 @@ def keras(members):
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(OUT)
-    unreadable, readable = {}, {}
+    CORPUS.create()
 
     good = h5_bytes(lambda f: (weights(f), f.__setitem__("elsewhere", h5py.ExternalLink("/etc/passwd", "/x")),
                                f.create_dataset("outside", shape=(8,), dtype="u1", external=[("/etc/hostname", 0, 8)])))
-    write("good.h5", good)
-    readable["good.h5"] = {"arrays": 2, "skipped": "its data is in 1 external file(s), which dtlint does not open"}
+    CORPUS.put("good.h5", good, arrays=2, skipped="its data is in 1 external file(s), which dtlint does not open")
 
     whole = h5_bytes(weights)
-    write("truncated.h5", whole[:len(whole) // 2])
-    unreadable["truncated.h5"] = "not a readable HDF5 file (libhdf5: unable to open file: truncated file"
+    CORPUS.put("truncated.h5", bytes(whole[:len(whole) // 2]), "not a readable HDF5 file (libhdf5: unable to open file: truncated file")
 
     bad = bytearray(whole)
     bad[8] = 7  # superblock version
-    write("bad_superblock.h5", bad)
-    unreadable["bad_superblock.h5"] = "not a readable HDF5 file (libhdf5: unable to open file: bad superblock version"
+    CORPUS.put("bad_superblock.h5", bytes(bad), "not a readable HDF5 file (libhdf5: unable to open file: bad superblock version")
 
     earliest = h5_bytes(many_datasets, libver="earliest")
     tree = bytearray(earliest)
-    write("corrupt_btree.h5", patch(tree, b"TREE", b"EERT"))
-    unreadable["corrupt_btree.h5"] = "cannot list the file's datasets (libhdf5: object iteration failed: wrong B-tree signature)"
+    CORPUS.put("corrupt_btree.h5", bytes(patch(tree, b"TREE", b"EERT")), "cannot list the file's datasets (libhdf5: object iteration failed: wrong B-tree signature)")
     keys = bytearray(earliest)
     at = keys.find(b"TREE")
     keys[at + 8:at + 48] = b"\xa5" * 40  # sibling addresses, first keys and child pointers
-    write("corrupt_btree_keys.h5", keys)
-    unreadable["corrupt_btree_keys.h5"] = "cannot list the file's datasets"
+    CORPUS.put("corrupt_btree_keys.h5", bytes(keys), "cannot list the file's datasets")
 
     chunked = h5_bytes(lambda f: f.create_dataset("w", shape=(20000, 20000), dtype="<f8", chunks=(1000, 1000)),
                        libver="earliest")
-    write("huge_chunks.h5", patch(chunked, struct.pack("<III", 1000, 1000, 8), struct.pack("<III", 11000, 11000, 8)))
-    unreadable["huge_chunks.h5"] = "dataset 'w': chunks of 968000000 bytes, more than the 128 MiB"
+    CORPUS.put("huge_chunks.h5", bytes(patch(chunked, struct.pack("<III", 1000, 1000, 8), struct.pack("<III", 11000, 11000, 8))), "dataset 'w': chunks of 968000000 bytes, more than the 128 MiB")
 
-    write("declares_1e15.h5", h5_bytes(lambda f: f.create_dataset("ids", shape=(10**15,), dtype="<f4", chunks=(4096,))))
-    unreadable["declares_1e15.h5"] = "dataset 'ids': declares 1000000000000000 elements (4000000000000000 bytes), more than 1032 times"
+    CORPUS.put("declares_1e15.h5", bytes(h5_bytes(lambda f: f.create_dataset("ids", shape=(10**15,), dtype="<f4", chunks=(4096,)))), "dataset 'ids': declares 1000000000000000 elements (4000000000000000 bytes), more than 1032 times")
 
     # h5py's own LZF filter: Debian's libhdf5 has no plugin for it.
-    write("lzf.h5", h5_bytes(lambda f: f.create_dataset("w", data=np.ones((64, 64), dtype="<f4"), compression="lzf")))
-    unreadable["lzf.h5"] = "dataset 'w': compressed with HDF5 filter 32000 ('lzf'), which this libhdf5 cannot decode"
+    CORPUS.put("lzf.h5", bytes(h5_bytes(lambda f: f.create_dataset("w", data=np.ones((64, 64), dtype="<f4"), compression="lzf"))), "dataset 'w': compressed with HDF5 filter 32000 ('lzf'), which this libhdf5 cannot decode")
 
-    write("not_hdf5.h5", b"model weights, as a text file\n" * 4)
-    unreadable["not_hdf5.h5"] = "not a readable HDF5 file (libhdf5: unable to open file: file signature not found)"
+    CORPUS.put("not_hdf5.h5", bytes(b"model weights, as a text file\n" * 4), "not a readable HDF5 file (libhdf5: unable to open file: file signature not found)")
 
-    write("no_weights.keras", keras([("config.json", b"{}"), ("metadata.json", b"{}")]))
-    unreadable["no_weights.keras"] = "no model.weights.h5 member"
-    write("bad_weights.keras", keras([("config.json", b"{}"), ("model.weights.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 200)]))
-    unreadable["bad_weights.keras"] = "not a readable HDF5 file"
+    CORPUS.put("no_weights.keras", bytes(keras([("config.json", b"{}"), ("metadata.json", b"{}")])), "no model.weights.h5 member")
+    CORPUS.put("bad_weights.keras", bytes(keras([("config.json", b"{}"), ("model.weights.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 200)])), "not a readable HDF5 file")
 
-    with open(os.path.join(HERE, "expected_hdf5.json"), "w") as out:
-        json.dump({"unreadable": unreadable, "readable": readable}, out, indent=2, sort_keys=True)
-        out.write("\n")
+    CORPUS.write_expected(os.path.join(HERE, "expected_hdf5.json"))
 
 
 if __name__ == "__main__":

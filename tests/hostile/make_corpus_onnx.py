@@ -15,17 +15,16 @@ before scanning.
 
 manifest: {"unreadable": {file: phrase}, "readable": {file: {"arrays": n[, "skipped": reason]}}}
 """
-import json
 import os
-import shutil
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
 
+from corpus import Corpus
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "corpus_onnx")
-UNREADABLE = {}
-READABLE = {}
+CORPUS = Corpus(os.path.join(HERE, "corpus_onnx"))
+put = CORPUS.put
 
 GOOD = numpy_helper.from_array(np.array([1.0, 2.0, 1e5], np.float32), "good")
 
@@ -35,17 +34,6 @@ def model_bytes(initializers, nodes=(), ir_version=8):
     model = helper.make_model(graph, producer_name="dtlint-hostile", opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = ir_version
     return model.SerializeToString()
-
-
-def put(name, data, phrase=None, arrays=None, skipped=None):
-    with open(os.path.join(CORPUS, name), "wb") as fh:
-        fh.write(data)
-    if phrase is not None:
-        UNREADABLE[name] = phrase
-    if arrays is not None:
-        READABLE[name] = {"arrays": arrays}
-        if skipped is not None:
-            READABLE[name]["skipped"] = skipped
 
 
 def bad_tensor(name="bad", dims=(4,), data_type=TensorProto.FLOAT):
@@ -71,10 +59,9 @@ def one_bad(name, tensor, phrase):
 
 
 def main():
-    shutil.rmtree(CORPUS, ignore_errors=True)
-    os.makedirs(CORPUS)
+    CORPUS.create()
     # A data file inside the folder, for the external-data cases that reach it: 32 bytes.
-    with open(os.path.join(CORPUS, "weights.data"), "wb") as fh:
+    with open(CORPUS.path("weights.data"), "wb") as fh:
         fh.write(np.arange(8, dtype="<f4").tobytes())
 
     # External data that leaves the model's folder, or does not fit its file.
@@ -169,9 +156,7 @@ def main():
         skipped="not an ONNX TensorProto (no valid data_type): a .pb file is read only when it holds one tensor "
                 "as onnx.numpy_helper writes it (TensorFlow GraphDefs and SavedModels are not read)")
 
-    with open(os.path.join(HERE, "expected_onnx.json"), "w") as fh:
-        json.dump({"unreadable": UNREADABLE, "readable": READABLE}, fh, indent=1, sort_keys=True)
-        fh.write("\n")
+    CORPUS.write_expected(os.path.join(HERE, "expected_onnx.json"))
 
 
 if __name__ == "__main__":

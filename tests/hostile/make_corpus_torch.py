@@ -22,34 +22,29 @@ manifest: {"unreadable": {file: phrase}, "readable": {file: {"arrays": n[, "skip
            "refused": {file: phrase}, "marker": MARKER}
 """
 import io
-import json
 import os
 import pickle
-import shutil
 import struct
 import zipfile
 
 import torch
 
+from corpus import Corpus
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, "corpus_torch")
+CORPUS = Corpus(os.path.join(HERE, "corpus_torch"))
 MARKER = "/tmp/dtlint-hostile-torch-payload-ran"
-UNREADABLE, READABLE, REFUSED = {}, {}, {}
+REFUSED = {}  # file -> the phrase of its one DT203
 
 
 def record(name, phrase=None, arrays=None, refused=None, skipped=None):
-    if phrase is not None:
-        UNREADABLE[name] = phrase
-    if arrays is not None:
-        READABLE[name] = {"arrays": arrays}
-        if skipped is not None:
-            READABLE[name]["skipped"] = skipped
+    CORPUS.expect(name, phrase, arrays, skipped)
     if refused is not None:
         REFUSED[name] = refused
 
 
 def save(name, obj, **kwargs):
-    torch.save(obj, os.path.join(CORPUS, name), **kwargs)
+    torch.save(obj, CORPUS.path(name), **kwargs)
 
 
 # --- hand-made pickles ---------------------------------------------------------
@@ -86,7 +81,7 @@ def checkpoint(name, pickle_bytes, storages, prefix="archive", method=zipfile.ZI
         info.compress_type = method
         z.writestr(info, data)
 
-    with zipfile.ZipFile(os.path.join(CORPUS, name), "w", zipfile.ZIP_STORED) as z:
+    with zipfile.ZipFile(CORPUS.path(name), "w", zipfile.ZIP_STORED) as z:
         entry(z, prefix + "/data.pkl", pickle_bytes)
         for key, data in storages.items():
             entry(z, prefix + "/data/" + key, data)
@@ -121,8 +116,7 @@ class Holder:  # a class outside the allow-list, rebuilt with NEWOBJ + BUILD
 
 
 def main():
-    shutil.rmtree(CORPUS, ignore_errors=True)
-    os.makedirs(CORPUS)
+    CORPUS.create()
     if os.path.exists(MARKER):
         os.remove(MARKER)
 
@@ -237,16 +231,13 @@ def main():
     save("legacy_format.pt", {"w": torch.ones(2)}, _use_new_zipfile_serialization=False)
     record("legacy_format.pt", arrays=0, skipped="legacy PyTorch format (before 1.6); re-save with "
            "torch.save(obj, path) from PyTorch >= 1.6 to let dtlint read it")
-    with open(os.path.join(CORPUS, "plain_pickle.pt"), "wb") as fh:
+    with open(CORPUS.path("plain_pickle.pt"), "wb") as fh:
         pickle.dump({"w": [1.0, 2.0]}, fh, protocol=2)
     record("plain_pickle.pt", arrays=0, skipped="a plain Python pickle, not a torch.save zip archive; dtlint "
            "never unpickles it")
 
     assert not os.path.exists(MARKER)
-    with open(os.path.join(HERE, "expected_torch.json"), "w") as fh:
-        json.dump({"unreadable": UNREADABLE, "readable": READABLE, "refused": REFUSED, "marker": MARKER},
-                  fh, indent=2, sort_keys=True)
-        fh.write("\n")
+    CORPUS.write_expected(os.path.join(HERE, "expected_torch.json"), refused=REFUSED, marker=MARKER)
 
 
 if __name__ == "__main__":
