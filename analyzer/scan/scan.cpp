@@ -50,19 +50,19 @@ ContainerContents read_input(const std::string& file, std::optional<std::uint64_
   }
   mapping = MappedFile::open(input, file);
   const Reader* reader = reader_for(mapping->bytes(), file);
-  if (reader == nullptr && reader_by_content_extension(file) != nullptr) {
-    // Named, but not one by content (a .bin that is no checkpoint): a note, not an error.
-    ContainerContents skipped;
-    skipped.skipped.push_back({Location(file), "not a " +
-                                                   std::string(reader_by_content_extension(file)->name) +
-                                                   " file by its content; files with this name are read only "
-                                                   "when their content is"});
-    return skipped;
-  }
   if (reader == nullptr) {
-    if (const UnreadFormat* format = unread_format_for(mapping->bytes(), file)) {
+    // Not an array file by content or name: a note when the name says what it
+    // is (a .bin that is no checkpoint, a Parquet table), an E901 otherwise.
+    std::string reason;
+    if (const Reader* by_content = reader_by_content_extension(file)) {
+      reason = "not a " + std::string(by_content->name) +
+               " file by its content; files with this name are read only when their content is";
+    } else if (const UnreadFormat* format = unread_format_for(mapping->bytes(), file)) {
+      reason = format->reason;
+    }
+    if (!reason.empty()) {
       ContainerContents skipped;
-      skipped.skipped.push_back({Location(file), std::string(format->reason)});
+      skipped.skipped.push_back({Location(file), std::move(reason)});
       return skipped;
     }
     throw InputError(file, "not an array file (" + reader_extensions_text("or") + ", by name or content)");
