@@ -18,6 +18,12 @@ struct Finding {
   Severity severity = Severity::Error;
   std::string message;
   Location location;  // the file, the member, and for text positions line and column
+  // For a finding at a text position about data elsewhere (a PL finding at a
+  // config line): the data file and member. SARIF's relatedLocations.
+  std::optional<Location> related;
+  // What identifies a text-position finding in a baseline instead of its line
+  // (a declaration's source and cast): lines move. Empty: path and member do.
+  std::string identity;
   std::optional<DType> target;
   std::uint64_t count = 0;
   std::optional<std::vector<std::uint64_t>> first_index;

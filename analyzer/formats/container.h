@@ -10,6 +10,7 @@
 
 #include "analyzer/formats/array_view.h"
 #include "analyzer/location.h"
+#include "analyzer/pipeline/declaration.h"
 
 namespace dtlint {
 
@@ -39,6 +40,10 @@ struct ContainerContents {
   // Code a member would run when loaded (a checkpoint pickle's global outside
   // torch.load(weights_only=True)'s allow-list): never run, reported as DT203.
   std::vector<MemberIssue> code_refused;
+  // Casts the file itself declares on its arrays (an ONNX Cast node over an
+  // initializer, a Keras dtype policy over a layer's weights): simulated with
+  // the ordinary targets and judged by the PL rules.
+  std::vector<DeclaredMember> declared;
 
   std::size_t array_count() const { return source ? source->size() : arrays.size(); }
 };

@@ -73,6 +73,13 @@ struct CastRequest {
   DType target;
   double rtol;  // DT106: |cast(x) − x| ≤ atol + rtol·|x|
   double atol;
+  // A declared cast's own profile when it is not the scan's (a Hugging Face
+  // torch_dtype is simulated as Tensor.to); none: the scan's.
+  std::optional<Semantics> semantics = std::nullopt;
+  // Asked for by a declaration only, not one of the scan's targets: the DT
+  // rules do not judge it, the PL rules do.
+  bool declared_only = false;
+  friend bool operator==(const CastRequest&, const CastRequest&) = default;
 };
 
 // The default DT106 tolerance: silent on ordinary rounding in the normal range.
@@ -82,6 +89,8 @@ struct CastStats {
   DType target = DType::Float32;
   bool lossless = false;
   double rtol = 0, atol = 0;
+  std::optional<Semantics> semantics;  // as requested (CastRequest::semantics)
+  bool declared_only = false;          // as requested (CastRequest::declared_only)
   std::array<Counter, kCastCounterCount> counters{};
   long double max_abs_error = 0;
   long double max_rel_error = 0;

@@ -70,10 +70,14 @@ class Walker {
       return;
     }
     std::vector<std::string> found;
+    plans_.clear();
     walk_folder(fd, "", found);
     std::sort(found.begin(), found.end());
     out_.files.insert(out_.files.end(), std::make_move_iterator(found.begin()),
                       std::make_move_iterator(found.end()));
+    std::sort(plans_.begin(), plans_.end());
+    out_.plan_files.insert(out_.plan_files.end(), std::make_move_iterator(plans_.begin()),
+                           std::make_move_iterator(plans_.end()));
   }
 
  private:
@@ -138,6 +142,10 @@ class Walker {
       case DT_REG: break;
       default: return;
     }
+    if (options_.plan_file && options_.plan_file(fs::path(path))) {
+      plans_.push_back(shown(path));
+      return;
+    }
     if (has_data_extension(path)) {
       found.push_back(shown(path));
       return;
@@ -194,8 +202,9 @@ class Walker {
   const DiscoveryOptions& options_;
   const GlobSet exclude_;  // options_.exclude, compiled once
   Discovery& out_;
-  std::string root_;        // the root as given, ending in '/'
-  std::string shown_root_;  // its normal form ending in '/', or "" for "."
+  std::string root_;                // the root as given, ending in '/'
+  std::string shown_root_;          // its normal form ending in '/', or "" for "."
+  std::vector<std::string> plans_;  // plan files found in this walk
 };
 
 }  // namespace
@@ -229,6 +238,8 @@ Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOpt
                                                       : S_ISSOCK(status.st_mode)
                                                           ? "a socket is never opened"
                                                           : "a device is never opened"});
+    } else if (options.plan_file && options.plan_file(path)) {
+      out.plan_files.push_back(display(path));
     } else {
       out.files.push_back(display(path));  // named explicitly: read whatever it is
     }

@@ -36,12 +36,17 @@ struct DiscoveryOptions {
   // Further paths to leave out while walking folders (the configuration's
   // `exclude` globs, relative to its own folder); files named directly are kept.
   std::function<bool(const std::filesystem::path& path)> exclude_path;
+  // Files that may declare casts (a Hugging Face config.json, a Keras model
+  // JSON), by name: in folder walks and among named files they go to
+  // Discovery::plan_files, not to `files`.
+  std::function<bool(const std::filesystem::path& path)> plan_file;
 };
 
 struct Discovery {
   std::vector<std::string> files;  // in a deterministic order
   std::vector<Problem> problems;
   std::vector<Skipped> skipped;
+  std::vector<std::string> plan_files;  // files DiscoveryOptions::plan_file claims, in the same order
 };
 
 // Named files are read whatever their name or content (the reader says what is

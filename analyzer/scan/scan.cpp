@@ -228,8 +228,15 @@ class BatchCollector {
         result_.problems.push_back({std::move(view.location), std::move(*error_)});
       } else {
         if (!analysis_) analysis_ = prepare_analysis(view, current.requests);  // no elements to read
-        sink_({std::move(view.location), view.dtype, std::move(view.stored_dtype), std::move(view.shape),
-               view.elements, view.fortran_order, std::move(*analysis_), std::move(view.shared_storage)});
+        sink_({std::move(view.location),
+               view.dtype,
+               std::move(view.stored_dtype),
+               std::move(view.shape),
+               view.elements,
+               view.fortran_order,
+               std::move(*analysis_),
+               std::move(view.shared_storage),
+               {}});
       }
       view = ArrayView{};  // its buffers, mapping and stream are no longer needed
       analysis_.reset();

@@ -12,6 +12,7 @@
 #include "analyzer/formats/array_view.h"
 #include "analyzer/kernels/cast_stats.h"
 #include "analyzer/location.h"
+#include "analyzer/pipeline/declaration.h"
 #include "analyzer/scan/discovery.h"
 
 namespace dtlint {
@@ -25,6 +26,8 @@ struct ArrayResult {
   bool fortran_order = false;
   ArrayAnalysis analysis;
   std::optional<SharedStorage> shared_storage;  // a checkpoint's storage viewed by other tensors too
+  // The declared casts simulated on this array (configuration and model-file declarations).
+  std::vector<BoundCast> declared;
 };
 
 // Code an input would run when loaded, refused and never run (DT203).
@@ -61,6 +64,13 @@ struct ScanOptions {
   // Files larger than this are not read, only noted (DT204): a bound for huge
   // or sparse inputs (--max-file-size). None: every file is read.
   std::optional<std::uint64_t> max_file_size;
+  // The declarations bound to one input file (pipeline entries, model
+  // configs), as discovery names it; each matching array is simulated with
+  // their casts as well. Called once per file, from any thread.
+  std::function<std::vector<FileDeclaration>(const std::string& file)> declarations_for;
+  // Files read besides the discovered ones (a declaration's data outside the
+  // scanned folders), after them, in this order; a file discovery found too is read once.
+  std::vector<std::string> extra_files;
 };
 
 // Reads and analyses every input. Arrays are split into chunks spread over the
