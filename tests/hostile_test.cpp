@@ -153,6 +153,15 @@ TEST(HostileCorpusHdf5, EachDamagedFileGetsOneSpecificE901AndTheScanGoesOn) {
   EXPECT_EQ(report.dump().find("root:"), std::string::npos) << "a line of /etc/passwd in the report";
 }
 
+// The Keras-config corpus (tests/hostile/corpus_keras/, written by
+// make_corpus_keras.py): a .keras config.json too large, invalid, too deep or
+// twice, a broken policy, a model_config that is no string: one E901 at the
+// config's member each, and the file's weights still scanned.
+TEST(HostileCorpusKeras, EachBrokenConfigIsOneE901AndItsWeightsAreStillScanned) {
+  const testing_support::TempDir dir;
+  expect_corpus_scan(dir, "corpus_keras", "expected_keras.json");
+}
+
 // The ONNX corpus (tests/hostile/corpus_onnx/, written by make_corpus_onnx.py):
 // each bad tensor one E901 with its reason beside a good tensor that is still
 // scanned, each model broken as a whole one E901. The external-data link that

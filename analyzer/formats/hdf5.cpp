@@ -27,6 +27,7 @@
 #include "analyzer/formats/zip/archive.h"
 #include "analyzer/input_error.h"
 #include "analyzer/io/input_file.h"
+#include "analyzer/pipeline/keras.h"
 
 extern char** environ;
 
@@ -414,7 +415,9 @@ std::optional<FrameHeader> next_header(FrameSource& source, bool end_allowed = f
   std::uint32_t length = 0;
   for (std::size_t i = 4; i >= 1; --i) length = (length << 8) | std::to_integer<std::uint32_t>(header[i]);
   const auto type = static_cast<Frame>(std::to_integer<std::uint8_t>(header[0]));
-  const std::uint32_t limit = type == Frame::Bytes ? kMaxBytesPayload : kMaxMetaPayload;
+  const std::uint32_t limit = type == Frame::Bytes         ? kMaxBytesPayload
+                              : type == Frame::ModelConfig ? kMaxModelConfigBytes + 1
+                                                           : kMaxMetaPayload;
   if (length > limit)
     source.fail("a frame of " + std::to_string(length) + " bytes, more than " + std::to_string(limit));
   return FrameHeader{type, length};
@@ -603,9 +606,43 @@ std::uint64_t inline_budget(std::uint64_t file_bytes) {
   return std::min(kInlineTotalBytes, file_bytes + kInlineSlackBytes);
 }
 
-// Reads a whole list answer into `shared` and `contents` (issues).
-void parse_listing(FrameSource& source, Shared& shared, ContainerContents& contents,
-                   std::uint64_t file_bytes) {
+// The root's model_config attribute as the helper sent it.
+struct ModelConfig {
+  std::string text;
+  std::optional<std::string> problem;  // why it was not sent
+};
+
+ModelConfig parse_model_config(std::span<const std::byte> bytes, FrameSource& source, std::uint64_t limit) {
+  PayloadReader reader(bytes, source);
+  const std::uint8_t status = reader.u8("the model config's status");
+  if (status > static_cast<std::uint8_t>(ModelConfigStatus::Unreadable))
+    source.fail("a model config of an unknown status");
+  ModelConfig config;
+  switch (static_cast<ModelConfigStatus>(status)) {
+    case ModelConfigStatus::Text:
+      if (bytes.size() - 1 > limit) source.fail("a model config longer than asked for");
+      config.text.assign(reinterpret_cast<const char*>(bytes.data()) + 1, bytes.size() - 1);
+      return config;
+    case ModelConfigStatus::TooLong: {
+      const std::uint64_t length = reader.number(8, "the model config's length");
+      reader.end("a model config frame");
+      config.problem = "the model config holds " + std::to_string(length) + " bytes, more than the " +
+                       byte_size_text(limit) + " dtlint reads; its dtype policies are not checked";
+      return config;
+    }
+    case ModelConfigStatus::Unreadable:
+      config.problem =
+          "the model config cannot be read: " + helper_text(reader.text("the model config's reason"));
+      reader.end("a model config frame");
+      return config;
+  }
+  return config;
+}
+
+// Reads a whole list answer into `shared` and `contents` (issues), and the
+// model config into `config` when the helper sent one.
+void parse_listing(FrameSource& source, Shared& shared, ContainerContents& contents, std::uint64_t file_bytes,
+                   std::optional<ModelConfig>& config, std::uint64_t config_limit) {
   expect_hello(source);
   const std::uint64_t budget = inline_budget(file_bytes);
   std::uint64_t expansion_limit = 0;
@@ -635,6 +672,11 @@ void parse_listing(FrameSource& source, Shared& shared, ContainerContents& conte
       reader.end("the end frame");
       source.finish();
       return;
+    }
+    if (header.type == Frame::ModelConfig) {
+      if (config || datasets > 0) source.fail("a model config after the first dataset, or twice");
+      config = parse_model_config(bytes, source, config_limit);
+      continue;
     }
     if (header.type != Frame::Dataset) source.fail("an unexpected frame between datasets");
     if (++datasets > kMaxDatasets) {
@@ -875,19 +917,55 @@ std::shared_ptr<Descriptor> file_for_child(const InputBytes& input, const std::s
   return file;
 }
 
+// The names of the arrays a listing gave, in order.
+std::vector<std::string> array_names(const Shared& shared) {
+  std::vector<std::string> names;
+  names.reserve(shared.entries.size());
+  for (const Entry& entry : shared.entries) names.push_back(entry.record.name);
+  return names;
+}
+
+// Binds the dtype policies of a Keras model config held in the file
+// (`member`: config.json, model_config) to its arrays, or says why not: one
+// unreadable member, the arrays still scanned.
+void declare_keras_policies(const ModelConfig& config, const std::string& member, keras::WeightsLayout layout,
+                            const Shared& shared, ContainerContents& contents) {
+  const Location location(shared.path, member);
+  if (config.problem) {
+    contents.unreadable.push_back({location, *config.problem});
+    return;
+  }
+  try {
+    contents.declared =
+        keras::declared_in_file(config.text, shared.path, member, layout, array_names(shared));
+  } catch (const InputError& error) {
+    contents.unreadable.push_back({location, error.reason()});
+  }
+}
+
 ContainerContents list_file(std::shared_ptr<Descriptor> file, std::uint64_t file_bytes,
                             const std::string& path, std::shared_ptr<const void> owner,
-                            ContainerContents contents = {}) {
+                            ContainerContents contents = {}, const ModelConfig* keras_config = nullptr) {
   auto shared = std::make_shared<Shared>();
   shared->path = path;
   shared->file = std::move(file);
   shared->input_owner = std::move(owner);
+  std::optional<ModelConfig> model_config;
   {
-    HelperProcess child(
-        {"list", std::to_string(kInlineDatasetBytes), std::to_string(inline_budget(file_bytes))},
-        shared->file->get(), path);
+    const std::uint64_t config_limit =
+        std::min<std::uint64_t>(limits().model_config_bytes, kMaxModelConfigBytes);
+    HelperProcess child({"list", std::to_string(kInlineDatasetBytes),
+                         std::to_string(inline_budget(file_bytes)), std::to_string(config_limit)},
+                        shared->file->get(), path);
     ChildSource source(child);
-    parse_listing(source, *shared, contents, file_bytes);
+    parse_listing(source, *shared, contents, file_bytes, model_config, config_limit);
+  }
+  // A .keras archive's config.json describes the weights; else a Keras 2 model's model_config.
+  if (keras_config) {
+    declare_keras_policies(*keras_config, "config.json", keras::WeightsLayout::Keras3, *shared, contents);
+  } else if (model_config) {
+    declare_keras_policies(*model_config, "model_config", keras::WeightsLayout::Keras2Model, *shared,
+                           contents);
   }
   contents.source = std::make_shared<Hdf5Source>(std::move(shared));
   return contents;
@@ -901,14 +979,53 @@ std::optional<std::string> hdf5_instead_of_zip(std::span<const std::byte> bytes)
 
 constexpr zip::ArchiveKind kKerasArchive{".keras", "Keras", &hdf5_instead_of_zip};
 
+// A .keras archive's config.json (the model's JSON), read whole within
+// keras::kMaxConfigBytes, its CRC checked; or why it cannot be.
+ModelConfig read_keras_config(const zip::Archive& archive, std::span<const zip::Entry* const> configs) {
+  ModelConfig config;
+  if (configs.size() > 1) {
+    config.problem = zip::Archive::namesakes_reason(configs);
+    return config;
+  }
+  const zip::Entry& entry = *configs.front();
+  if (auto problem = archive.problem(entry)) {
+    config.problem = *problem;
+    return config;
+  }
+  if (entry.uncompressed_size > keras::kMaxConfigBytes) {
+    config.problem = "the model config holds " + std::to_string(entry.uncompressed_size) +
+                     " bytes, more than the " + byte_size_text(keras::kMaxConfigBytes) +
+                     " dtlint reads; its dtype policies are not checked";
+    return config;
+  }
+  try {
+    config.text.resize(static_cast<std::size_t>(entry.uncompressed_size));
+    const std::shared_ptr<ElementStream> stream = archive.stream(entry);
+    std::size_t filled = 0;
+    auto* text = reinterpret_cast<std::byte*>(config.text.data());
+    for (std::size_t got; filled < config.text.size() &&
+                          (got = stream->read(std::span(text + filled, config.text.size() - filled))) != 0;)
+      filled += got;
+    std::byte past;
+    // The stream checks the CRC at its end: read on to it.
+    if (filled != config.text.size() || stream->read(std::span(&past, 1)) != 0)
+      config.problem = "shorter than its zip entry declares";
+  } catch (const InputError& error) {
+    config.problem = error.reason();
+  }
+  return config;
+}
+
 ContainerContents read_keras(const InputBytes& input, const std::string& path) {
   const zip::Archive archive = zip::Archive::open(input, path, kKerasArchive);
-  std::vector<const zip::Entry*> weights;
+  std::vector<const zip::Entry*> weights, configs;
   ContainerContents contents;
   for (const zip::Entry& entry : archive.entries()) {
     if (entry.name == kKerasWeights) {
       weights.push_back(&entry);
-    } else if (entry.name != "config.json" && entry.name != "metadata.json") {
+    } else if (entry.name == "config.json") {
+      configs.push_back(&entry);
+    } else if (entry.name != "metadata.json") {
       // The model's description is not arrays; anything else is said.
       contents.skipped.push_back(
           {Location(path, entry.name),
@@ -930,7 +1047,11 @@ ContainerContents read_keras(const InputBytes& input, const std::string& path) {
   for (std::size_t got; (got = stream->read(buffer)) != 0;)
     write_to(*file, std::span(buffer).first(got), path);
   seal(*file);
-  return list_file(std::move(file), entry.uncompressed_size, path, input.owner, std::move(contents));
+  // No config.json: weights alone, nothing declared (as in a *.weights.h5).
+  if (configs.empty())
+    return list_file(std::move(file), entry.uncompressed_size, path, input.owner, std::move(contents));
+  const ModelConfig config = read_keras_config(archive, configs);
+  return list_file(std::move(file), entry.uncompressed_size, path, input.owner, std::move(contents), &config);
 }
 
 }  // namespace
@@ -960,7 +1081,12 @@ ContainerContents parse_hdf5_listing(std::span<const std::byte> answer, const st
   auto shared = std::make_shared<Shared>();
   shared->path = path;
   ContainerContents contents;
-  parse_listing(source, *shared, contents, file_bytes);
+  std::optional<ModelConfig> model_config;
+  parse_listing(source, *shared, contents, file_bytes, model_config, kMaxModelConfigBytes);
+  // The fuzzer reaches the Keras config walk through an answer's model config too.
+  if (model_config)
+    declare_keras_policies(*model_config, "model_config", keras::WeightsLayout::Keras2Model, *shared,
+                           contents);
   contents.source = std::make_shared<Hdf5Source>(std::move(shared));
   return contents;
 }

@@ -44,6 +44,9 @@ struct Hdf5HelperLimits {
   std::chrono::milliseconds quiet_timeout{30'000};
   std::uint64_t memory_mib = 1024;  // RLIMIT_AS
   std::uint64_t cpu_seconds = 600;  // RLIMIT_CPU, per child
+  // A Keras 2 model's model_config attribute longer than this is not read
+  // (its policies are not checked; the weights are). At most 16 MiB.
+  std::uint64_t model_config_bytes = std::uint64_t{16} << 20;
 };
 
 // Where the scanner looks for dtlint-hdf5, in order: beside the running

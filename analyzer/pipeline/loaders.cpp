@@ -5,13 +5,16 @@
 
 #include "analyzer/input_error.h"
 #include "analyzer/io/input_file.h"
+#include "analyzer/pipeline/keras.h"
 
 namespace dtlint {
 
 namespace {
 
 // In order: the first loader that recognises a file's content wins.
-constexpr std::array<PlanLoader, 0> kLoaders{};
+constexpr std::array<PlanLoader, 1> kLoaders{{
+    {"keras", &keras::claims_model_json, &keras::load_model_json},
+}};
 
 }  // namespace
 

@@ -5,10 +5,12 @@
 // time, no core dumps, no file it could write; the scanner kills it when it
 // goes quiet. A crash here costs one file an E901, never the scan.
 //
-//   dtlint-hdf5 MEMORY_MIB CPU_SECONDS list INLINE_DATASET_BYTES INLINE_TOTAL_BYTES
+//   dtlint-hdf5 MEMORY_MIB CPU_SECONDS list INLINE_DATASET_BYTES INLINE_TOTAL_BYTES MODEL_CONFIG_BYTES
 //   dtlint-hdf5 MEMORY_MIB CPU_SECONDS serve
 //
-// list: every dataset in name order, the data of those small enough inline.
+// list: the root's model_config attribute (a Keras 2 model's JSON, when it is
+// at most MODEL_CONFIG_BYTES), then every dataset in name order, the data of
+// those small enough inline.
 // serve: the data of each dataset requested on standard input (a u32 length
 // and a name, as list named it), one after another, until that input ends.
 // The file's Fatal, if any, comes instead of the first answer.
@@ -230,7 +232,62 @@ struct Options {
   bool list = true;
   std::uint64_t inline_dataset_bytes = 0;
   std::uint64_t inline_total_bytes = 0;
+  std::uint64_t model_config_bytes = 0;
 };
+
+void send_model_config_issue(ModelConfigStatus status, std::uint64_t length, std::string_view reason) {
+  Payload payload;
+  payload.u8(static_cast<std::uint8_t>(status));
+  if (status == ModelConfigStatus::TooLong) payload.u64(length);
+  if (status == ModelConfigStatus::Unreadable) payload.text(reason);
+  send(Frame::ModelConfig, payload);
+}
+
+// The root's `model_config` attribute (Keras 2 writes the model's JSON there,
+// as a fixed-length string through h5py; a str makes a variable-length one),
+// sent when there is one. Its length is checked before a fixed-length string
+// is read; a variable-length one is as long as libhdf5 finds it.
+void send_model_config(hid_t file, std::uint64_t limit) {
+  limit = std::min<std::uint64_t>(limit, kMaxModelConfigBytes);
+  const htri_t exists = H5Aexists(file, "model_config");
+  if (exists == 0) return;
+  if (exists < 0) {
+    H5Eclear2(H5E_DEFAULT);
+    return send_model_config_issue(ModelConfigStatus::Unreadable, 0, hdf5_error("cannot look for it"));
+  }
+  const Id attribute(H5Aopen(file, "model_config", H5P_DEFAULT), H5Aclose);
+  if (!attribute.ok())
+    return send_model_config_issue(ModelConfigStatus::Unreadable, 0, hdf5_error("cannot open it"));
+  const Id type(H5Aget_type(attribute.get()), H5Tclose);
+  const Id space(H5Aget_space(attribute.get()), H5Sclose);
+  if (!type.ok() || !space.ok())
+    return send_model_config_issue(ModelConfigStatus::Unreadable, 0, hdf5_error("cannot read its type"));
+  if (H5Tget_class(type.get()) != H5T_STRING || H5Sget_simple_extent_npoints(space.get()) != 1)
+    return send_model_config_issue(ModelConfigStatus::Unreadable, 0, "not one string");
+  std::string text;
+  if (H5Tis_variable_str(type.get()) > 0) {
+    const Id memory(H5Tcopy(H5T_C_S1), H5Tclose);
+    char* value = nullptr;
+    if (!memory.ok() || H5Tset_size(memory.get(), H5T_VARIABLE) < 0 ||
+        H5Tset_cset(memory.get(), H5Tget_cset(type.get())) < 0 ||
+        H5Aread(attribute.get(), memory.get(), &value) < 0 || value == nullptr)
+      return send_model_config_issue(ModelConfigStatus::Unreadable, 0, hdf5_error("cannot read it"));
+    const std::size_t length = std::strlen(value);
+    if (length <= limit) text.assign(value, length);
+    H5free_memory(value);
+    if (length > limit) return send_model_config_issue(ModelConfigStatus::TooLong, length, {});
+  } else {
+    const std::size_t size = H5Tget_size(type.get());
+    if (size > limit) return send_model_config_issue(ModelConfigStatus::TooLong, size, {});
+    text.assign(size, '\0');
+    if (size > 0 && H5Aread(attribute.get(), type.get(), text.data()) < 0)
+      return send_model_config_issue(ModelConfigStatus::Unreadable, 0, hdf5_error("cannot read it"));
+    text.resize(strnlen(text.data(), text.size()));  // NUL-padded (or NUL-terminated)
+  }
+  std::string payload(1, static_cast<char>(ModelConfigStatus::Text));
+  payload += text;
+  send(Frame::ModelConfig, payload.data(), payload.size());
+}
 
 struct Listing {
   const Options* options;
@@ -504,9 +561,10 @@ int main(int argc, char** argv) {
   if (argc < 4 || !parse_number(argv[1], memory_mib) || !parse_number(argv[2], cpu_seconds))
     return kExitUsage;
   const std::string_view mode = argv[3];
-  if (mode == "list" && argc == 6) {
+  if (mode == "list" && argc == 7) {
     if (!parse_number(argv[4], options.inline_dataset_bytes) ||
-        !parse_number(argv[5], options.inline_total_bytes))
+        !parse_number(argv[5], options.inline_total_bytes) ||
+        !parse_number(argv[6], options.model_config_bytes))
       return kExitUsage;
   } else if (mode == "serve" && argc == 4) {
     options.list = false;
@@ -545,6 +603,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (options.list) {
+    send_model_config(file.get(), options.model_config_bytes);
     Listing listing{&options};
     if (H5Ovisit2(file.get(), H5_INDEX_NAME, H5_ITER_INC, &visit, &listing, H5O_INFO_BASIC) < 0) {
       send_text(Frame::Fatal, "cannot list the file's datasets (" + hdf5_error("damaged groups") + ")");

@@ -8,6 +8,11 @@
 // the bytes (not NUL-terminated). A run of the helper writes:
 //
 //   Hello   "dtlint-hdf5 1"
+//   ModelConfig (list mode, when the file's root has a `model_config`
+//            attribute, as a Keras 2 model.save writes): u8 ModelConfigStatus;
+//            Text: the attribute's bytes (the rest of the payload, at most
+//            the list's model-config limit); TooLong: u64 its length;
+//            Unreadable: text reason
 //   then, per dataset in name order (list mode), or for each dataset requested
 //   (serve mode: a u32 length and the name on the helper's standard input):
 //     Dataset  text name, u8 kind (DatasetKind);
@@ -39,7 +44,10 @@ enum class Frame : std::uint8_t {
   Failed = 'F',
   End = 'Z',
   Fatal = 'X',
+  ModelConfig = 'C',
 };
+
+enum class ModelConfigStatus : std::uint8_t { Text = 0, TooLong = 1, Unreadable = 2 };
 
 enum class DatasetKind : std::uint8_t { Array = 0, Skipped = 1, Unreadable = 2 };
 
@@ -89,6 +97,9 @@ inline constexpr std::uint32_t kMaxBytesPayload = 1 << 20;
 // No frame but Bytes comes near this: a Dataset frame is at most a name, a
 // reason or 32 dimensions.
 inline constexpr std::uint32_t kMaxMetaPayload = 2 * kMaxTextBytes + 512;
+
+// A ModelConfig frame's text is at most this long (the scanner may ask for less).
+inline constexpr std::uint32_t kMaxModelConfigBytes = std::uint32_t{16} << 20;
 
 // Exit statuses of the helper that the scanner explains (signals aside).
 inline constexpr int kExitUsage = 2;
