@@ -38,10 +38,28 @@ def answer():
             frame(b"Z", struct.pack("<Q", 4)))
 
 
+KERAS2_CONFIG = (b'{"class_name": "Sequential", "keras_version": "2.13.1", "config": {"name": "s", "layers": ['
+                 b'{"class_name": "Dense", "config": {"name": "dense", "dtype": {"class_name": "Policy", '
+                 b'"config": {"name": "mixed_float16"}}}}]}}')
+KERAS3_CONFIG = (b'{"module": "keras", "class_name": "Sequential", "config": {"name": "s", "layers": ['
+                 b'{"class_name": "Dense", "config": {"name": "dense", "dtype": {"module": "keras", '
+                 b'"class_name": "DTypePolicy", "config": {"name": "mixed_bfloat16"}}}}]}}')
+
+
+def model_config_answer():
+    """A Keras 2 model's answer: its model_config first (protocol.h's ModelConfig frame)."""
+    hello = frame(b"H", b"dtlint-hdf5 1")
+    return (hello + frame(b"C", b"\x00" + KERAS2_CONFIG) +
+            frame(b"D", array(b"model_weights/dense/dense/kernel:0", 12, 1, [2])) +
+            frame(b"B", np.array([1.5, 7e4], dtype="<f4").tobytes()) + frame(b"O") +
+            frame(b"Z", struct.pack("<Q", 1)))
+
+
 def small_file():
     buffer = io.BytesIO()
     with h5py.File(buffer, "w", libver="earliest") as f:
         f.attrs["keras_version"] = b"2.11.0"
+        f.attrs["model_config"] = KERAS2_CONFIG
         f.create_dataset("dense/dense/kernel:0", data=np.array([[1.5, 7e4], [-2, 0]], dtype="<f4"))
         f.create_dataset("ids", data=np.arange(16, dtype=">i8"), chunks=(4,), compression="gzip", shuffle=True)
         f.create_dataset("flags", data=np.array([True, False]))
@@ -55,7 +73,7 @@ def keras_file():
         f.create_dataset("layers/dense/vars/0", data=np.ones((2, 2), dtype=np.float32))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, data in (("config.json", b"{}"), ("model.weights.h5", buffer.getvalue())):
+        for name, data in (("config.json", KERAS3_CONFIG), ("model.weights.h5", buffer.getvalue())):
             info = zipfile.ZipInfo(name, date_time=(2026, 12, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
@@ -64,7 +82,8 @@ def keras_file():
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name, data in (("answer", b"\x00" + answer()), ("file.h5", b"\x01" + small_file()),
+    for name, data in (("answer", b"\x00" + answer()), ("model_config_answer", b"\x00" + model_config_answer()),
+                       ("file.h5", b"\x01" + small_file()),
                        ("model.keras", b"\x03" + keras_file())):
         with open(os.path.join(OUT, name), "wb") as out:
             out.write(data)
