@@ -422,7 +422,9 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     return plan.declarations_for(data_file);
   };
   ScanResult scan;
-  if (paths.empty()) {
+  // Only configuration files named (pre-commit, when a commit changes one): they were
+  // validated; a configuration's plan still runs on its data.
+  if (paths.empty() && !plan.runs_every_entry()) {
     open_report(nullptr);
   } else {
     options.discovered = [&](Discovery& found) {

@@ -29,6 +29,8 @@ class RunPlan {
   void prepare(Discovery& found);
 
   bool empty() const { return plan_.bindings.empty() && plan_.missing.empty(); }
+  // Whether every pipeline entry runs (the scan covers the configuration's folder or names it).
+  bool runs_every_entry() const { return covers_config_; }
   const CastPlan& plan() const { return plan_; }
   // The declarations bound to a file as the scan names it.
   std::vector<FileDeclaration> declarations_for(const std::string& file) const;
