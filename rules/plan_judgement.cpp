@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyzer/formats/untrusted_text.h"
 #include "rules/evaluate.h"
 #include "rules/registry.h"
 
@@ -55,7 +56,8 @@ std::uint64_t largest_count(const std::vector<Finding>& errors) {
 
 struct PlanJudgement::Tally {
   std::shared_ptr<const CastDeclaration> declaration;
-  std::vector<std::string> files;  // the files it was bound to before the scan
+  std::vector<std::string> files;     // the files it was bound to before the scan
+  std::optional<std::string> member;  // the member glob it was bound with
   bool file_unreadable = false;
   std::uint64_t arrays = 0;                         // arrays it covered
   std::uint64_t already_declared = 0;               // of those, stored in the declared dtype already
@@ -90,6 +92,7 @@ void PlanJudgement::expect(const CastPlan& plan) {
   for (const CastPlan::Binding& binding : plan.bindings) {
     Tally& t = tally(binding.declaration.declaration);
     t.files.push_back(binding.file);
+    if (binding.declaration.member) t.member = binding.declaration.member;
     by_file_[binding.file].push_back(&t);
   }
   for (const MissingSource& missing : plan.missing) {
@@ -192,9 +195,11 @@ void PlanJudgement::finish(std::vector<Finding>& out) {
         files += (i ? ", " : "") + std::string("'") + t.files[i] + "'";
       if (t.files.size() > kWorstNamed)
         files += " and " + std::to_string(t.files.size() - kWorstNamed) + " more";
-      Finding f = input_finding("PL303", declaration.where,
-                                declaration.name + " covers no array in " + files +
-                                    " (no member matches; `dtlint scan --format json` lists the members)");
+      const std::string what =
+          t.member ? "no member matching " + quote_untrusted(*t.member, 80) + " in " : "no array in ";
+      Finding f = input_finding(
+          "PL303", declaration.where,
+          declaration.name + ": " + what + files + " (`dtlint scan --format json` lists the members)");
       f.identity = declaration.identity + " @ no array";
       add(out, std::move(f));
       continue;
