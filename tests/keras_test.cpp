@@ -328,37 +328,109 @@ TEST(KerasInFile, AVariableLengthModelConfigIsReadToo) {
   EXPECT_EQ(contents.declared[0].declaration->name, "layer 'dense' policy mixed_float16");
 }
 
-// The counts of each bound member's declared cast as Keras computes it
-// (tf.cast: the tensorflow profile), equal to NumPy's / torch's.
+// The scan simulates each bound member's declared cast as Keras computes it
+// (tf.cast: the tensorflow profile, whatever the run's) and its counts equal
+// NumPy's / torch's; members no policy covers get no declared cast.
 TEST(KerasGolden, DeclaredCastCountsMatchThePeers) {
   for (const auto& [weights, want] : expected().items()) {
+    const std::string config = want["config"];
     ScanOptions options;
-    options.semantics = Semantics::TensorFlow;
-    options.requests = {default_request(DType::Float16), default_request(DType::BFloat16)};
-    options.threads = 1;
+    options.semantics = Semantics::NumPy;
+    options.requests = {default_request(DType::Float32)};
+    options.threads = 2;
+    std::optional<CastPlan> plan;
+    if (config.find(':') == std::string::npos) {  // model.to_json() beside its weights
+      plan = load_plan_file(kFixtures + "/" + config);
+      ASSERT_TRUE(plan) << config;
+      options.declarations_for = [&](const std::string& file) {
+        std::vector<FileDeclaration> out;
+        for (const CastPlan::Binding& binding : plan->bindings) {
+          if (binding.file == file) out.push_back(binding.declaration);
+        }
+        return out;
+      };
+    }
     const std::vector<std::string> paths{kFixtures + "/" + weights};
     const ScanResult scan = scan_paths(paths, options);
+    for (const Problem& problem : scan.problems) ADD_FAILURE() << weights << ": " << problem.message;
     std::size_t checked = 0;
     for (const ArrayResult& array : scan.arrays) {
       const std::string member = array.location.member.value_or("");
-      if (!want["members"].contains(member)) continue;
-      const json& w = want["members"][member];
-      for (const CastStats& stats : array.analysis.casts) {
-        if (name(stats.target) != w["target"].get<std::string>()) continue;
-        EXPECT_EQ(stats.counters[static_cast<std::size_t>(CastCounter::Overflow)].count,
-                  w["counts"]["overflow"])
-            << weights << ":" << member;
-        EXPECT_EQ(stats.counters[static_cast<std::size_t>(CastCounter::UnderflowToZero)].count,
-                  w["counts"]["underflow_to_zero"])
-            << weights << ":" << member;
-        EXPECT_EQ(stats.counters[static_cast<std::size_t>(CastCounter::Inexact)].count,
-                  w["counts"]["inexact"])
-            << weights << ":" << member;
-        ++checked;
+      if (!want["members"].contains(member)) {
+        EXPECT_TRUE(array.declared.empty()) << weights << ":" << member;
+        continue;
       }
+      const json& w = want["members"][member];
+      ASSERT_EQ(array.declared.size(), 1u) << weights << ":" << member;
+      const BoundCast& bound = array.declared[0];
+      EXPECT_EQ(bound.declaration->name.find("layer '" + w["layer"].get<std::string>() + "'"), 0u)
+          << bound.declaration->name;
+      const CastStats& stats = array.analysis.casts.at(bound.cast);
+      EXPECT_EQ(name(stats.target), w["target"].get<std::string>());
+      const auto count = [&](CastCounter counter) {
+        return stats.counters[static_cast<std::size_t>(counter)].count;
+      };
+      EXPECT_EQ(count(CastCounter::Overflow), w["counts"]["overflow"]) << weights << ":" << member;
+      EXPECT_EQ(count(CastCounter::UnderflowToZero), w["counts"]["underflow_to_zero"])
+          << weights << ":" << member;
+      EXPECT_EQ(count(CastCounter::Inexact), w["counts"]["inexact"]) << weights << ":" << member;
+      ++checked;
     }
     EXPECT_EQ(checked, want["members"].size()) << weights;
   }
+}
+
+// `dtlint scan` of the fixtures end to end: PL304 once per declaration at its
+// `dtype` key (the config file, or the container's member), naming how many
+// of its layer's weights break and the worst one; PL303 for the config
+// without weights, at its top.
+TEST(KerasEndToEnd, Pl304AtEachPolicysLineAndColumn) {
+  const auto result = testing_support::run_dtlint("scan tests/golden/keras --format json --no-progress");
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  std::vector<json> pl304, pl303;
+  for (const json& f : report["findings"]) {
+    if (f["rule"] == "PL304") pl304.push_back(f);
+    if (f["rule"] == "PL303") pl303.push_back(f);
+  }
+  std::size_t declarations = 0;
+  for (const auto& [weights, want] : expected().items()) {
+    const std::string config = want["config"];
+    const std::size_t colon = config.find(':');
+    const std::string path = "tests/golden/keras/" + config.substr(0, colon);
+    const json member = colon == std::string::npos ? json(nullptr) : json(config.substr(colon + 1));
+    for (const auto& [layer, declared] : want["declarations"].items()) {
+      ++declarations;
+      std::uint64_t overflow = 0, broken = 0, covered = 0;
+      for (const auto& [name, w] : want["members"].items()) {
+        if (w["layer"] != layer) continue;
+        ++covered;
+        overflow += w["counts"]["overflow"].get<std::uint64_t>();
+        broken += w["counts"]["overflow"].get<std::uint64_t>() > 0;
+      }
+      const std::string prefix = "layer '" + layer + "' policy " + declared["policy"].get<std::string>();
+      const auto found = std::find_if(pl304.begin(), pl304.end(), [&](const json& f) {
+        return f["path"] == path && f["message"].get<std::string>().starts_with(prefix);
+      });
+      ASSERT_NE(found, pl304.end()) << path << " " << prefix;
+      const json& f = *found;
+      EXPECT_EQ(f.value("member", json(nullptr)), member) << prefix;
+      EXPECT_EQ(f["line"], declared["at"][0]) << prefix;
+      EXPECT_EQ(f["column"], declared["at"][1]) << prefix;
+      EXPECT_EQ(f["target"], declared["target"]) << prefix;
+      EXPECT_EQ(f["count"], overflow) << prefix;
+      EXPECT_NE(
+          f["message"].get<std::string>().find(std::to_string(broken) + " of " + std::to_string(covered) +
+                                               (covered == 1 ? " weight" : " weights")),
+          std::string::npos)
+          << f["message"];
+    }
+  }
+  EXPECT_EQ(pl304.size(), declarations);
+  ASSERT_EQ(pl303.size(), 1u);
+  EXPECT_EQ(pl303[0]["path"], "tests/golden/keras/missing/model.json");
+  EXPECT_EQ(pl303[0]["line"], 1);
+  EXPECT_EQ(pl303[0]["column"], 1);
 }
 
 }  // namespace

@@ -108,6 +108,7 @@ std::vector<DeclaredMember> declared_in_file(std::string_view config_text, const
 // without "model_weights/"). Without a weights file: one MissingSource at the
 // top of the JSON. A weightless layer's globs (Dropout) match nothing.
 bool claims_model_json(std::string_view file_name);
+inline constexpr std::string_view kModelJsonMarkers[] = {"\"class_name\""};
 std::optional<CastPlan> load_model_json(const std::string& file, const document::Node& root);
 
 // The weights file that a Keras model JSON `file` describes, looked for in
