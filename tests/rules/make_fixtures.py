@@ -66,6 +66,7 @@ import shutil
 import zipfile
 from fractions import Fraction
 
+import h5py
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -548,6 +549,33 @@ def main():
     for line, exists in ((2, bool(glob.glob(c.path("shards/*.npz")))), (4, os.path.exists(c.path("gone.npy"))),
                          (6, "pixel" in members), (8, "pixels" in members)):
         c.expect_input("PL303", ".dtlint.yaml", int(not exists), line=line)
+    cases.append(c)
+
+    # A Keras policy (analyzer/pipeline/keras.h): model.to_json() beside its
+    # model.weights.h5 (Keras 3's layout, written with h5py: TensorFlow is not in
+    # Debian). Keras casts each mixed_float16 layer's float32 weights to float16
+    # with tf.cast, which rounds float32 once as astype does: PL304 at the
+    # layer's "dtype" line when that cast gives a DT1xx error on any weight.
+    c = Case("pl304_keras_policy", "PL304", ["float16"])
+    dense = {"module": "keras.layers", "class_name": "Dense", "registered_name": None,
+             "config": {"name": "scores", "trainable": True, "units": 2,
+                        "dtype": {"module": "keras", "class_name": "DTypePolicy",
+                                  "config": {"name": "mixed_float16"}, "registered_name": None}}}
+    model = {"module": "keras", "class_name": "Sequential", "registered_name": None,
+             "config": {"name": "sequential", "layers": [dense]}}
+    text = json.dumps(model, indent=2) + "\n"
+    with open(c.path("model.json"), "w") as f:
+        f.write(text)
+    kernel = np.array([[0.5, 70000.0], [-2.0, 1.0e-9]], dtype=np.float32)
+    bias = np.array([0.25, -1.0], dtype=np.float32)
+    with h5py.File(c.path("model.weights.h5"), "w") as f:
+        f.create_dataset("layers/dense/vars/0", data=kernel)
+        f.create_dataset("layers/dense/vars/1", data=bias)
+    c.expect_array("model.weights.h5", kernel, member="layers/dense/vars/0")
+    c.expect_array("model.weights.h5", bias, member="layers/dense/vars/1")
+    dtype_line = text[:text.index('"dtype"')].count("\n") + 1
+    breaks = any(declared_errors(x, "float16", "tensorflow") for x in (kernel, bias))
+    c.expect_input("PL304", "model.json", int(breaks), line=dtype_line)
     cases.append(c)
 
     c = Case("e901_unreadable", "E901", ["float16"])
