@@ -89,5 +89,19 @@ TEST(GithubReport, RealScanGivesOneWellFormedLinePerFinding) {
   EXPECT_EQ(lines, report.findings.size());
 }
 
+// A PL finding: the config file at its line and column, the data in the message.
+TEST(GithubReport, PipelineFindingsPointAtTheConfigLine) {
+  Report report;
+  Finding f = finding("PL301", "/repo/.dtlint.yaml", "pipeline entry 'pixels': 3 values overflow");
+  f.location.line = 7;
+  f.location.column = 5;
+  f.related = Location("data/a.npz", "pixels");
+  f.identity = "data/a.npz:pixels -> float16";
+  report.findings.push_back(f);
+  EXPECT_EQ(render_github(report, "/repo"),
+            "::error file=.dtlint.yaml,line=7,col=5,title=PL301 declared-cast-unsafe::"
+            "pipeline entry 'pixels': 3 values overflow (data: data/a.npz:pixels)\n");
+}
+
 }  // namespace
 }  // namespace dtlint
