@@ -1,10 +1,13 @@
 #include "analyzer/pipeline/loaders.h"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
+#include <vector>
 
 #include "analyzer/input_error.h"
 #include "analyzer/io/input_file.h"
+#include "analyzer/io/mapped_file.h"
 
 namespace dtlint {
 
@@ -26,8 +29,40 @@ bool is_plan_file_name(std::string_view file_name) {
   return false;
 }
 
-std::optional<CastPlan> load_plan_file(const std::string& file) {
+namespace {
+
+// The loaders that claim the file's name and whose markers its first bytes hold, in table order.
+std::vector<const PlanLoader*> candidates_for(const std::string& file) {
   const std::string file_name = std::filesystem::path(file).filename().string();
+  std::vector<const PlanLoader*> candidates;
+  std::vector<std::byte> prefix;
+  try {
+    prefix = read_prefix(file, file, kPlanSniffBytes);
+  } catch (const InputError&) {
+    return candidates;  // a file that cannot be read is not known to be a plan: somebody else's
+  }
+  const std::string_view head(reinterpret_cast<const char*>(prefix.data()), prefix.size());
+  for (const PlanLoader& loader : plan_loaders()) {
+    if (!loader.claims(file_name)) continue;
+    const bool marked = loader.markers.empty() ||
+                        std::any_of(loader.markers.begin(), loader.markers.end(), [&](std::string_view m) {
+                          return head.find(m) != std::string_view::npos;
+                        });
+    if (marked) candidates.push_back(&loader);
+  }
+  return candidates;
+}
+
+}  // namespace
+
+const PlanLoader* recognise_plan_file(const std::string& file) {
+  const std::vector<const PlanLoader*> candidates = candidates_for(file);
+  return candidates.empty() ? nullptr : candidates.front();
+}
+
+std::optional<CastPlan> load_plan_file(const std::string& file) {
+  const std::vector<const PlanLoader*> candidates = candidates_for(file);
+  if (candidates.empty()) return std::nullopt;
   const std::string text = read_text_file(file, file, kMaxPlanFileBytes);
   document::Node root;
   try {
@@ -39,9 +74,8 @@ std::optional<CastPlan> load_plan_file(const std::string& file) {
                                         : std::string()) +
                                error.reason());
   }
-  for (const PlanLoader& loader : plan_loaders()) {
-    if (!loader.claims(file_name)) continue;
-    if (std::optional<CastPlan> plan = loader.load(file, root)) return plan;
+  for (const PlanLoader* loader : candidates) {
+    if (std::optional<CastPlan> plan = loader->load(file, root)) return plan;
   }
   return std::nullopt;
 }
