@@ -174,7 +174,7 @@ std::string annotation_message(const Finding& finding) {
     text = "member '" + *finding.location.member + "': ";
   }
   text += finding.message;
-  if (finding.related) text += " (data: " + finding.related->display() + ")";
+  if (names_related_data(finding)) text += " (data: " + finding.related->display() + ")";
   if (finding.first_index && finding.first_value) {
     text += "; first at [";
     for (std::size_t i = 0; i < finding.first_index->size(); ++i) {

@@ -82,7 +82,7 @@ class TextReportStream final : public ReportStream {
     std::string line = style_("1", where) + ": " +
                        style_(severity_colour(f.severity), std::string(to_string(f.severity))) + " " +
                        style_("1", std::string(f.rule->code())) + " " + printable_text(f.message);
-    if (f.related) line += " (data: " + printable_text(f.related->display()) + ")";
+    if (names_related_data(f)) line += " (data: " + printable_text(f.related->display()) + ")";
     if (f.first_index && f.first_value) {
       line += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
     }

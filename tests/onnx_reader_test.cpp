@@ -466,6 +466,46 @@ TEST(OnnxCasts, EachDeclaredCastsCountsMatchNumPy) {
   }
 }
 
+// End to end: each declared cast that breaks its data is a PL301 at its node
+// (the model's path, the node as member), about the tensor (related), with the
+// peer's count of the error; a declared cast its data survives gives none.
+TEST(OnnxCasts, ABreakingCastIsAPl301AtItsNode) {
+  const json expected = json::parse(testing_support::read_file(kFixtures + "/expected.json"));
+  const auto result =
+      testing_support::run_dtlint("scan --format json --no-progress tests/golden/onnx/casts.onnx");
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  std::map<std::string, const json*> at_node;
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] != "PL301") continue;
+    EXPECT_TRUE(at_node.emplace(finding["member"].get<std::string>(), &finding).second) << finding.dump();
+  }
+  std::size_t breaking = 0;
+  for (const json& peer : expected["declared"]) {
+    const std::uint64_t errors = std::max(peer["counts"]["overflow"].get<std::uint64_t>(),
+                                          peer["counts"]["out_of_range"].get<std::uint64_t>());
+    const auto found = at_node.find(peer["node"].get<std::string>());
+    if (errors == 0) {
+      EXPECT_EQ(found, at_node.end()) << peer["name"] << " breaks nothing";
+      continue;
+    }
+    ++breaking;
+    ASSERT_NE(found, at_node.end()) << peer["name"];
+    const json& finding = *found->second;
+    EXPECT_EQ(finding["path"], "tests/golden/onnx/casts.onnx");
+    EXPECT_EQ(finding["line"], nullptr);
+    EXPECT_EQ(finding["related"],
+              json({{"path", "tests/golden/onnx/casts.onnx"}, {"member", peer["member"]}}));
+    EXPECT_EQ(finding["target"], peer["target"]);
+    EXPECT_EQ(finding["count"], errors) << peer["name"];
+    EXPECT_TRUE(
+        finding["message"].get<std::string>().starts_with(peer["name"].get<std::string>() + " casts "))
+        << finding["message"];
+  }
+  EXPECT_EQ(at_node.size(), breaking);
+  EXPECT_GE(breaking, 5u);
+}
+
 // `--targets float16` on a model answers, initializer by initializer, what a
 // float16 conversion breaks: one float16 cast per array, and a DT101 finding
 // for exactly the tensors whose float16 cast NumPy says overflows, with its count.
