@@ -504,6 +504,13 @@ TEST(OnnxCasts, ABreakingCastIsAPl301AtItsNode) {
   }
   EXPECT_EQ(at_node.size(), breaking);
   EXPECT_GE(breaking, 5u);
+
+  // int8 is no target of the scan: the node's cast is simulated for the PL rule alone, and says so.
+  for (const json& array : report["arrays"]) {
+    if (array["member"] != "w_ids") continue;
+    for (const json& cast : array["casts"]) EXPECT_EQ(cast.contains("declared"), cast["target"] == "int8");
+    EXPECT_EQ(array["casts"].back()["target"], "int8");
+  }
 }
 
 // `--targets float16` on a model answers, initializer by initializer, what a
