@@ -169,8 +169,11 @@ std::string percent_encode_path(std::string_view path) {
 std::string annotation_message(const Finding& finding) {
   std::string text;
   // E901 and DT204 messages already say "member 'x'"; array findings do not.
+  // A declaration's finding (one with related data) at a member of a model
+  // (an ONNX node) names that member when the message quotes it already.
   if (finding.location.member &&
-      finding.message.find("member '" + *finding.location.member + "'") == std::string::npos) {
+      finding.message.find("member '" + *finding.location.member + "'") == std::string::npos &&
+      !(finding.related && finding.message.find("'" + *finding.location.member + "'") != std::string::npos)) {
     text = "member '" + *finding.location.member + "': ";
   }
   text += finding.message;
