@@ -651,7 +651,8 @@ class TensorFinder {
       declaration->name = op + "#" + std::to_string(index);
       if (!prefix.empty())
         declaration->name += " in " + quote_tensor_name(prefix.substr(0, prefix.size() - 1));
-      if (node.output_size() > 0) declaration->name += " (output " + quote_tensor_name(node.output(0)) + ")";
+      if (node.output_size() > 0 && !node.output(0).empty())
+        declaration->name += " (output " + quote_tensor_name(node.output(0)) + ")";
     }
     declaration->where = Location(path_, prefix + label);
     declaration->casts = {*target};
