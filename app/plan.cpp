@@ -109,10 +109,17 @@ void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::st
     if (bound == 0 && covers_config_) {
       const std::string shown = printable_text(source.file_pattern);
       const bool wild = source.file_pattern.find_first_of("*?[") != std::string::npos;
-      plan_.missing.push_back({declaration, declaration->where,
-                               wild ? "'" + shown + "' matches no file"
-                                    : "'" + shown + "': no such file (relative to " +
-                                          path_from(config_.root.string(), working) + "/)"});
+      std::string why = "' matches no file";
+      if (!wild) {
+        const fs::path written(source.file_pattern);
+        std::error_code ec;
+        const fs::file_status status =
+            fs::status(written.is_absolute() ? written : config_.root / written, ec);
+        why = fs::exists(status)
+                  ? "' is not a regular file"
+                  : "': no such file (relative to " + path_from(config_.root.string(), working) + "/)";
+      }
+      plan_.missing.push_back({declaration, declaration->where, "'" + shown + why});
     }
   }
 }
