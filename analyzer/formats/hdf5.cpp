@@ -1009,7 +1009,7 @@ ModelConfig read_keras_config(const zip::Archive& archive, std::span<const zip::
     std::byte past;
     // The stream checks the CRC at its end: read on to it.
     if (filled != config.text.size() || stream->read(std::span(&past, 1)) != 0)
-      config.problem = "shorter than its zip entry declares";
+      config.problem = "its inflated size differs from what its zip entry declares";
   } catch (const InputError& error) {
     config.problem = error.reason();
   }
