@@ -279,6 +279,28 @@ TEST(KerasPlanLoader, WeightsFileChoice) {
   EXPECT_EQ(keras::keras_weights_file(dir / "net.json"), dir / "net.weights.h5");
 }
 
+// Beside a Keras 2 .h5 (not yet opened: whole model or save_weights), a
+// layer's weights are looked for under both roots; beside a *.weights.h5,
+// Keras 3's paths.
+TEST(KerasPlanLoader, GlobsFollowTheWeightsFilesLayout) {
+  const std::string model = R"({"class_name": "Sequential", "keras_version": "2.13.1", "config": {"layers": [
+  {"class_name": "Dense", "config": {"name": "dense", "dtype": "mixed_float16"}}]}})";
+  const auto members_of = [](const std::string& config) {
+    std::vector<std::string> members;
+    const std::optional<CastPlan> plan = load_plan_file(config);
+    if (!plan) return members;
+    for (const CastPlan::Binding& binding : plan->bindings)
+      members.push_back(binding.declaration.member.value_or(""));
+    return members;
+  };
+  const testing_support::TempDir dir;
+  testing_support::write_text(dir / "net.json", model);
+  testing_support::write_text(dir / "net.h5", "");
+  EXPECT_EQ(members_of(dir / "net.json"), (std::vector<std::string>{"model_weights/dense/**", "dense/**"}));
+  testing_support::write_text(dir / "net.weights.h5", "");
+  EXPECT_EQ(members_of(dir / "net.json"), (std::vector<std::string>{"layers/dense/**"}));
+}
+
 // The HDF5 reader declares the policies of the config the file holds over its arrays.
 TEST(KerasInFile, KerasArchiveAndKeras2ModelDeclareTheirLayersWeights) {
   for (const std::string file : {"functional.keras", "keras2_model.h5"}) {
