@@ -40,6 +40,11 @@ bool is_plan_file_name(std::string_view file_name);
 // JSON, or a loader recognises it and finds it broken.
 std::optional<CastPlan> load_plan_file(const std::string& file);
 
+// Reads `file` (a regular file, at most kMaxPlanFileBytes) and parses it as
+// JSON, for load_plan_file and for loaders that read a second file (a
+// checkpoint index). Throws InputError(file, "line L, column C: reason").
+document::Node read_plan_json(const std::string& file);
+
 inline constexpr std::size_t kMaxPlanFileBytes = std::size_t{16} << 20;
 
 }  // namespace dtlint
