@@ -384,6 +384,8 @@ TEST(HuggingFace, AMillionEntryWeightMapIsLinear) {
   EXPECT_EQ(plan->missing.back().message,
             std::to_string(kEntries / 10 - kMaxMissingShardsListed) +
                 " more shard(s) that the weight map names are missing from the folder");
+  EXPECT_EQ(plan->missing.back().where.line, 1);  // at the weight map as a whole
+  EXPECT_EQ(plan->missing.back().where.column, 15);
   EXPECT_LT(took.count(), testing_support::time_limit(10.0));
 }
 

@@ -194,8 +194,12 @@ struct Shard {
   std::size_t tensors = 0;
 };
 
-// The shards of an index's weight_map, each once, in the order first named.
-std::vector<Shard> shards_of_index(const std::string& index_file) {
+struct IndexShards {
+  Position weight_map;        // where the weight_map object starts
+  std::vector<Shard> shards;  // each once, in the order first named
+};
+
+IndexShards shards_of_index(const std::string& index_file) {
   const Node root = read_plan_json(index_file);
   const Node* weight_map = root.find("weight_map");
   if (weight_map == nullptr || weight_map->kind != Node::Kind::Map) {
@@ -208,8 +212,9 @@ std::vector<Shard> shards_of_index(const std::string& index_file) {
   if (weight_map->entries.empty()) {
     throw InputError(index_file, at_text(weight_map->position) + "weight_map: names no shard");
   }
-  std::vector<Shard> shards;
-  std::unordered_map<std::string_view, std::size_t> shard_index;  // views into the tree, which outlives it
+  IndexShards index{weight_map->position, {}};
+  std::vector<Shard>& shards = index.shards;
+  std::unordered_map<std::string_view, std::size_t> shard_index;  // views into `root`, which outlives it
   for (const Entry& entry : weight_map->entries) {
     // Built only for a message: a weight map may hold a million entries.
     const auto key = [&] { return "weight_map." + quote_tensor_name(entry.key); };
@@ -227,7 +232,7 @@ std::vector<Shard> shards_of_index(const std::string& index_file) {
     if (inserted) shards.push_back({entry.value.text, entry.position, entry.key, 0});
     ++shards[found->second].tensors;
   }
-  return shards;
+  return index;
 }
 
 // The names in the config's folder, listed once (shard lookups must not cost a system call each).
@@ -280,7 +285,8 @@ std::optional<CastPlan> load_huggingface_config(const std::string& file, const d
     const std::string index_file = folder + index_name;
     std::size_t missing = 0;
     std::vector<std::string> present;
-    for (const Shard& shard : shards_of_index(index_file)) {
+    const IndexShards index = shards_of_index(index_file);
+    for (const Shard& shard : index.shards) {
       if (names.contains(shard.name)) {
         present.push_back(shard.name);
         continue;
@@ -301,7 +307,10 @@ std::optional<CastPlan> load_huggingface_config(const std::string& file, const d
     std::sort(present.begin(), present.end());
     for (const std::string& shard : present) bind(shard);
     if (missing > kMaxMissingShardsListed) {
-      plan.missing.push_back({declarations.front(), Location(index_file),
+      Location where(index_file);  // at the weight map as a whole
+      where.line = index.weight_map.line;
+      where.column = index.weight_map.column;
+      plan.missing.push_back({declarations.front(), std::move(where),
                               std::to_string(missing - kMaxMissingShardsListed) +
                                   " more shard(s) that the weight map names are missing from the folder"});
     }
