@@ -16,7 +16,9 @@
 #include "analyzer/input_error.h"
 #include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
+#include "analyzer/pipeline/loaders.h"
 #include "analyzer/scan/discovery.h"
+#include "app/plan.h"
 #include "reports/printable_text.h"
 #include "reports/text_report.h"
 #include "reports/writers.h"
@@ -199,6 +201,7 @@ class Judge {
   }
 
   void set_report(ReportStream& report) { report_ = &report; }
+  void expect_plan(const CastPlan& plan) { evaluator_.expect_plan(plan); }
 
   void array(const ArrayResult& array) {
     ++summary_.arrays;
@@ -227,7 +230,11 @@ class Judge {
       suppressor_.saw_input(p.location.path);
       evaluator_.problem(p, findings_);
     }
-    for (const Finding& f : findings_) take(f, true);
+    evaluator_.plan_end(findings_);
+    for (const Finding& f : findings_) {
+      suppressor_.saw_input(f.location.path);  // a PL finding's configuration file
+      take(f, true);
+    }
     for (const Finding& note : suppressor_.unused_notes()) take(note, false);  // no entry hides a DT205 note
     summary_.suppressed = suppressor_.hidden();
     if (matcher_) summary_.baseline = matcher_->outcome();
@@ -261,6 +268,7 @@ DiscoveryOptions discovery_options(const ScanRequest& request, const Config& con
                                    const GlobSet& config_exclude) {
   DiscoveryOptions options;
   options.exclude = request.exclude;
+  options.plan_file = [](const fs::path& path) { return is_plan_file_name(path.filename().string()); };
   if (!config_exclude.empty()) {
     options.exclude_path = [&config_exclude, root = config.root](const fs::path& path) {
       return config_exclude.matches(path_from(path.string(), root));
@@ -314,6 +322,10 @@ int show_files(const ScanRequest& request, std::ostream& out) {
     lines.emplace_back(printable_text(skipped.location.path), "skipped: " + skipped.reason);
   for (const Problem& problem : found.problems)
     lines.emplace_back(printable_text(problem.location.path), "unreadable: " + problem.message);
+  for (const std::string& file : found.plan_files) {
+    lines.emplace_back(printable_text(file), "plan: read for the casts it declares");
+    ++read;
+  }
   std::sort(lines.begin(), lines.end());
 
   std::size_t width = 0;
@@ -405,11 +417,21 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     report = writer->open(outcome.head, write_options, request.output.empty() ? out : file);
     judge.set_report(*report);
   };
+  RunPlan plan(config, given);
+  options.declarations_for = [&plan](const std::string& data_file) {
+    return plan.declarations_for(data_file);
+  };
   ScanResult scan;
-  if (paths.empty()) {
+  // Only configuration files named (pre-commit, when a commit changes one): they were
+  // validated; a configuration's plan still runs on its data.
+  if (paths.empty() && !plan.runs_every_entry()) {
     open_report(nullptr);
   } else {
-    options.discovered = [&](const Discovery& found) { open_report(&found); };
+    options.discovered = [&](Discovery& found) {
+      plan.prepare(found);
+      judge.expect_plan(plan.plan());
+      open_report(&found);
+    };
     scan = scan_paths(paths, options, [&](ArrayResult&& array) { judge.array(array); });
   }
   outcome.summary = judge.finish(scan);

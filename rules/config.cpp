@@ -107,15 +107,18 @@ constexpr std::string_view kTargets = "targets", kSemantics = "semantics", kFail
                            kExclude = "exclude", kRules = "rules", kTolerances = "tolerances",
                            kPerPath = "per_path", kIgnore = "ignore", kPaths = "paths", kPath = "path",
                            kMember = "member", kReason = "reason", kRtol = "rtol", kAtol = "atol",
-                           kSeverity = "severity", kMaxFileSize = "max_file_size";
+                           kSeverity = "severity", kMaxFileSize = "max_file_size", kPipeline = "pipeline",
+                           kSource = "source", kCast = "cast", kExpectDtype = "expect_dtype", kName = "name";
 }  // namespace keys
 
-constexpr std::array kTopLevelKeys{keys::kTargets,    keys::kSemantics,   keys::kFailOn,
-                                   keys::kExclude,    keys::kMaxFileSize, keys::kRules,
-                                   keys::kTolerances, keys::kPerPath,     keys::kIgnore};
+constexpr std::array kTopLevelKeys{keys::kTargets,     keys::kSemantics, keys::kFailOn,     keys::kExclude,
+                                   keys::kMaxFileSize, keys::kRules,     keys::kTolerances, keys::kPerPath,
+                                   keys::kIgnore,      keys::kPipeline};
 constexpr std::array kPerPathKeys{keys::kPaths, keys::kTargets, keys::kRules, keys::kTolerances};
 constexpr std::array kIgnoreKeys{keys::kPath, keys::kMember, keys::kRules, keys::kReason};
 constexpr std::array kToleranceKeys{keys::kRtol, keys::kAtol};
+constexpr std::array kPipelineKeys{keys::kName, keys::kSource, keys::kCast,       keys::kSemantics,
+                                   keys::kRtol, keys::kAtol,   keys::kExpectDtype};
 // A rule's map: its severity, then the options the rule declares (Rule::options()).
 std::vector<std::string_view> rule_setting_keys(const Rule& rule) {
   std::vector<std::string_view> result{keys::kSeverity};
@@ -134,9 +137,6 @@ class Validator {
     for (const Entry& entry : root.entries) {
       const std::string& key = entry.key;
       const Node& value = entry.value;
-      if (key == "pipeline") {
-        fail(entry.position.line, key, "pipeline casts are not supported by this version of dtlint");
-      }
       expect_known(entry, "", kTopLevelKeys);
       if (key == keys::kTargets) {
         config.settings.targets = targets(value, key);
@@ -164,6 +164,8 @@ class Validator {
         config.per_path = per_path(value, key);
       } else if (key == keys::kIgnore) {
         config.ignore = ignore(value, key);
+      } else if (key == keys::kPipeline) {
+        config.pipeline = pipeline(value, key);
       }
     }
   }
@@ -477,6 +479,60 @@ class Validator {
     return result;
   }
 
+  std::vector<PipelineEntry> pipeline(const Node& node, const std::string& key) const {
+    expect_list(node, key, "a list of " + braced(kPipelineKeys) + " maps");
+    std::vector<PipelineEntry> result;
+    for (std::size_t i = 0; i < node.items.size(); ++i) {
+      const Node& item = node.items[i];
+      const std::string item_key = index_key(key, i);
+      expect_map(item, item_key, "a map " + braced(kPipelineKeys));
+      PipelineEntry pipeline_entry;
+      pipeline_entry.line = item.position.line;
+      pipeline_entry.column = item.position.column;
+      bool has_source = false, has_cast = false;
+      for (const Entry& entry : item.entries) {
+        const std::string entry_key = child_key(item_key, entry.key);
+        const Node& value = entry.value;
+        expect_known(entry, item_key, kPipelineKeys);
+        if (entry.key == keys::kName) {
+          pipeline_entry.name = non_empty_text(value, entry_key, "a name");
+        } else if (entry.key == keys::kSource) {
+          pipeline_entry.source = non_empty_text(value, entry_key, "a file, FILE:MEMBER or a glob");
+          has_source = true;
+        } else if (entry.key == keys::kCast) {
+          pipeline_entry.cast =
+              dtype(word(value, entry_key, "a target dtype"), value.position.line, entry_key);
+          has_cast = true;
+        } else if (entry.key == keys::kSemantics) {
+          const std::string text = word(value, entry_key, "numpy, tensorflow or torch");
+          pipeline_entry.semantics = semantics_from_string(text);
+          if (!pipeline_entry.semantics)
+            fail(value.position.line, entry_key,
+                 "expected numpy, tensorflow or torch, found " + describe(value));
+        } else if (entry.key == keys::kRtol) {
+          pipeline_entry.rtol = number(value, entry_key, HUGE_VAL, "a non-negative finite number");
+        } else if (entry.key == keys::kAtol) {
+          pipeline_entry.atol = number(value, entry_key, HUGE_VAL, "a non-negative finite number");
+        } else if (entry.key == keys::kExpectDtype) {
+          const std::string text = word(value, entry_key, "a dtype name");
+          pipeline_entry.expect_dtype = dtype_from_name(text);
+          if (!pipeline_entry.expect_dtype || *pipeline_entry.expect_dtype == DType::Object)
+            fail(value.position.line, entry_key, "unknown dtype '" + text + "'");
+        }
+      }
+      if (!has_source) {
+        fail(item.position.line, child_key(item_key, keys::kSource),
+             "missing required key (the data the cast applies to: a file, FILE:MEMBER or a glob)");
+      }
+      if (!has_cast) {
+        fail(item.position.line, child_key(item_key, keys::kCast),
+             "missing required key (the dtype the data is cast to)");
+      }
+      result.push_back(std::move(pipeline_entry));
+    }
+    return result;
+  }
+
   // `rules: [DT101, DT104]` or `rules: DT101`; never empty, duplicates dropped.
   std::vector<std::string> ignored_rules(const Node& node, const std::string& key) const {
     std::vector<std::string> codes;
@@ -731,6 +787,20 @@ std::string render_config(const Config& config) {
       if (suppression.member) out += "    " + field(keys::kMember) + quote(*suppression.member) + "\n";
       out += "    " + field(keys::kRules) + render_list(suppression.rules) + "\n";
       out += "    " + field(keys::kReason) + quote(suppression.reason) + "\n";
+    }
+  }
+  if (!config.pipeline.empty()) {
+    out += std::string(keys::kPipeline) + ":\n";
+    for (const PipelineEntry& entry : config.pipeline) {
+      out += "  - " + field(keys::kSource) + quote(entry.source) + "\n";
+      out += "    " + field(keys::kCast) + quote(name(entry.cast)) + "\n";
+      if (!entry.name.empty()) out += "    " + field(keys::kName) + quote(entry.name) + "\n";
+      if (entry.semantics)
+        out += "    " + field(keys::kSemantics) + quote(to_string(*entry.semantics)) + "\n";
+      if (entry.rtol) out += "    " + field(keys::kRtol) + format_number(*entry.rtol) + "\n";
+      if (entry.atol) out += "    " + field(keys::kAtol) + format_number(*entry.atol) + "\n";
+      if (entry.expect_dtype)
+        out += "    " + field(keys::kExpectDtype) + quote(name(*entry.expect_dtype)) + "\n";
     }
   }
   return out;

@@ -76,6 +76,19 @@ struct Suppression {
   int line = 0;                       // where it is declared (for unused-suppression notes)
 };
 
+// `pipeline: [{source: PATH | PATH:MEMBER | GLOB, cast: DTYPE, semantics: ..., rtol: ...,
+// atol: ..., expect_dtype: DTYPE, name: TEXT}]`: casts the pipeline will do, each
+// simulated on its data (DESIGN §5) and judged by PL301–PL303 at its line.
+struct PipelineEntry {
+  std::string name;    // `name`; empty when not given
+  std::string source;  // as written: relative to Config::root (or absolute)
+  DType cast = DType::Float16;
+  std::optional<Semantics> semantics;  // none: the scan's
+  std::optional<double> rtol, atol;    // none: the scan's tolerance for the target
+  std::optional<DType> expect_dtype;   // PL302
+  int line = 0, column = 0;            // the list element
+};
+
 struct Config {
   std::string file;            // where it was loaded from; empty: built-in defaults
   std::filesystem::path root;  // the folder globs are relative to: the file's folder (absolute)
@@ -87,6 +100,7 @@ struct Config {
   Settings settings;
   std::vector<PathOverride> per_path;
   std::vector<Suppression> ignore;
+  std::vector<PipelineEntry> pipeline;
 };
 
 // A target dtype by name ("float16", "int32", ...): any float or integer type

@@ -1,5 +1,6 @@
 #include "rules/evaluate.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -64,20 +65,63 @@ Finding input_finding(std::string_view code, Location location, std::string mess
 }
 
 Evaluator::Evaluator(Semantics semantics, const Config* config)
-    : semantics_(semantics), rules_in_force_(std::make_unique<RulesInForce>(config)) {}
+    : semantics_(semantics),
+      rules_in_force_(std::make_unique<RulesInForce>(config)),
+      plans_(std::make_unique<PlanJudgement>(
+          [this](const std::string& path) { return rules_in_force_->at(path); },
+          [this](const ArrayResult& array, std::size_t cast, bool with_tolerance) {
+            return cast_errors(array, cast, with_tolerance);
+          })) {}
 
 Evaluator::~Evaluator() = default;
 
-void Evaluator::array(const ArrayResult& array, std::vector<Finding>& out) {
+void Evaluator::expect_plan(const CastPlan& plan) {
+  plans_->expect(plan);
+}
+
+void Evaluator::judge(const ArrayResult& array, Semantics semantics, std::vector<Finding>& out) {
   const auto& rules = rules_in_force_->at(array.location.path);
   const FactKind kind = array.dtype == DType::Object ? FactKind::ObjectArray : FactKind::ArrayAnalysis;
   for (const Rule* rule : rule_registry()) {
     if (rule->kind() != kind) continue;
     const RuleSetting* setting = setting_of(*rule, rules);
     if (setting && setting->off) continue;
-    ArrayJudgement judgement(*rule, array, semantics_, setting, out);
+    ArrayJudgement judgement(*rule, array, semantics, setting, out);
     rule->judge(judgement);
   }
+}
+
+void Evaluator::array(const ArrayResult& array, std::vector<Finding>& out) {
+  const std::vector<CastStats>& casts = array.analysis.casts;
+  if (std::none_of(casts.begin(), casts.end(), [](const CastStats& c) { return c.declared_only; })) {
+    judge(array, semantics_, out);
+  } else {
+    // The DT rules judge the scan's targets only; a cast asked for by a declaration alone is the PL rules'.
+    ArrayResult ordinary = array;
+    std::erase_if(ordinary.analysis.casts, [](const CastStats& c) { return c.declared_only; });
+    ordinary.declared.clear();
+    judge(ordinary, semantics_, out);
+  }
+  if (!array.declared.empty()) plans_->array(array, out);
+}
+
+std::vector<Finding> Evaluator::cast_errors(const ArrayResult& array, std::size_t cast, bool with_tolerance) {
+  ArrayResult one = array;
+  one.declared.clear();
+  one.analysis.casts = {array.analysis.casts.at(cast)};
+  one.analysis.casts.front().declared_only = false;
+  std::vector<Finding> found;
+  judge(one, one.analysis.casts.front().semantics.value_or(semantics_), found);
+  std::erase_if(found, [with_tolerance](const Finding& f) {
+    const std::string_view code = f.rule->code();
+    if (!code.starts_with("DT1")) return true;
+    return !(f.severity == Severity::Error || (with_tolerance && code == "DT106"));
+  });
+  return found;
+}
+
+void Evaluator::plan_end(std::vector<Finding>& out) {
+  plans_->finish(out);
 }
 
 void Evaluator::refused_code(const RefusedCode& r, std::vector<Finding>& out) {
@@ -91,6 +135,7 @@ void Evaluator::skipped(const Skipped& s, std::vector<Finding>& out) {
 }
 
 void Evaluator::problem(const Problem& p, std::vector<Finding>& out) {
+  plans_->problem(p.location);
   const std::string where =
       p.location.path + (p.location.member ? " member '" + *p.location.member + "'" : "");
   add_input_finding(out, input_finding("E901", p.location, "cannot read " + where + ": " + p.message),
@@ -104,6 +149,7 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
   for (const RefusedCode& r : scan.code_refused) evaluator.refused_code(r, findings);
   for (const Skipped& s : scan.skipped) evaluator.skipped(s, findings);
   for (const Problem& p : scan.problems) evaluator.problem(p, findings);
+  evaluator.plan_end(findings);
   return findings;
 }
 

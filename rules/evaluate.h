@@ -10,12 +10,14 @@
 #include "analyzer/scan/scan.h"
 #include "rules/config.h"
 #include "rules/finding.h"
+#include "rules/plan_judgement.h"
 
 namespace dtlint {
 
 // Findings in a deterministic order: per array (in scan order), by rule code,
-// then by target in request order; then refused code (DT203), skipped inputs
-// (DT204) and unreadable inputs (E901) in discovery order.
+// then by target in request order, then the array's PL301/PL302; then refused
+// code (DT203), skipped inputs (DT204) and unreadable inputs (E901) in
+// discovery order; then PL303 and PL304.
 // With a configuration, each finding takes the rule settings in force for its
 // path (settings_for): `off` drops it, `severity` replaces the default, and
 // options (DT107's `fraction`) replace the rule's defaults.
@@ -31,15 +33,24 @@ class Evaluator {
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;
 
+  // The run's declared casts (before the first array): see PlanJudgement.
+  void expect_plan(const CastPlan& plan);
+  // The DT rules judge an array's ordinary casts; its declared casts go to the
+  // PL rules (PL301, PL302 here; PL303, PL304 in plan_end).
   void array(const ArrayResult& array, std::vector<Finding>& out);
   void refused_code(const RefusedCode& refused, std::vector<Finding>& out);
   void skipped(const Skipped& skipped, std::vector<Finding>& out);
   void problem(const Problem& problem, std::vector<Finding>& out);
+  // After everything else: the PL findings that need the whole scan.
+  void plan_end(std::vector<Finding>& out);
 
  private:
   class RulesInForce;
+  void judge(const ArrayResult& array, Semantics semantics, std::vector<Finding>& out);
+  std::vector<Finding> cast_errors(const ArrayResult& array, std::size_t cast, bool with_tolerance);
   Semantics semantics_;
   std::unique_ptr<RulesInForce> rules_in_force_;
+  std::unique_ptr<PlanJudgement> plans_;
 };
 
 // A finding of `code` about a whole input or member (E901, DT203, DT204) at its default severity.

@@ -65,6 +65,8 @@ ArrayAnalysis prepare_analysis(const ArrayView& array, std::span<const CastReque
     stats.rtol = request.rtol;
     stats.atol = request.atol;
     stats.lossless = is_lossless(array.dtype, request.target);
+    stats.semantics = request.semantics;
+    stats.declared_only = request.declared_only;
     analysis.casts.push_back(stats);
   }
   return analysis;
@@ -86,10 +88,45 @@ void ArrayAnalysis::merge(const ArrayAnalysis& other) {
   for (std::size_t i = 0; i < casts.size(); ++i) casts[i].merge(other.casts[i]);
 }
 
+void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics semantics,
+                        ArrayAnalysis& partial, std::uint64_t begin, std::uint64_t end) {
+  const auto profile = [semantics](const CastStats& c) { return c.semantics.value_or(semantics); };
+  std::vector<CastStats>& casts = partial.casts;
+  if (casts.size() <= kMaxKernelTargets &&
+      std::all_of(casts.begin(), casts.end(), [&](const CastStats& c) { return profile(c) == semantics; })) {
+    kernel(array, semantics, partial, begin, end);  // the usual case: one pass for everything
+    return;
+  }
+  // The scan's profile first: its pass takes the source statistics; the other
+  // passes count their casts only.
+  std::vector<std::size_t> order(casts.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const Semantics pa = profile(casts[a]), pb = profile(casts[b]);
+    return (pa != semantics) != (pb != semantics) ? pa == semantics : pa < pb;
+  });
+  bool source_taken = false;
+  for (std::size_t first = 0; first < order.size();) {
+    const Semantics pass_profile = profile(casts[order[first]]);
+    std::size_t last = first;
+    while (last < order.size() && last - first < kMaxKernelTargets &&
+           profile(casts[order[last]]) == pass_profile)
+      ++last;
+    ArrayAnalysis pass;
+    for (std::size_t k = first; k < last; ++k) pass.casts.push_back(casts[order[k]]);
+    kernel(array, pass_profile, pass, begin, end);
+    for (std::size_t k = first; k < last; ++k) casts[order[k]] = std::move(pass.casts[k - first]);
+    if (!source_taken) partial.source.merge(pass.source);
+    source_taken = true;
+    first = last;
+  }
+}
+
 ArrayAnalysis analyse_array(const ArrayView& array, Semantics semantics,
                             std::span<const CastRequest> requests, KernelIsa isa) {
   ArrayAnalysis analysis = prepare_analysis(array, requests);
-  if (array.dtype != DType::Object) range_kernel(isa)(array, semantics, analysis, 0, array.elements);
+  if (array.dtype != DType::Object)
+    analyse_range_with(range_kernel(isa), array, semantics, analysis, 0, array.elements);
   return analysis;
 }
 

@@ -124,6 +124,18 @@ enum class KernelIsa : unsigned char;
 // The kernel dtlint picks for this CPU (or the DTLINT_KERNEL override).
 KernelIsa selected_kernel();
 
+// How many targets one kernel pass simulates at once.
+inline constexpr std::size_t kMaxKernelTargets = 32;
+
+// Runs `kernel` over elements [begin, end) of `array` for every cast of
+// `partial`: in one pass when they all use the scan's profile (and fit one
+// pass), else one pass per profile (a declared cast's own, CastStats::semantics).
+// A kernel accumulates elements [begin, end) of `array` into `partial` (see prepare_analysis).
+using RangeKernel = void (*)(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial,
+                             std::uint64_t begin, std::uint64_t end);
+void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics semantics,
+                        ArrayAnalysis& partial, std::uint64_t begin, std::uint64_t end);
+
 // One pass over the array computes the source statistics and every requested
 // target's statistics, with the given kernel (all kernels agree bit for bit).
 ArrayAnalysis analyse_array(const ArrayView& array, Semantics semantics,

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzer/kernels/cast_stats.h"
 #include "analyzer/kernels/kernel_list.h"
 #include "analyzer/kernels/semantics.h"
 
@@ -38,9 +39,7 @@ bool kernel_supported(KernelIsa isa);
 // Every kernel this CPU can run, reference first.
 std::vector<KernelIsa> supported_kernels();
 
-// Accumulates elements [begin, end) of `array` into `partial` (see prepare_analysis).
-using RangeKernel = void (*)(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial,
-                             std::uint64_t begin, std::uint64_t end);
+// RangeKernel (cast_stats.h): accumulates elements [begin, end) of an array into its partial analysis.
 RangeKernel range_kernel(KernelIsa isa);
 
 // The fastest supported kernel, or DTLINT_KERNEL's choice. Throws std::runtime_error

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "analyzer/formats/container.h"
 #include "analyzer/formats/readers.h"
@@ -15,6 +17,7 @@
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/kernels/dispatch.h"
 #include "analyzer/scan/progress.h"
+#include "document/glob.h"
 
 namespace dtlint {
 namespace {
@@ -79,10 +82,55 @@ const ArrayView& array_at(const ContainerContents& contents, std::size_t index, 
   return made;
 }
 
+// What one array (or every array of an input) is simulated with: the scan's
+// requests and the declared casts bound to it.
+struct ArrayPlan {
+  std::vector<CastRequest> requests;
+  std::vector<BoundCast> declared;
+};
+
+// The index of a request equal to `request` in `requests` (added when there is
+// none): a declared cast that is also an ordinary target, with the same profile
+// and tolerance, is simulated once. An ordinary request stays ordinary.
+std::size_t request_index(std::vector<CastRequest>& requests, CastRequest request) {
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const CastRequest& r = requests[i];
+    if (r.target == request.target && r.rtol == request.rtol && r.atol == request.atol &&
+        r.semantics == request.semantics)
+      return i;
+  }
+  requests.push_back(request);
+  return requests.size() - 1;
+}
+
+// Adds a declaration's casts to `plan`. Its tolerance is its own, else the
+// scan's for the same target, else the target's default; a profile equal to
+// the scan's is the scan's.
+void add_declaration(ArrayPlan& plan, std::span<const CastRequest> ordinary, Semantics scan_semantics,
+                     const std::shared_ptr<const CastDeclaration>& declaration) {
+  for (DType target : declaration->casts) {
+    CastRequest request = default_request(target);
+    for (const CastRequest& r : ordinary) {
+      if (r.target == target) request = r;
+    }
+    if (declaration->rtol) request.rtol = *declaration->rtol;
+    if (declaration->atol) request.atol = *declaration->atol;
+    request.semantics = declaration->semantics && *declaration->semantics != scan_semantics
+                            ? declaration->semantics
+                            : std::nullopt;
+    request.declared_only = true;
+    plan.declared.push_back({declaration, request_index(plan.requests, request)});
+  }
+}
+
 // One input's outcome within a batch.
 struct Opened {
   std::span<const CastRequest> requests;  // options.requests, or own_requests for this file
   std::vector<CastRequest> own_requests;
+  // Declared casts: those that cover every array of the input, and per array
+  // (by index) the plan of each array that a member-bound declaration covers.
+  std::vector<BoundCast> declared;
+  std::map<std::size_t, ArrayPlan> member_plans;
   ContainerContents contents;
   std::optional<Problem> problem;  // the whole input is unreadable
   // Asked once the input's arrays are read: when the file shrank meanwhile,
@@ -90,6 +138,61 @@ struct Opened {
   std::shared_ptr<const MappedFile> mapping;
   std::string file;  // as discovery named it
 };
+
+// The requests for the array at `index` of an input.
+std::span<const CastRequest> requests_of(const Opened& opened, std::size_t index) {
+  if (opened.member_plans.empty()) return opened.requests;
+  const auto it = opened.member_plans.find(index);
+  return it == opened.member_plans.end() ? opened.requests
+                                         : std::span<const CastRequest>(it->second.requests);
+}
+
+// Binds the input's declarations to its arrays: those of the configuration
+// (declarations_for) and those of the file itself (contents.declared).
+void bind_declarations(Opened& opened, std::vector<FileDeclaration> from_plan, const ScanOptions& options) {
+  ContainerContents& contents = opened.contents;
+  if (from_plan.empty() && contents.declared.empty()) return;
+  ArrayPlan whole{{opened.requests.begin(), opened.requests.end()}, {}};
+  std::vector<std::pair<Glob, std::shared_ptr<const CastDeclaration>>> by_glob;
+  for (FileDeclaration& d : from_plan) {
+    if (d.member) {
+      by_glob.emplace_back(Glob(*d.member), std::move(d.declaration));
+    } else {
+      add_declaration(whole, opened.requests, options.semantics, d.declaration);
+    }
+  }
+  std::unordered_map<std::string, std::vector<std::shared_ptr<const CastDeclaration>>> by_member;
+  for (DeclaredMember& d : contents.declared) by_member[d.member].push_back(std::move(d.declaration));
+  contents.declared.clear();
+  if (!by_glob.empty() || !by_member.empty()) {
+    for (std::size_t a = 0; a < contents.array_count(); ++a) {
+      ArrayView made;
+      const ArrayView& view = array_at(contents, a, made);
+      if (!view.location.member) continue;  // a whole-file array has no member to match
+      const std::string& member = *view.location.member;
+      ArrayPlan plan;
+      bool bound = false;
+      for (const auto& [glob, declaration] : by_glob) {
+        if (!glob.matches(member)) continue;
+        if (!bound) plan = whole;
+        bound = true;
+        add_declaration(plan, opened.requests, options.semantics, declaration);
+      }
+      if (const auto it = by_member.find(member); it != by_member.end()) {
+        if (!bound) plan = whole;
+        bound = true;
+        for (const auto& declaration : it->second)
+          add_declaration(plan, opened.requests, options.semantics, declaration);
+      }
+      if (bound) opened.member_plans.emplace(a, std::move(plan));
+    }
+  }
+  if (!whole.declared.empty()) {
+    opened.own_requests = std::move(whole.requests);
+    opened.requests = opened.own_requests;
+    opened.declared = std::move(whole.declared);
+  }
+}
 
 // A unit of work: a chunk of an array in memory, or a whole streamed array.
 struct Task {
@@ -140,7 +243,7 @@ void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests
     window.data = bytes;
     window.elements = n;
     ArrayAnalysis part = prepare_analysis(window, requests);
-    kernel(window, options.semantics, part, 0, n);
+    analyse_range_with(kernel, window, options.semantics, part, 0, n);
     part.shift_indices(done);
     analysis.merge(part);
     done += n;
@@ -227,16 +330,14 @@ class BatchCollector {
       if (error_) {
         result_.problems.push_back({std::move(view.location), std::move(*error_)});
       } else {
-        if (!analysis_) analysis_ = prepare_analysis(view, current.requests);  // no elements to read
-        sink_({std::move(view.location),
-               view.dtype,
-               std::move(view.stored_dtype),
-               std::move(view.shape),
-               view.elements,
-               view.fortran_order,
-               std::move(*analysis_),
-               std::move(view.shared_storage),
-               {}});
+        if (!analysis_)
+          analysis_ = prepare_analysis(view, requests_of(current, array_));  // no elements to read
+        std::vector<BoundCast> declared = current.declared;
+        if (const auto it = current.member_plans.find(array_); it != current.member_plans.end())
+          declared = std::move(it->second.declared);
+        sink_({std::move(view.location), view.dtype, std::move(view.stored_dtype), std::move(view.shape),
+               view.elements, view.fortran_order, std::move(*analysis_), std::move(view.shared_storage),
+               std::move(declared)});
       }
       view = ArrayView{};  // its buffers, mapping and stream are no longer needed
       analysis_.reset();
@@ -281,7 +382,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
   result.problems = std::move(found.problems);
   result.skipped = std::move(found.skipped);
   const std::vector<std::string>& files = found.files;
-  result.inputs = files.size() + result.problems.size();
+  result.inputs = files.size() + found.plan_files.size() + result.problems.size();
   const unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const RangeKernel kernel = range_kernel(selected_kernel());
@@ -300,6 +401,10 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       }
       try {
         opened[i].contents = read_input(file, options.max_file_size, opened[i].mapping);
+        bind_declarations(
+            opened[i],
+            options.declarations_for ? options.declarations_for(file) : std::vector<FileDeclaration>{},
+            options);
         if (options.progress) {  // the total is only ever shown; views on demand are not made for nothing
           const ContainerContents& contents = opened[i].contents;
           for (std::size_t a = 0; a < contents.array_count(); ++a) {
@@ -346,7 +451,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
         const Task& task = tasks[wave + w];
         ArrayView made;
         const ArrayView& view = array_at(opened[task.input].contents, task.array, made);
-        const std::span<const CastRequest> requests = opened[task.input].requests;
+        const std::span<const CastRequest> requests = requests_of(opened[task.input], task.array);
         const Progress::Reading reading = progress.reading(files[first + task.input]);  // names a long read
         partials[w] = prepare_analysis(view, requests);
         if (view.stream) {
@@ -357,7 +462,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
           }
           return;
         }
-        kernel(view, options.semantics, partials[w], task.begin, task.end);
+        analyse_range_with(kernel, view, options.semantics, partials[w], task.begin, task.end);
         const std::size_t element_size = info(view.dtype).size;
         const auto bytes =
             view.data.subspan(task.begin * element_size, (task.end - task.begin) * element_size);

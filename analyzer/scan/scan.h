@@ -59,8 +59,10 @@ struct ScanOptions {
   std::size_t chunk_bytes = std::size_t{4} << 20;  // the unit of work; memory ≈ threads × chunk
   bool progress = false;                           // a progress line on stderr (the CLI: only on a terminal)
   // Called once after discovery, before any input is read: e.g. to refuse an
-  // output path that names an input before a report is written to it.
-  std::function<void(const Discovery& found)> discovered;
+  // output path that names an input before a report is written to it, or to
+  // load the plan files found and add the files their declarations cover
+  // (appended to found.files; a file already there must not be added again).
+  std::function<void(Discovery& found)> discovered;
   // Files larger than this are not read, only noted (DT204): a bound for huge
   // or sparse inputs (--max-file-size). None: every file is read.
   std::optional<std::uint64_t> max_file_size;
@@ -68,9 +70,6 @@ struct ScanOptions {
   // configs), as discovery names it; each matching array is simulated with
   // their casts as well. Called once per file, from any thread.
   std::function<std::vector<FileDeclaration>(const std::string& file)> declarations_for;
-  // Files read besides the discovered ones (a declaration's data outside the
-  // scanned folders), after them, in this order; a file discovery found too is read once.
-  std::vector<std::string> extra_files;
 };
 
 // Reads and analyses every input. Arrays are split into chunks spread over the
