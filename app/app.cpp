@@ -323,8 +323,10 @@ int show_files(const ScanRequest& request, std::ostream& out) {
   for (const Problem& problem : found.problems)
     lines.emplace_back(printable_text(problem.location.path), "unreadable: " + problem.message);
   for (const std::string& file : found.plan_files) {
-    lines.emplace_back(printable_text(file), "plan: read for the casts it declares");
-    ++read;
+    if (const PlanLoader* loader = recognise_plan_file(file)) {  // other JSON is not an input
+      lines.emplace_back(printable_text(file), "plan: " + std::string(loader->name) + " (declared casts)");
+      ++read;
+    }
   }
   std::sort(lines.begin(), lines.end());
 

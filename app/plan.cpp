@@ -42,16 +42,19 @@ void RunPlan::prepare(Discovery& found) {
   if (found.plan_files.empty() && config_.pipeline.empty()) return;
   std::unordered_map<std::string, std::string> known;  // file key → the scan's name for it
   for (const std::string& file : found.files) known.emplace(file_key(file), file);
-  for (const std::string& file : found.plan_files) {
+  std::vector<std::string> recognised;  // other JSON is not this scan's input
+  for (std::string& file : found.plan_files) {
     try {
       if (std::optional<CastPlan> loaded = load_plan_file(file)) {
         for (CastPlan::Binding& binding : loaded->bindings) plan_.bindings.push_back(std::move(binding));
         for (MissingSource& missing : loaded->missing) plan_.missing.push_back(std::move(missing));
+        recognised.push_back(std::move(file));
       }
     } catch (const InputError& error) {
       found.problems.push_back({Location(error.path()), error.reason()});
     }
   }
+  found.plan_files = std::move(recognised);
   add_pipeline_entries(known, found);
   for (CastPlan::Binding& binding : plan_.bindings) {
     const std::string key = file_key(binding.file);
@@ -65,7 +68,8 @@ void RunPlan::prepare(Discovery& found) {
   }
 }
 
-void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::string>& known, Discovery&) {
+void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::string>& known,
+                                   Discovery& found) {
   const fs::path working = fs::current_path();
   for (std::size_t i = 0; i < config_.pipeline.size(); ++i) {
     const PipelineEntry& entry = config_.pipeline[i];
@@ -85,6 +89,13 @@ void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::st
                             (entry.semantics ? " (" + std::string(to_string(*entry.semantics)) + ")" : "");
 
     const ResolvedSource source = resolve_source(config_.root, entry.source);
+    if (source.truncated) {
+      found.skipped.push_back(
+          {declaration->where, declaration->name + " source '" + printable_text(entry.source) +
+                                   "': the walk stopped after " + std::to_string(kMaxSourceFiles) +
+                                   " files or " + std::to_string(kMaxSourceEntries) +
+                                   " entries; the rest is not checked (name a narrower folder)"});
+    }
     std::optional<std::string> member = source.member;
     if (member && member->empty()) member.reset();
     std::size_t bound = 0;
@@ -98,10 +109,17 @@ void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::st
     if (bound == 0 && covers_config_) {
       const std::string shown = printable_text(source.file_pattern);
       const bool wild = source.file_pattern.find_first_of("*?[") != std::string::npos;
-      plan_.missing.push_back({declaration, declaration->where,
-                               wild ? "'" + shown + "' matches no file"
-                                    : "'" + shown + "': no such file (relative to " +
-                                          path_from(config_.root.string(), working) + "/)"});
+      std::string why = "' matches no file";
+      if (!wild) {
+        const fs::path written(source.file_pattern);
+        std::error_code ec;
+        const fs::file_status status =
+            fs::status(written.is_absolute() ? written : config_.root / written, ec);
+        why = fs::exists(status)
+                  ? "' is not a regular file"
+                  : "': no such file (relative to " + path_from(config_.root.string(), working) + "/)";
+      }
+      plan_.missing.push_back({declaration, declaration->where, "'" + shown + why});
     }
   }
 }

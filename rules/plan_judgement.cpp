@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analyzer/formats/untrusted_text.h"
 #include "rules/evaluate.h"
 #include "rules/registry.h"
 
@@ -38,6 +39,13 @@ std::string short_causes(const std::vector<Finding>& errors) {
   return text;
 }
 
+// "float16", or "float16, bfloat16": the dtypes a declaration casts to.
+std::string targets_of(const CastDeclaration& declaration) {
+  std::string text;
+  for (DType type : declaration.casts) text += (text.empty() ? "" : ", ") + std::string(name(type));
+  return text;
+}
+
 std::uint64_t largest_count(const std::vector<Finding>& errors) {
   std::uint64_t count = 0;
   for (const Finding& f : errors) count = std::max(count, f.count);
@@ -48,10 +56,12 @@ std::uint64_t largest_count(const std::vector<Finding>& errors) {
 
 struct PlanJudgement::Tally {
   std::shared_ptr<const CastDeclaration> declaration;
-  std::vector<std::string> files;  // the files it was bound to before the scan
+  std::vector<std::string> files;     // the files it was bound to before the scan
+  std::optional<std::string> member;  // the member glob it was bound with
   bool file_unreadable = false;
-  std::uint64_t arrays = 0;            // arrays it covered
-  std::uint64_t already_declared = 0;  // of those, stored in the declared dtype already
+  std::uint64_t arrays = 0;                         // arrays it covered
+  std::uint64_t already_declared = 0;               // of those, stored in the declared dtype already
+  std::map<DType, std::uint64_t> stored_otherwise;  // the others, by stored dtype (model configs' PL302)
   // PL304: the arrays the cast breaks, and the worst of them.
   std::uint64_t broken = 0, values = 0;
   struct Worst {
@@ -82,6 +92,7 @@ void PlanJudgement::expect(const CastPlan& plan) {
   for (const CastPlan::Binding& binding : plan.bindings) {
     Tally& t = tally(binding.declaration.declaration);
     t.files.push_back(binding.file);
+    if (binding.declaration.member) t.member = binding.declaration.member;
     by_file_[binding.file].push_back(&t);
   }
   for (const MissingSource& missing : plan.missing) {
@@ -101,6 +112,7 @@ void PlanJudgement::add(std::vector<Finding>& out, Finding finding) const {
 
 void PlanJudgement::array(const ArrayResult& array, std::vector<Finding>& out) {
   std::set<const CastDeclaration*> counted;  // a declaration of several targets covers the array once
+  std::vector<Finding> mismatches;           // PL302, after the PL301 findings (code order)
   for (const BoundCast& bound : array.declared) {
     const CastDeclaration& declaration = *bound.declaration;
     Tally& t = tally(bound.declaration);
@@ -108,7 +120,11 @@ void PlanJudgement::array(const ArrayResult& array, std::vector<Finding>& out) {
     const bool first_target = counted.insert(&declaration).second;
     if (first_target) {
       ++t.arrays;
-      if (array.dtype == cast.target) ++t.already_declared;
+      if (array.dtype == cast.target) {
+        ++t.already_declared;
+      } else {
+        ++t.stored_otherwise[array.dtype];
+      }
     }
     const bool with_tolerance = declaration.rtol || declaration.atol;
     const std::vector<Finding> errors = cast_errors_(array, bound.cast, with_tolerance);
@@ -123,7 +139,7 @@ void PlanJudgement::array(const ArrayResult& array, std::vector<Finding>& out) {
                             (array.stored_dtype.empty() ? "" : " ('" + array.stored_dtype + "')"));
       f.related = array.location;
       f.identity = declaration.identity + " @ " + array.location.display();
-      add(out, std::move(f));
+      mismatches.push_back(std::move(f));
     }
     if (errors.empty()) continue;
 
@@ -152,6 +168,7 @@ void PlanJudgement::array(const ArrayResult& array, std::vector<Finding>& out) {
                      [](const Tally::Worst& a, const Tally::Worst& b) { return a.count > b.count; });
     if (t.worst.size() > kWorstNamed) t.worst.pop_back();
   }
+  for (Finding& f : mismatches) add(out, std::move(f));
 }
 
 void PlanJudgement::problem(const Location& location) {
@@ -178,20 +195,36 @@ void PlanJudgement::finish(std::vector<Finding>& out) {
         files += (i ? ", " : "") + std::string("'") + t.files[i] + "'";
       if (t.files.size() > kWorstNamed)
         files += " and " + std::to_string(t.files.size() - kWorstNamed) + " more";
-      Finding f = input_finding("PL303", declaration.where,
-                                declaration.name + " covers no array in " + files +
-                                    " (no member matches; `dtlint scan --format json` lists the members)");
+      const std::string what =
+          t.member ? "no member matching " + quote_untrusted(*t.member, 80) + " in " : "no array in ";
+      Finding f = input_finding(
+          "PL303", declaration.where,
+          declaration.name + ": " + what + files + " (`dtlint scan --format json` lists the members)");
       f.identity = declaration.identity + " @ no array";
       add(out, std::move(f));
       continue;
     }
     if (declaration.kind != DeclarationKind::ModelConfig && declaration.kind != DeclarationKind::KerasPolicy)
       continue;
-    const std::string targets = [&] {
-      std::string text;
-      for (DType type : declaration.casts) text += (text.empty() ? "" : ", ") + std::string(name(type));
-      return text;
-    }();
+    const std::string targets = targets_of(declaration);
+    // A model config's dtype is the dtype its weights were saved in (transformers writes it
+    // so): weights stored otherwise are cast at every load. A Keras mixed policy keeps its
+    // variables in float32 by design, so only model configs are held to it.
+    if (declaration.kind == DeclarationKind::ModelConfig && !t.stored_otherwise.empty()) {
+      std::string stored;
+      std::uint64_t others = 0;
+      for (const auto& [type, count] : t.stored_otherwise) {
+        stored += (stored.empty() ? "" : ", ") + std::to_string(count) + " " + std::string(name(type));
+        others += count;
+      }
+      Finding f = input_finding("PL302", declaration.where,
+                                declaration.name + " declares " + targets + ", but " +
+                                    std::to_string(others) + " of " + std::to_string(t.arrays) +
+                                    (t.arrays == 1 ? " weight is" : " weights are") + " stored otherwise (" +
+                                    stored + "): loading the model in the declared dtype casts them");
+      f.identity = declaration.identity + " @ stored";
+      add(out, std::move(f));
+    }
     if (t.broken > 0) {
       const Tally::Worst& worst = t.worst.front();
       std::string named;

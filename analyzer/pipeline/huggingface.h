@@ -24,7 +24,9 @@
 // weight, and its name says so.
 #pragma once
 
+#include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -43,6 +45,13 @@ bool claims_huggingface_config(std::string_view file_name);
 // for an unknown dtype (at its line and column), an index that cannot be read
 // or names a shard that is not a plain file name in the folder.
 std::optional<CastPlan> load_huggingface_config(const std::string& file, const document::Node& root);
+
+// A config.json is parsed only when its first kPlanSniffBytes hold one of
+// these: keys transformers writes (sorted, so "architectures" comes early even
+// when an id2label map of thousands of classes pushes "torch_dtype" far down).
+inline constexpr std::array<std::string_view, 5> kHuggingFaceMarkersText{
+    "\"architectures\"", "\"model_type\"", "\"torch_dtype\"", "\"dtype\"", "\"transformers_version\""};
+inline constexpr std::span<const std::string_view> kHuggingFaceMarkers{kHuggingFaceMarkersText};
 
 // At most this many shards missing from a folder are reported one by one; the
 // rest are counted in one more MissingSource (a hostile index may list a million).

@@ -26,7 +26,13 @@ struct PlanLoader {
   // next loader is asked). Throws InputError (E901 for the file) when it is,
   // but cannot be used.
   std::optional<CastPlan> (*load)(const std::string& file, const document::Node& root);
+  // Text one of which a file of this kind holds in its first kPlanSniffBytes
+  // (e.g. "torch_dtype"): other JSON is passed over without being parsed, and
+  // is never an error. Empty: every claimed file is parsed.
+  std::span<const std::string_view> markers = {};
 };
+
+inline constexpr std::size_t kPlanSniffBytes = 64 * 1024;
 
 std::span<const PlanLoader> plan_loaders();
 
@@ -34,16 +40,21 @@ std::span<const PlanLoader> plan_loaders();
 bool is_plan_file_name(std::string_view file_name);
 
 // Reads `file` (a regular file, at most kMaxPlanFileBytes), parses it as JSON
-// and hands it to each loader that claims its name, in table order: the first
-// plan wins. nullopt when none recognises the content (somebody else's JSON:
-// not a finding). Throws InputError when the file cannot be read, is not
-// JSON, or a loader recognises it and finds it broken.
+// and hands it to each loader that claims its name and whose markers its first
+// bytes hold, in table order: the first plan wins. nullopt when none
+// recognises the content (somebody else's JSON: not a finding). Throws
+// InputError when a file that looks like a loader's cannot be read, is too
+// large, is not JSON, or the loader finds it broken.
 std::optional<CastPlan> load_plan_file(const std::string& file);
 
 // Reads `file` (a regular file, at most kMaxPlanFileBytes) and parses it as
 // JSON, for load_plan_file and for loaders that read a second file (a
 // checkpoint index). Throws InputError(file, "line L, column C: reason").
 document::Node read_plan_json(const std::string& file);
+
+// The first loader that claims the file by name and by its first bytes, or
+// nullptr (what `dtlint scan --show-files` says of it).
+const PlanLoader* recognise_plan_file(const std::string& file);
 
 inline constexpr std::size_t kMaxPlanFileBytes = std::size_t{16} << 20;
 

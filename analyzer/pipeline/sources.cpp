@@ -25,8 +25,8 @@ bool is_default_exclude(const fs::path& name) {
   return false;
 }
 
-// The regular files `pattern` names below `root`.
-std::vector<fs::path> expand(const fs::path& root, std::string_view pattern) {
+// The regular files `pattern` names below `root`; `truncated` set when a limit stopped the walk.
+std::vector<fs::path> expand(const fs::path& root, std::string_view pattern, bool& truncated) {
   std::vector<fs::path> files;
   std::error_code ec;
   const fs::path written(pattern);
@@ -46,7 +46,12 @@ std::vector<fs::path> expand(const fs::path& root, std::string_view pattern) {
   if (!fs::is_directory(base, ec)) return files;
   const Glob glob(rest.generic_string());
   fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec), end;
+  std::size_t visited = 0;
   for (; !ec && it != end; it.increment(ec)) {
+    if (++visited > kMaxSourceEntries) {
+      truncated = true;
+      break;
+    }
     const fs::directory_entry& entry = *it;
     if (entry.is_directory(ec) && !entry.is_symlink(ec)) {
       if (is_default_exclude(entry.path().filename())) it.disable_recursion_pending();
@@ -55,7 +60,10 @@ std::vector<fs::path> expand(const fs::path& root, std::string_view pattern) {
     if (!entry.is_regular_file(ec)) continue;
     if (glob.matches(entry.path().lexically_relative(base).generic_string())) {
       files.push_back(entry.path().lexically_normal());
-      if (files.size() >= kMaxSourceFiles) break;
+      if (files.size() >= kMaxSourceFiles) {
+        truncated = true;
+        break;
+      }
     }
   }
   std::sort(files.begin(), files.end());
@@ -70,14 +78,14 @@ ResolvedSource resolve_source(const fs::path& root, std::string_view source) {
        colon = source.find(':', colon + 1)) {
     const std::string_view file = source.substr(0, colon);
     if (file.empty() || colon + 1 == source.size()) continue;
-    std::vector<fs::path> files = expand(root, file);
+    std::vector<fs::path> files = expand(root, file, resolved.truncated);
     if (files.empty()) continue;
     resolved.files = std::move(files);
     resolved.file_pattern = std::string(file);
     resolved.member = std::string(source.substr(colon + 1));
     return resolved;
   }
-  resolved.files = expand(root, source);
+  resolved.files = expand(root, source, resolved.truncated);
   resolved.file_pattern = std::string(source);
   if (!resolved.files.empty()) return resolved;
   // Nothing matched: split where a data file's name ends, to name what is missing.

@@ -10,7 +10,9 @@ constexpr RuleDoc kDoc{
     .default_severity = Severity::Warning,
     .summary = "A declared input dtype differs from the stored dtype.",
     .what = R"doc(Compares the dtype a config declares for an input with the dtype stored in the
-file and reports where they differ.)doc",
+file and reports where they differ: a `pipeline` entry's `expect_dtype`, once per
+array, and a Hugging Face config.json's `torch_dtype`, once per model, counting the
+weights stored otherwise.)doc",
     .why = R"doc(The declared dtype is what code, memory budgets and reviews assume; when the
 stored one differs, a cast happens that nobody declared. A model folder whose
 config.json says "torch_dtype": "bfloat16" while its shards store F32 takes twice the

@@ -10,7 +10,10 @@ constexpr RuleDoc kDoc{
     .default_severity = Severity::Error,
     .summary = "A declared source is missing or matches no file.",
     .what = R"doc(Reports a source declared in a pipeline config or a model index that names a
-missing file or archive member, or a glob that matches no file.)doc",
+missing file or archive member, or a glob that matches no file: a `pipeline` entry
+whose source matches nothing (reported when the scan covers the configuration's folder
+or names the configuration), an entry whose files hold no matching member, a shard that
+`model.safetensors.index.json` lists and the folder lacks.)doc",
     .why = R"doc(An entry that matches nothing is checked vacuously: the scan passes while the
 data it was meant to guard goes unexamined. It usually means a renamed file, a typo in a
 glob or a shard that was never uploaded, all of which fail later, at load time.)doc",

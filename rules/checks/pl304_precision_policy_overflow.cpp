@@ -11,7 +11,10 @@ constexpr RuleDoc kDoc{
     .summary = "A model's declared precision overflows or corrupts its stored weights.",
     .what = R"doc(Simulates the precision a model declares - `torch_dtype` in a Hugging Face
 config.json, a Keras `dtype` or DTypePolicy such as mixed_float16 - on every stored
-weight, and reports at the declaration when the cast overflows or corrupts them.)doc",
+weight, and reports at the declaration when the cast overflows or corrupts them (any
+DT1xx error): one finding per declaration, naming the worst weights by count. A
+config.json's dtype is simulated as torch.Tensor.to does it, a Keras policy as tf.cast
+does. When every weight is already stored in the declared dtype, a note says so.)doc",
     .why = R"doc(Loading the model in its declared precision casts every weight. A checkpoint
 trained in float32 or bfloat16 can hold values that their range (max ≈ 3.4e38) allows
 and float16's (max 65504) does not; one inf weight makes every activation behind it inf

@@ -59,6 +59,7 @@ integer results truncate toward zero):
          source (integers: integral and in range): the narrowest such target,
          the first in --targets order among equals; count = all elements
 """
+import glob
 import json
 import os
 import shutil
@@ -143,6 +144,10 @@ class Hits:
     def drop(self, rule):
         self.count.pop(rule, None)
         self.first.pop(rule, None)
+
+
+# The array rules whose findings are errors by default: what breaks a declared cast (PL301).
+ERROR_RULES = {"DT101", "DT102", "DT103", "DT108", "DT109", "DT110"}
 
 
 def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None):
@@ -494,6 +499,55 @@ def main():
         used = path == "overflow.npy" and any(f[0] == rule for f in predicted)
         if not used:
             c.expect_input("DT205", ".dtlint.yaml", 1, line=line)
+    cases.append(c)
+
+    # Pipeline plans: each entry's declared cast is NumPy's astype on its data; an
+    # entry breaks (PL301) when that cast gives a DT1xx error, counted as above.
+    def declared_errors(x, target, semantics="numpy"):
+        return [f for f in array_findings(x, [target], semantics) if f[0] in ERROR_RULES]
+
+    entries = [("features.npz:pixels", "float16"), ("features.npz:small", "float16"), ("ids.npy", "float32"),
+               ("ids.npy", "int8")]
+    lines, entry_lines = ["pipeline:"], []
+    for source, cast in entries:
+        entry_lines.append(len(lines) + 1)
+        lines += [f"  - source: {source}", f"    cast: {cast}"]
+    c = Case("pl301_declared_cast", "PL301", ["float16"], config="\n".join(lines) + "\n")
+    pixels = np.array([0.5, 70000.0, -3.0, 1.0e6])
+    small = np.arange(8, dtype=np.float64)
+    write_npz(c.path("features.npz"), [("pixels.npy", pixels), ("small.npy", small)])
+    c.expect_array("features.npz", pixels, member="pixels")
+    c.expect_array("features.npz", small, member="small")
+    ids = np.array([3, 2**24 + 1, 2**31 - 1, -5], dtype=np.int64)
+    c.save("ids.npy", ids)
+    data = {"features.npz:pixels": pixels, "features.npz:small": small, "ids.npy": ids}
+    for (source, cast), line in zip(entries, entry_lines):
+        if declared_errors(data[source], cast):
+            c.expect_input("PL301", ".dtlint.yaml", 1, line=line)
+    cases.append(c)
+
+    c = Case("pl302_dtype_mismatch", "PL302", ["float16"],
+             config="pipeline:\n  - source: readings.npy\n    cast: float16\n    expect_dtype: float32\n"
+                    "  - source: readings.npy\n    cast: bfloat16\n    expect_dtype: float64\n")
+    readings = np.linspace(-2.0, 2.0, 9)
+    c.save("readings.npy", readings)
+    for line, expected in ((2, "float32"), (5, "float64")):
+        c.expect_input("PL302", ".dtlint.yaml", int(readings.dtype != np.dtype(expected)), line=line)
+    cases.append(c)
+
+    c = Case("pl303_source_missing", "PL303", ["float16"],
+             config="pipeline:\n  - source: \"shards/*.npz\"\n    cast: bfloat16\n"
+                    "  - source: gone.npy\n    cast: float16\n"
+                    "  - source: \"present.npz:pixel\"\n    cast: float16\n"
+                    "  - source: present.npz:pixels\n    cast: float16\n")
+    present = np.array([1.0, 2.0, 3.0])
+    write_npz(c.path("present.npz"), [("pixels.npy", present)])
+    c.expect_array("present.npz", present, member="pixels")
+    with np.load(c.path("present.npz")) as archive:
+        members = set(archive.files)
+    for line, exists in ((2, bool(glob.glob(c.path("shards/*.npz")))), (4, os.path.exists(c.path("gone.npy"))),
+                         (6, "pixel" in members), (8, "pixels" in members)):
+        c.expect_input("PL303", ".dtlint.yaml", int(not exists), line=line)
     cases.append(c)
 
     c = Case("e901_unreadable", "E901", ["float16"])
