@@ -9,13 +9,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "analyzer/input_error.h"
 #include "analyzer/pipeline/loaders.h"
+#include "app/app.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -387,6 +391,145 @@ TEST(HuggingFace, AMillionEntryWeightMapIsLinear) {
   EXPECT_EQ(plan->missing.back().where.line, 1);  // at the weight map as a whole
   EXPECT_EQ(plan->missing.back().where.column, 15);
   EXPECT_LT(took.count(), testing_support::time_limit(10.0));
+}
+
+// End to end: a scan of a golden folder simulates the declared dtype
+// on every weight under the torch profile, and PL304 sits at the dtype key.
+
+nlohmann::json scan_json(const std::filesystem::path& dir, const std::vector<std::string>& paths,
+                         const std::string& targets, int& exit_code) {
+  WorkingDirectory here(dir);
+  ScanRequest request;
+  request.paths = paths;
+  request.format = "json";
+  request.targets = targets;
+  std::ostringstream out;
+  exit_code = run_scan(request, out).exit_code;
+  return nlohmann::json::parse(out.str());
+}
+
+std::vector<nlohmann::json> findings_of(const nlohmann::json& report, const std::string& rule) {
+  std::vector<nlohmann::json> found;
+  for (const nlohmann::json& f : report.at("findings")) {
+    if (f.at("rule") == rule) found.push_back(f);
+  }
+  return found;
+}
+
+// A copy of a golden folder in a fresh folder (no configuration of dtlint's above it).
+void copy_golden(const TempDir& dir, const std::string& folder) {
+  std::filesystem::copy(kSourceDir + "/" + kGolden + folder, dir.path() / folder);
+}
+
+TEST(HuggingFaceScan, DeclaredDtypeCountsEqualTorchsAndPL304IsAtTheKey) {
+  const nlohmann::json expected =
+      nlohmann::json::parse(read_file(kSourceDir + "/" + kGolden + "expected.json"));
+  for (const auto& [folder, want] : expected.items()) {
+    SCOPED_TRACE(folder);
+    TempDir dir;
+    copy_golden(dir, folder);
+    int exit_code = -1;
+    // int32 only: the one float cast in each array is then the declared one.
+    const nlohmann::json report = scan_json(dir.path(), {folder}, "int32", exit_code);
+    EXPECT_EQ(exit_code, kExitFindings);
+    const std::string cast = want["declaration"]["cast"];
+    std::uint64_t overflow = 0;
+    for (const nlohmann::json& tensor : want["tensors"]) {
+      const std::string path = folder + "/" + tensor["file"].get<std::string>();
+      SCOPED_TRACE(path + ":" + tensor["tensor"].get<std::string>());
+      std::vector<nlohmann::json> casts;
+      for (const nlohmann::json& array : report["arrays"]) {
+        if (array["path"] != path || array["member"] != tensor["tensor"]) continue;
+        EXPECT_EQ(array["elements"], tensor["elements"]);
+        for (const nlohmann::json& c : array["casts"]) {
+          if (c["target"] == cast) casts.push_back(c);
+        }
+      }
+      ASSERT_EQ(casts.size(), 1u);
+      for (const char* count : {"overflow", "underflow_to_zero", "to_subnormal", "inexact"}) {
+        EXPECT_EQ(casts[0][count], tensor[count]) << count;
+      }
+      overflow += tensor["overflow"].get<std::uint64_t>();
+    }
+    const std::vector<nlohmann::json> pl304 = findings_of(report, "PL304");
+    ASSERT_EQ(pl304.size(), 1u) << report["findings"].dump(1);
+    EXPECT_EQ(pl304[0]["path"], want["config"]);
+    EXPECT_EQ(pl304[0]["line"], want["declaration"]["line"]);
+    EXPECT_EQ(pl304[0]["column"], want["declaration"]["column"]);
+    EXPECT_EQ(pl304[0]["severity"], "error");
+    EXPECT_EQ(pl304[0]["count"], overflow);  // the overflows are the weights' only errors here
+    // The worst tensor (most overflows) is named first.
+    const std::string message = pl304[0]["message"];
+    EXPECT_EQ(message.rfind(want["declaration"]["name"].get<std::string>() + " " + cast + " overflows", 0),
+              0u)
+        << message;
+    EXPECT_NE(message.find("'" + folder + "/" + want["tensors"][0]["file"].get<std::string>() +
+                           ":model.embed_tokens.weight'"),
+              std::string::npos)
+        << message;
+    // Stored float32, declared otherwise: PL302 at the same key.
+    const std::vector<nlohmann::json> pl302 = findings_of(report, "PL302");
+    ASSERT_EQ(pl302.size(), 1u);
+    EXPECT_EQ(pl302[0]["line"], want["declaration"]["line"]);
+    EXPECT_TRUE(findings_of(report, "PL303").empty());
+    EXPECT_TRUE(report["problems"].empty()) << report["problems"].dump();
+  }
+}
+
+TEST(HuggingFaceScan, AMissingShardIsPL303AtTheIndexAndTheRestIsStillChecked) {
+  TempDir dir;
+  copy_golden(dir, "sharded");
+  std::filesystem::remove(dir.path() / "sharded/model-00002-of-00002.safetensors");
+  int exit_code = -1;
+  const nlohmann::json report = scan_json(dir.path(), {"sharded"}, "int32", exit_code);
+  EXPECT_EQ(exit_code, kExitFindings);
+  const std::vector<nlohmann::json> pl303 = findings_of(report, "PL303");
+  ASSERT_EQ(pl303.size(), 1u) << report["findings"].dump(1);
+  EXPECT_EQ(pl303[0]["path"], "sharded/model.safetensors.index.json");
+  // transformers' index (sorted keys, indent 2): "lm_head.weight", the first tensor of shard 2, on line 6.
+  const std::string index = read_file(dir / "sharded/model.safetensors.index.json");
+  const std::size_t at = index.find("\"lm_head.weight\"");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(pl303[0]["line"],
+            1 + std::count(index.begin(), index.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  EXPECT_EQ(pl303[0]["column"], static_cast<int>(at - index.rfind('\n', at)));
+  EXPECT_NE(
+      pl303[0]["message"].get<std::string>().find("sharded/model-00002-of-00002.safetensors: no such file"),
+      std::string::npos)
+      << pl303[0]["message"];
+  const std::vector<nlohmann::json> pl304 = findings_of(report, "PL304");
+  ASSERT_EQ(pl304.size(), 1u);
+  EXPECT_NE(pl304[0]["message"].get<std::string>().find("of 2 weights"), std::string::npos)
+      << pl304[0]["message"];
+}
+
+// Broken folders beside a good one: one E901 each, at the file that is broken, and the scan goes on.
+TEST(HuggingFaceScan, BrokenConfigsAndIndexesAreUnreadableAndTheScanGoesOn) {
+  TempDir dir;
+  copy_golden(dir, "sharded");
+  write_text(dir / "bad_dtype/config.json", config_text("  \"torch_dtype\": \"fp17\""));
+  write_text(dir / "escaping_index/config.json", config_text("  \"torch_dtype\": \"float16\""));
+  write_text(dir / "escaping_index/model.safetensors.index.json",
+             R"({"weight_map": {"w": "../sharded/model-00001-of-00002.safetensors"}})");
+  write_text(dir / "not_json/config.json", "{\"model_type\": \"llama\", \"torch_dtype\": ");
+  write_text(dir / "keras/config.json", R"({"class_name": "Sequential", "config": {"layers": []}})");
+  int exit_code = -1;
+  const nlohmann::json report = scan_json(dir.path(), {"."}, "int32", exit_code);
+  EXPECT_EQ(exit_code, kExitFindings);
+  std::map<std::string, std::string> problems;
+  for (const nlohmann::json& p : report["problems"]) problems[p["path"]] = p["message"];
+  ASSERT_EQ(problems.size(), 3u) << report["problems"].dump(1);
+  EXPECT_NE(problems["bad_dtype/config.json"].find("line 4, column 18: torch_dtype: unknown dtype 'fp17'"),
+            std::string::npos)
+      << problems["bad_dtype/config.json"];
+  EXPECT_NE(problems["escaping_index/model.safetensors.index.json"].find("is a path, not a file name"),
+            std::string::npos)
+      << problems["escaping_index/model.safetensors.index.json"];
+  EXPECT_NE(problems["not_json/config.json"].find("JSON syntax error"), std::string::npos)
+      << problems["not_json/config.json"];
+  const std::vector<nlohmann::json> pl304 = findings_of(report, "PL304");
+  ASSERT_EQ(pl304.size(), 1u);
+  EXPECT_EQ(pl304[0]["path"], "sharded/config.json");
 }
 
 }  // namespace

@@ -225,8 +225,8 @@ IndexShards shards_of_index(const std::string& index_file) {
     }
     if (const std::optional<std::string_view> problem = not_a_plain_file_name(entry.value.text)) {
       throw InputError(index_file, at_text(entry.value.position) + key() + ": shard " +
-                                       quote_untrusted(entry.value.text) + " is " + std::string(*problem) +
-                                       " (never followed)");
+                                       quote_untrusted(entry.value.text, 200) + " is " +
+                                       std::string(*problem) + " (never followed)");
     }
     const auto [found, inserted] = shard_index.emplace(entry.value.text, shards.size());
     if (inserted) shards.push_back({entry.value.text, entry.position, entry.key, 0});
