@@ -393,6 +393,35 @@ TEST(HuggingFace, AMillionEntryWeightMapIsLinear) {
   EXPECT_LT(took.count(), testing_support::time_limit(10.0));
 }
 
+// Nested *_config objects 250 deep under long keys, with 400,000 siblings at
+// the bottom that each declare a dtype: names are spelled once per distinct
+// dtype, not once per object (which would copy the long path every time).
+TEST(HuggingFace, DeeplyNestedConfigsWithManySiblingsAreLinear) {
+  TempDir dir;
+  const std::string long_key = std::string(50, 'k') + "_config";
+  constexpr int kDepth = 250, kSiblings = 400'000;
+  // Every sibling has a name of its own (the parser refuses duplicate keys).
+  std::string text = "{\"model_type\": \"x\"";
+  for (int i = 0; i < kDepth; ++i) text += ", \"" + long_key + "\": {\"a\": 0";
+  for (int i = 0; i < kSiblings; ++i) {
+    text +=
+        ",\"" + std::to_string(i) + (i % 2 ? "_config\":{\"dtype\":\"half\"}" : "_config\":{\"dtype\":null}");
+  }
+  text += std::string(kDepth, '}') + "}";
+  ASSERT_LT(text.size(), kMaxPlanFileBytes);
+  write_text(dir / "config.json", text);
+  write_text(dir / "model.safetensors", "");
+  const auto start = std::chrono::steady_clock::now();
+  const std::optional<CastPlan> plan = load_plan_file(dir / "config.json");
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_EQ(plan->bindings.size(), 1u);
+  const std::string& name = plan->bindings.front().declaration.declaration->name;
+  EXPECT_TRUE(name.ends_with(".1_config.dtype")) << name.substr(0, 200);
+  EXPECT_EQ(name.find(long_key + "." + long_key), 0u);
+  EXPECT_LT(took.count(), testing_support::time_limit(10.0));
+}
+
 // End to end: a scan of a golden folder simulates the declared dtype
 // on every weight under the torch profile, and PL304 sits at the dtype key.
 

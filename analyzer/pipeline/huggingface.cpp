@@ -60,18 +60,27 @@ std::string_view kind_text(Node::Kind kind) {
   return "a value";
 }
 
-// One `torch_dtype` / `dtype` key of the config.
-struct DeclaredDtype {
-  std::string key;            // "torch_dtype", "text_config.torch_dtype" (printable)
-  Position where;             // of the key
-  std::optional<DType> type;  // none: "auto" or null, no cast
-};
+// Where a nested object sits ("thinker_config", "text_config"), as views
+// into the tree, spelled out only for a declaration or an error: a hostile
+// config may nest *_config objects deeply under long keys, with a million
+// siblings at the bottom.
+using KeyPath = std::vector<std::string_view>;
+
+std::string spelled(const KeyPath& path, std::string_view key) {
+  std::string out;
+  for (std::string_view part : path) {
+    out += escape_untrusted(part, 64);
+    out += '.';
+  }
+  return out.append(key);
+}
 
 // What one value declares; InputError for anything but a dtype name, "auto" or null.
-std::optional<DType> dtype_value(const std::string& file, const std::string& key, const Node& value) {
+std::optional<DType> dtype_value(const std::string& file, const KeyPath& path, const Entry& entry) {
+  const Node& value = entry.value;
   if (value.kind == Node::Kind::Null) return std::nullopt;
   if (value.kind != Node::Kind::String) {
-    throw InputError(file, at_text(value.position) + key +
+    throw InputError(file, at_text(value.position) + spelled(path, entry.key) +
                                ": expected a dtype name such as \"float16\", found " +
                                std::string(kind_text(value.kind)));
   }
@@ -81,45 +90,63 @@ std::optional<DType> dtype_value(const std::string& file, const std::string& key
   for (const DtypeName& name : kDtypeNames) {
     if (name.text == text) return name.type;
   }
-  throw InputError(file, at_text(value.position) + key + ": unknown dtype " + quote_untrusted(value.text) +
+  throw InputError(file, at_text(value.position) + spelled(path, entry.key) + ": unknown dtype " +
+                             quote_untrusted(value.text) +
                              " (expected float16, bfloat16, float32 or float64, optionally as "
                              "torch.float16, or \"auto\")");
 }
 
+// One `torch_dtype` / `dtype` key of the config.
+struct DeclaredDtype {
+  const Entry* entry = nullptr;
+  std::optional<DType> type;  // none: "auto" or null, no cast
+};
+
 // The dtype one object declares: `torch_dtype` or `dtype`; when both are
 // there they must agree (the first in file order stands for both).
-std::optional<DeclaredDtype> declared_in(const std::string& file, const Node& object,
-                                         const std::string& prefix) {
+std::optional<DeclaredDtype> declared_in(const std::string& file, const Node& object, const KeyPath& path) {
   std::optional<DeclaredDtype> found;
   for (const Entry& entry : object.entries) {
     if (std::find(kDtypeKeys.begin(), kDtypeKeys.end(), entry.key) == kDtypeKeys.end()) continue;
-    DeclaredDtype declared{document::child_key(prefix, entry.key), entry.position, {}};
-    declared.type = dtype_value(file, declared.key, entry.value);
+    const DeclaredDtype declared{&entry, dtype_value(file, path, entry)};
     if (!found) {
-      found = std::move(declared);
+      found = declared;
     } else if (found->type != declared.type) {
-      throw InputError(file, at_text(entry.position) + declared.key + ": declares " +
+      throw InputError(file, at_text(entry.position) + spelled(path, entry.key) + ": declares " +
                                  std::string(declared.type ? name(*declared.type) : "no cast") + ", but " +
-                                 found->key + " (line " + std::to_string(found->where.line) + ") declares " +
+                                 spelled(path, found->entry->key) + " (line " +
+                                 std::to_string(found->entry->position.line) + ") declares " +
                                  std::string(found->type ? name(*found->type) : "no cast"));
     }
   }
   return found;
 }
 
-// Nested `*_config` objects, depth first in file order (their depth is bounded by the JSON parser).
-void collect_nested(const std::string& file, const Node& object, const std::string& prefix,
-                    std::vector<DeclaredDtype>& out) {
+// A declaration's name, where and cast, before it is made.
+struct NamedDtype {
+  std::string key;  // "torch_dtype", "text_config.torch_dtype" (printable)
+  Position where;   // of the key
+  DType type;
+};
+
+// The first declaration of each distinct dtype in the nested `*_config`
+// objects, depth first in file order (their depth is bounded by the JSON parser).
+void collect_nested(const std::string& file, const Node& object, KeyPath& path,
+                    std::vector<NamedDtype>& out) {
   for (const Entry& entry : object.entries) {
     if (entry.value.kind != Node::Kind::Map || !entry.key.ends_with("_config") ||
         entry.key == "quantization_config") {
       continue;
     }
-    const std::string nested = document::child_key(prefix, escape_untrusted(entry.key, 64));
-    if (std::optional<DeclaredDtype> declared = declared_in(file, entry.value, nested)) {
-      out.push_back(std::move(*declared));
+    path.push_back(entry.key);
+    if (const std::optional<DeclaredDtype> declared = declared_in(file, entry.value, path);
+        declared && declared->type && std::none_of(out.begin(), out.end(), [&](const NamedDtype& kept) {
+          return kept.type == declared->type;
+        })) {
+      out.push_back({spelled(path, declared->entry->key), declared->entry->position, *declared->type});
     }
-    collect_nested(file, entry.value, nested, out);
+    collect_nested(file, entry.value, path, out);
+    path.pop_back();
   }
 }
 
@@ -141,7 +168,7 @@ bool is_transformers_config(const Node& root) {
   return marked && has_dtype_key(root);
 }
 
-std::shared_ptr<const CastDeclaration> declaration_for(const std::string& file, const DeclaredDtype& declared,
+std::shared_ptr<const CastDeclaration> declaration_for(const std::string& file, const NamedDtype& declared,
                                                        std::string_view qualifier) {
   auto declaration = std::make_shared<CastDeclaration>();
   declaration->kind = DeclarationKind::ModelConfig;
@@ -149,31 +176,25 @@ std::shared_ptr<const CastDeclaration> declaration_for(const std::string& file, 
   declaration->where = Location(file);
   declaration->where.line = declared.where.line;
   declaration->where.column = declared.where.column;
-  declaration->casts = {*declared.type};
+  declaration->casts = {declared.type};
   declaration->semantics = Semantics::Torch;  // from_pretrained casts with Tensor.to
-  declaration->identity = declared.key + " -> " + std::string(name(*declared.type));
+  declaration->identity = declared.key + " -> " + std::string(name(declared.type));
   return declaration;
 }
 
 // The declarations the config makes (see huggingface.h for the rule).
 std::vector<std::shared_ptr<const CastDeclaration>> declarations_of(const std::string& file,
                                                                     const Node& root) {
-  if (std::optional<DeclaredDtype> top = declared_in(file, root, ""); top && top->type) {
-    return {declaration_for(file, *top, "")};
+  KeyPath path;
+  if (const std::optional<DeclaredDtype> top = declared_in(file, root, path); top && top->type) {
+    return {declaration_for(file, {top->entry->key, top->entry->position, *top->type}, "")};
   }
-  std::vector<DeclaredDtype> nested;
-  collect_nested(file, root, "", nested);
-  std::vector<DeclaredDtype> distinct;  // the first declaration of each dtype
-  for (DeclaredDtype& declared : nested) {
-    if (!declared.type) continue;
-    const bool seen = std::any_of(distinct.begin(), distinct.end(),
-                                  [&](const DeclaredDtype& kept) { return kept.type == declared.type; });
-    if (!seen) distinct.push_back(std::move(declared));
-  }
+  std::vector<NamedDtype> distinct;
+  collect_nested(file, root, path, distinct);
   std::vector<std::shared_ptr<const CastDeclaration>> declarations;
   const std::string_view qualifier =
       distinct.size() > 1 ? " (applied to every weight: the nested configs declare different dtypes)" : "";
-  for (const DeclaredDtype& declared : distinct)
+  for (const NamedDtype& declared : distinct)
     declarations.push_back(declaration_for(file, declared, qualifier));
   return declarations;
 }
