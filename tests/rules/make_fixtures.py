@@ -12,6 +12,7 @@ reads only the files; it never needs Python.
 Each case folder tests/rules/<case>/ holds
   *.npy / *.npz      the arrays (np.save, or zip archives of np.lib.format
                      members with a fixed timestamp: np.savez stamps the time)
+  config.json and *.safetensors   a Hugging Face model folder (PL304's case)
   .dtlint.yaml       where the case needs a configuration (DT107's fraction,
                      DT106's tolerance, DT205's ignore entries)
   case.json          "rule": the rule the case exists for;
@@ -63,6 +64,7 @@ import glob
 import json
 import os
 import shutil
+import struct
 import zipfile
 from fractions import Fraction
 
@@ -321,6 +323,22 @@ class Case:
             f.write("\n")
 
 
+def write_safetensors(path, tensors):
+    """float32 tensors in the safetensors layout, written from its specification
+    (Debian has no safetensors package): an 8-byte little-endian header length,
+    the JSON header padded with spaces to a multiple of 8, the data in name order."""
+    header, blobs, offset = {}, [], 0
+    for name, x in sorted(tensors.items()):
+        data = np.ascontiguousarray(x, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(x.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
 def write_npz(path, members):
     """An .npz as np.savez writes it, but with a fixed timestamp; non-array members as bytes."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
@@ -548,6 +566,27 @@ def main():
     for line, exists in ((2, bool(glob.glob(c.path("shards/*.npz")))), (4, os.path.exists(c.path("gone.npy"))),
                          (6, "pixel" in members), (8, "pixels" in members)):
         c.expect_input("PL303", ".dtlint.yaml", int(not exists), line=line)
+    cases.append(c)
+
+    # A Hugging Face model folder: config.json's torch_dtype is Tensor.to on every
+    # weight (the torch profile); PL304 once for the model when that cast gives a
+    # DT1xx error on any weight, PL302 once when weights are stored otherwise.
+    c = Case("pl304_model_precision", "PL304", ["float16"])
+    config = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "torch_dtype": "float16",
+              "transformers_version": "4.46.2", "vocab_size": 2}
+    text = json.dumps(config, indent=2, sort_keys=True) + "\n"
+    with open(c.path("config.json"), "w") as f:
+        f.write(text)
+    dtype_line = text[:text.index('"torch_dtype"')].count("\n") + 1
+    weights = {"lm_head.weight": np.array([[0.5, 70000.0], [-1.0e5, 2.0]], dtype=np.float32),
+               "model.norm.weight": np.array([1.0, 0.25], dtype=np.float32)}
+    write_safetensors(c.path("model.safetensors"), weights)
+    for name, x in sorted(weights.items()):
+        c.expect_array("model.safetensors", x, member=name)
+    broken = any(declared_errors(x, "float16", "torch") for x in weights.values())
+    c.expect_input("PL304", "config.json", int(broken), line=dtype_line)
+    stored_otherwise = any(x.dtype != np.float16 for x in weights.values())
+    c.expect_input("PL302", "config.json", int(stored_otherwise), line=dtype_line)
     cases.append(c)
 
     c = Case("e901_unreadable", "E901", ["float16"])
