@@ -130,6 +130,24 @@ TEST(HuggingFace, DtypeSpellingsAsTorchResolvesThem) {
   }
 }
 
+// transformers sorts the keys: a classifier's id2label map of thousands of
+// classes comes before torch_dtype, beyond the first 64 KiB that are sniffed.
+TEST(HuggingFace, ALongLabelMapDoesNotHideTheDtype) {
+  TempDir dir;
+  std::string labels;
+  for (int i = 0; i < 20'000; ++i)
+    labels += (i ? ", \"" : "\"") + std::to_string(i) + "\": \"class " + std::to_string(i) + "\"";
+  write_text(dir / "config.json",
+             "{\n  \"architectures\": [\"ViTForImageClassification\"],\n  \"id2label\": {" + labels +
+                 "},\n  \"torch_dtype\": \"float16\"\n}\n");
+  write_text(dir / "model.safetensors", "");
+  ASSERT_GT(std::filesystem::file_size(dir / "config.json"), kPlanSniffBytes);
+  const std::optional<CastPlan> plan = load_plan_file(dir / "config.json");
+  ASSERT_TRUE(plan.has_value());
+  ASSERT_EQ(plan->bindings.size(), 1u);
+  EXPECT_EQ(plan->bindings.front().declaration.declaration->where.line, 4);
+}
+
 TEST(HuggingFace, AutoOrNullDeclaresNoCast) {
   for (const std::string value : {"\"auto\"", "null"}) {
     TempDir dir;

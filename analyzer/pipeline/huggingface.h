@@ -21,7 +21,9 @@
 // are read: when they all declare the same dtype, the first covers every
 // weight; when they differ, a checkpoint does not say which weight belongs to
 // which sub-model, so each distinct dtype's first declaration covers every
-// weight, and its name says so.
+// weight, and its name says so. A shard missing from the folder is one
+// MissingSource, given to the first declaration only (the others would repeat
+// it at the same index line).
 #pragma once
 
 #include <array>
