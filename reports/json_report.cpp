@@ -136,6 +136,9 @@ class JsonReport {
     w_.end_object();
     w_.key("rtol").number(c.rtol);
     w_.key("atol").number(c.atol);
+    // Only on a declared cast's own entries: the ordinary targets' entries stay as they were.
+    if (c.semantics) text("semantics", to_string(*c.semantics));
+    if (c.declared_only) w_.key("declared").boolean(true);
     w_.end_object();
   }
 
@@ -195,6 +198,15 @@ class JsonReport {
       } else {
         w_.null();
       }
+    }
+    // Always present, as line and column are: a finding's keys do not depend on its kind.
+    w_.key("related");
+    if (f.related) {
+      w_.begin_object();
+      location(f.related->path, f.related->member);
+      w_.end_object();
+    } else {
+      w_.null();
     }
     w_.end_object();
   }

@@ -50,4 +50,8 @@ bool ReportSummary::fails(std::optional<Severity> threshold) const {
   return false;
 }
 
+bool names_related_data(const Finding& finding) {
+  return finding.related && finding.message.find(finding.related->display()) == std::string::npos;
+}
+
 }  // namespace dtlint

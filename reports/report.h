@@ -70,6 +70,11 @@ struct Report {
   ReportSummary summary() const;
 };
 
+// Whether a finding's related data is to be named after its message in the
+// formats that show one line per finding: it has some, and the message does
+// not name it already (PL301's says what it casts).
+bool names_related_data(const Finding& finding);
+
 // Gives a whole report to `stream`: every array, every finding, then the end.
 void stream_report(const Report& report, ReportStream& stream);
 

@@ -103,24 +103,44 @@ Json properties_json(const Finding& f) {
   return j;
 }
 
-Json result_json(const Finding& f, std::size_t rule_index, const fs::path& root) {
+Json region_json(const Location& where) {
   Json region;
-  region["startLine"] = std::max(1, f.location.line.value_or(1));  // GitHub requires a line; arrays have none
-  if (f.location.column) region["startColumn"] = std::max(1, *f.location.column);
+  region["startLine"] = std::max(1, where.line.value_or(1));  // GitHub requires a line; arrays have none
+  if (where.column) region["startColumn"] = std::max(1, *where.column);
+  if (where.line && where.end_line && *where.end_line >= *where.line) {
+    region["endLine"] = *where.end_line;
+    if (where.end_column && where.column &&
+        (*where.end_line > *where.line || *where.end_column > *where.column))
+      region["endColumn"] = *where.end_column;
+  }
+  return region;
+}
+
+Json location_json(const Location& where, const fs::path& root) {
   Json location;
-  location["physicalLocation"] = {{"artifactLocation", artifact_location(f.location.path, root)},
-                                  {"region", region}};
+  location["physicalLocation"] = {{"artifactLocation", artifact_location(where.path, root)},
+                                  {"region", region_json(where)}};
   // SARIF's place for a named thing inside a file. GitHub ignores it (the
   // message names the member too); other viewers show it.
-  if (f.location.member)
-    location["logicalLocations"] = Json::array({{{"name", *f.location.member}, {"kind", "member"}}});
+  if (where.member)
+    location["logicalLocations"] = Json::array({{{"name", *where.member}, {"kind", "member"}}});
+  return location;
+}
 
+Json result_json(const Finding& f, std::size_t rule_index, const fs::path& root) {
   Json j;
   j["ruleId"] = std::string(f.rule->code());
   j["ruleIndex"] = rule_index;
   j["level"] = std::string(to_string(f.severity));
   j["message"] = {{"text", annotation_message(f)}};
-  j["locations"] = Json::array({location});
+  j["locations"] = Json::array({location_json(f.location, root)});
+  if (f.related) {
+    // The data a finding at a config line (or a model's node) is about.
+    Json related = location_json(*f.related, root);
+    related["id"] = 0;
+    related["message"] = {{"text", "data: " + f.related->display()}};
+    j["relatedLocations"] = Json::array({std::move(related)});
+  }
   j["partialFingerprints"] = {{kFingerprintKey, fingerprint(f, root)}};
   const Json properties = properties_json(f);
   if (!properties.empty()) j["properties"] = properties;
@@ -149,11 +169,15 @@ std::string percent_encode_path(std::string_view path) {
 std::string annotation_message(const Finding& finding) {
   std::string text;
   // E901 and DT204 messages already say "member 'x'"; array findings do not.
+  // A declaration's finding (one with related data) at a member of a model
+  // (an ONNX node) names that member when the message quotes it already.
   if (finding.location.member &&
-      finding.message.find("member '" + *finding.location.member + "'") == std::string::npos) {
+      finding.message.find("member '" + *finding.location.member + "'") == std::string::npos &&
+      !(finding.related && finding.message.find("'" + *finding.location.member + "'") != std::string::npos)) {
     text = "member '" + *finding.location.member + "': ";
   }
   text += finding.message;
+  if (names_related_data(finding)) text += " (data: " + finding.related->display() + ")";
   if (finding.first_index && finding.first_value) {
     text += "; first at [";
     for (std::size_t i = 0; i < finding.first_index->size(); ++i) {

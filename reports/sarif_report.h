@@ -30,7 +30,8 @@ std::string percent_encode_path(std::string_view path);
 
 // A finding's message for annotations, where the location shows only the
 // file: the archive member in front (unless the message already names it) and
-// the first offending element behind, as the text report prints it. Shared by
+// the data it is about (Finding::related) and the first offending element
+// behind, as the text report prints them. Shared by
 // the SARIF and GitHub formats.
 std::string annotation_message(const Finding& finding);
 

@@ -74,10 +74,15 @@ class TextReportStream final : public ReportStream {
     // one finding is one line, whatever bytes they hold.
     std::string where = printable_text(f.location.path);
     if (f.location.member) where += ":" + printable_text(*f.location.member);
-    if (f.location.line) where += ":" + std::to_string(*f.location.line);
+    // A text position as compilers write it, so that editors and terminals jump to it.
+    if (f.location.line) {
+      where += ":" + std::to_string(*f.location.line);
+      if (f.location.column) where += ":" + std::to_string(*f.location.column);
+    }
     std::string line = style_("1", where) + ": " +
                        style_(severity_colour(f.severity), std::string(to_string(f.severity))) + " " +
                        style_("1", std::string(f.rule->code())) + " " + printable_text(f.message);
+    if (names_related_data(f)) line += " (data: " + printable_text(f.related->display()) + ")";
     if (f.first_index && f.first_value) {
       line += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
     }

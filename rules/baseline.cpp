@@ -40,11 +40,16 @@ std::string path_from(const std::string& path, const fs::path& root) {
 namespace {
 
 // 64-bit FNV-1a over the fields, each followed by a byte no field contains,
-// so that ("a", "bc") ≠ ("ab", "c").
+// so that ("a", "bc") ≠ ("ab", "c"). A finding with an identity (a
+// declaration's source and cast) is known by it instead of its member: the
+// line of a config entry moves, its identity does not.
 std::uint64_t fingerprint_of(std::string_view code, const std::string& relative_path,
-                             const std::optional<std::string>& member, std::optional<DType> target) {
+                             const std::optional<std::string>& member, const std::string& identity,
+                             std::optional<DType> target) {
   const std::string fields[] = {std::string(code), relative_path,
-                                member ? "member:" + *member : std::string("-"),
+                                !identity.empty() ? "identity:" + identity
+                                : member          ? "member:" + *member
+                                                  : std::string("-"),
                                 target ? std::string(name(*target)) : std::string("-")};
   std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
   for (const std::string& field : fields) {
@@ -64,7 +69,7 @@ std::string hex(std::uint64_t hash) {
 
 std::string fingerprint(const Finding& finding, const fs::path& root) {
   return hex(fingerprint_of(finding.rule->code(), path_from(finding.location.path, root),
-                            finding.location.member, finding.target));
+                            finding.location.member, finding.identity, finding.target));
 }
 
 void write_baseline(const std::string& file, const std::vector<Finding>& findings) {
@@ -80,8 +85,9 @@ void BaselineRecorder::add(const Finding& f) {
     paths_.push_back(path_from(f.location.path, root_));
     last_path_ = f.location.path;
   }
-  records_.push_back({fingerprint_of(f.rule->code(), paths_.back(), f.location.member, f.target), f.rule,
-                      static_cast<std::uint32_t>(paths_.size() - 1), f.target, f.location.member});
+  records_.push_back({fingerprint_of(f.rule->code(), paths_.back(), f.location.member, f.identity, f.target),
+                      f.rule, static_cast<std::uint32_t>(paths_.size() - 1), f.target, f.location.member,
+                      f.identity});
 }
 
 void BaselineRecorder::write() const {
@@ -102,6 +108,7 @@ void BaselineRecorder::write() const {
     e["path"] = paths_[r.path];
     e["member"] = r.member ? nlohmann::ordered_json(*r.member) : nullptr;
     e["target"] = r.target ? nlohmann::ordered_json(std::string(name(*r.target))) : nullptr;
+    if (!r.identity.empty()) e["identity"] = r.identity;  // what the fingerprint is made from
     const std::string text = e.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     out << (i ? ",\n    " : "\n    ");
     for (const char c : text) {
@@ -140,6 +147,7 @@ Baseline read_baseline(const std::string& file) {
     entry.path = text_field("path").value_or("");
     entry.member = text_field("member");
     entry.target = text_field("target");
+    entry.identity = text_field("identity");
     baseline.entries.push_back(std::move(entry));
     ++index;
   }

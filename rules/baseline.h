@@ -1,6 +1,8 @@
 // Fingerprints and baselines. A finding's fingerprint is its identity across
 // runs: rule, path, member and target, never counts, values or line numbers,
-// so it survives a data refresh that does not change the verdict.
+// so it survives a data refresh that does not change the verdict. A finding
+// with an identity (Finding::identity: a declaration's source and cast) is
+// known by it in place of its member, so that moving a config entry keeps it.
 #pragma once
 
 #include <cstdint>
@@ -18,13 +20,14 @@ namespace dtlint {
 // lies under root (otherwise absolute).
 std::string path_from(const std::string& path, const std::filesystem::path& root);
 
-// 16 lower-case hex digits (64-bit FNV-1a over rule, path from root, member, target).
+// 16 lower-case hex digits (64-bit FNV-1a over rule, path from root, identity or else member, target).
 std::string fingerprint(const Finding& finding, const std::filesystem::path& root);
 
 struct BaselineEntry {
   std::string fingerprint;
   std::string rule, path;  // for people reading the file; only the fingerprint is matched
   std::optional<std::string> member, target;
+  std::optional<std::string> identity;  // written only for findings that have one
 };
 
 // The findings of one run, recorded by --write-baseline. Paths and
@@ -81,6 +84,7 @@ class BaselineRecorder {
     std::uint32_t path;  // index in paths_
     std::optional<DType> target;
     std::optional<std::string> member;
+    std::string identity;
   };
   std::string file_;
   std::filesystem::path root_;

@@ -322,5 +322,53 @@ TEST(GateFormats, MachineFormatsKeepTheExitCodes) {
       << github.out;
 }
 
+// A PL finding is known by its declaration's identity, not its line: a config
+// entry moved (or the file reformatted) keeps its fingerprint, and a baseline
+// written before the move still hides it; another identity is a new finding.
+TEST(GateBaseline, APipelineFindingKeepsItsFingerprintWhenItsEntryMoves) {
+  Finding f;
+  f.rule = find_rule("PL301");
+  f.location.path = "/repo/.dtlint.yaml";
+  f.location.line = 4;
+  f.location.column = 5;
+  f.related = Location("/repo/data/a.npz", "pixels");
+  f.identity = "data/*.npz:pixels -> float16";
+  f.target = DType::Float16;
+  const std::string print = fingerprint(f, "/repo");
+  Finding moved = f;
+  moved.location.line = 40;
+  moved.location.column = 9;
+  moved.related = Location("/repo/data/b.npz", "pixels");  // the data is not the identity either
+  EXPECT_EQ(fingerprint(moved, "/repo"), print);
+  Finding other = f;
+  other.identity = "data/*.npz:pixels -> bfloat16";
+  EXPECT_NE(fingerprint(other, "/repo"), print);
+  Finding without = f;
+  without.identity.clear();  // then path, member and target, as for any finding
+  EXPECT_NE(fingerprint(without, "/repo"), print);
+  Finding member = without;
+  member.location.member = "data/*.npz:pixels -> float16";  // identity and member never collide
+  EXPECT_NE(fingerprint(member, "/repo"), print);
+
+  TempDir dir;
+  const std::string file = dir / "baseline.json";
+  f.location.path = dir / ".dtlint.yaml";
+  moved.location.path = f.location.path;
+  other.location.path = f.location.path;
+  write_baseline(file, {f});
+  const nlohmann::json written = nlohmann::json::parse(read_file(file));
+  EXPECT_EQ(written["findings"][0]["identity"], f.identity);
+  EXPECT_EQ(written["findings"][0]["path"], ".dtlint.yaml");
+  const Baseline baseline = read_baseline(file);
+  ASSERT_EQ(baseline.entries.size(), 1u);
+  EXPECT_EQ(baseline.entries[0].identity, f.identity);
+  std::vector<Finding> findings{moved, other};
+  const BaselineOutcome outcome = apply_baseline(baseline, findings);
+  EXPECT_EQ(outcome.matched, 1u);
+  EXPECT_EQ(outcome.fixed, 0u);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].identity, other.identity);
+}
+
 }  // namespace
 }  // namespace dtlint

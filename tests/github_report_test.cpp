@@ -89,5 +89,36 @@ TEST(GithubReport, RealScanGivesOneWellFormedLinePerFinding) {
   EXPECT_EQ(lines, report.findings.size());
 }
 
+// A PL finding: the config file at its line and column, the data in the message.
+TEST(GithubReport, PipelineFindingsPointAtTheConfigLine) {
+  Report report;
+  Finding f = finding("PL301", "/repo/.dtlint.yaml", "pipeline entry 'pixels': 3 values overflow");
+  f.location.line = 7;
+  f.location.column = 5;
+  f.related = Location("data/a.npz", "pixels");
+  f.identity = "data/a.npz:pixels -> float16";
+  report.findings.push_back(f);
+  EXPECT_EQ(render_github(report, "/repo"),
+            "::error file=.dtlint.yaml,line=7,col=5,title=PL301 declared-cast-unsafe::"
+            "pipeline entry 'pixels': 3 values overflow (data: data/a.npz:pixels)\n");
+
+  // At an ONNX node: the message quotes the node and names the tensor, so neither is repeated.
+  Report node_report;
+  Finding node =
+      finding("PL301", "/repo/model.onnx", "Cast node 'cast_3' casts 'model.onnx:w' to float16: DT101");
+  node.location.member = "cast_3";
+  node.related = Location("model.onnx", "w");
+  node_report.findings.push_back(node);
+  Finding unnamed = node;
+  unnamed.location.member = "(Cast 7)";
+  unnamed.message = "Cast node #7 (output 'y') casts 'model.onnx:w' to float16: DT101";
+  node_report.findings.push_back(unnamed);
+  EXPECT_EQ(render_github(node_report, "/repo"),
+            "::error file=model.onnx,line=1,title=PL301 declared-cast-unsafe::"
+            "Cast node 'cast_3' casts 'model.onnx:w' to float16: DT101\n"
+            "::error file=model.onnx,line=1,title=PL301 declared-cast-unsafe::"
+            "member '(Cast 7)': Cast node #7 (output 'y') casts 'model.onnx:w' to float16: DT101\n");
+}
+
 }  // namespace
 }  // namespace dtlint

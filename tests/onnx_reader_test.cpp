@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 #include <onnx_lite/onnx.pb.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -408,6 +411,328 @@ TEST(OnnxReader, AMessageBombIsRefusedBeforeItTakesTheMemory) {
   EXPECT_NE(report["problems"][0]["message"].get<std::string>().find("a message bomb"), std::string::npos)
       << report["problems"][0]["message"];
   EXPECT_EQ(report["arrays"].size(), 1u);  // tensor.pb
+}
+
+// ---------------------------------------------------------------- Cast nodes
+
+// Every Cast / CastLike over a stored tensor of the golden casts.onnx declares
+// the cast the generator lists, in node order, named as it says, bound to the
+// tensor's member; the Casts that declare nothing (to STRING or BOOL, of a
+// graph input, the second of a chain, of a STRING tensor) give none.
+TEST(OnnxCasts, EachCastOverAStoredTensorDeclaresItsCast) {
+  const json expected = json::parse(testing_support::read_file(kFixtures + "/expected.json"));
+  const std::string model = kFixtures + "/casts.onnx";
+  const ContainerContents contents = read_path(read_onnx, model, model);
+  EXPECT_TRUE(contents.unreadable.empty()) << contents.unreadable.front().reason;
+  ASSERT_EQ(contents.declared.size(), expected["declared"].size());
+  for (std::size_t i = 0; i < contents.declared.size(); ++i) {
+    const DeclaredMember& declared = contents.declared[i];
+    const json& peer = expected["declared"][i];
+    ASSERT_NE(declared.declaration, nullptr);
+    const CastDeclaration& declaration = *declared.declaration;
+    const std::string target = peer["target"];
+    EXPECT_EQ(declared.member, peer["member"]) << i;
+    EXPECT_EQ(declaration.kind, DeclarationKind::OnnxCast) << i;
+    EXPECT_EQ(declaration.name, peer["name"]) << i;
+    EXPECT_EQ(declaration.where, Location(model, peer["node"].get<std::string>())) << i;
+    EXPECT_FALSE(declaration.where.line.has_value());
+    EXPECT_EQ(declaration.casts, std::vector<DType>{*dtype_from_name(target)}) << i;
+    EXPECT_FALSE(declaration.semantics.has_value());
+    EXPECT_EQ(declaration.identity, peer["name"].get<std::string>() + " -> " + target) << i;
+  }
+  EXPECT_TRUE(contents.skipped.size() == 1 && contents.skipped[0].location.member == "labels");
+}
+
+// The counts of each declared cast, simulated by the scan, are NumPy's astype
+// counts of that cast (as ONNX Runtime's Cast of a float32 rounds once).
+TEST(OnnxCasts, EachDeclaredCastsCountsMatchNumPy) {
+  const json expected = json::parse(testing_support::read_file(kFixtures + "/expected.json"));
+  const auto result = testing_support::run_dtlint(
+      "scan --format json --no-progress --targets float16,int8 tests/golden/onnx/casts.onnx");
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  std::map<std::string, const json*> arrays;
+  for (const json& array : report["arrays"]) arrays[array["member"].get<std::string>()] = &array;
+  for (const json& peer : expected["declared"]) {
+    const std::string member = peer["member"];
+    ASSERT_TRUE(arrays.count(member)) << member;
+    const json* cast = nullptr;
+    for (const json& c : (*arrays[member])["casts"]) {
+      if (c["target"] == peer["target"]) cast = &c;
+    }
+    ASSERT_NE(cast, nullptr) << member << " → " << peer["target"];
+    for (const auto& [counter, count] : peer["counts"].items())
+      EXPECT_EQ((*cast)[counter], count) << peer["name"] << " " << counter;
+  }
+}
+
+// End to end: each declared cast that breaks its data is a PL301 at its node
+// (the model's path, the node as member), about the tensor (related), with the
+// peer's count of the error; a declared cast its data survives gives none.
+TEST(OnnxCasts, ABreakingCastIsAPl301AtItsNode) {
+  const json expected = json::parse(testing_support::read_file(kFixtures + "/expected.json"));
+  const auto result =
+      testing_support::run_dtlint("scan --format json --no-progress tests/golden/onnx/casts.onnx");
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  std::map<std::string, const json*> at_node;
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] != "PL301") continue;
+    EXPECT_TRUE(at_node.emplace(finding["member"].get<std::string>(), &finding).second) << finding.dump();
+  }
+  std::size_t breaking = 0;
+  for (const json& peer : expected["declared"]) {
+    const std::uint64_t errors = std::max(peer["counts"]["overflow"].get<std::uint64_t>(),
+                                          peer["counts"]["out_of_range"].get<std::uint64_t>());
+    const auto found = at_node.find(peer["node"].get<std::string>());
+    if (errors == 0) {
+      EXPECT_EQ(found, at_node.end()) << peer["name"] << " breaks nothing";
+      continue;
+    }
+    ++breaking;
+    ASSERT_NE(found, at_node.end()) << peer["name"];
+    const json& finding = *found->second;
+    EXPECT_EQ(finding["path"], "tests/golden/onnx/casts.onnx");
+    EXPECT_EQ(finding["line"], nullptr);
+    EXPECT_EQ(finding["related"],
+              json({{"path", "tests/golden/onnx/casts.onnx"}, {"member", peer["member"]}}));
+    EXPECT_EQ(finding["target"], peer["target"]);
+    EXPECT_EQ(finding["count"], errors) << peer["name"];
+    EXPECT_TRUE(
+        finding["message"].get<std::string>().starts_with(peer["name"].get<std::string>() + " casts "))
+        << finding["message"];
+  }
+  EXPECT_EQ(at_node.size(), breaking);
+  EXPECT_GE(breaking, 5u);
+
+  // int8 is no target of the scan: the node's cast is simulated for the PL rule alone, and says so.
+  for (const json& array : report["arrays"]) {
+    if (array["member"] != "w_ids") continue;
+    for (const json& cast : array["casts"]) EXPECT_EQ(cast.contains("declared"), cast["target"] == "int8");
+    EXPECT_EQ(array["casts"].back()["target"], "int8");
+  }
+}
+
+// `--targets float16` on a model answers, initializer by initializer, what a
+// float16 conversion breaks: one float16 cast per array, and a DT101 finding
+// for exactly the tensors whose float16 cast NumPy says overflows, with its count.
+TEST(OnnxCasts, TargetsFloat16AnswersPerInitializer) {
+  const json expected = json::parse(testing_support::read_file(kFixtures + "/expected.json"));
+  const auto result = testing_support::run_dtlint(
+      "scan --format json --no-progress --targets float16 tests/golden/onnx/model.onnx");
+  ASSERT_EQ(result.exit_code, 1) << result.err;
+  const json report = json::parse(result.out);
+  std::map<std::string, std::uint64_t> peer_overflows;
+  for (const auto& [key, peer] : expected["arrays"].items()) {
+    if (!key.starts_with("model.onnx:")) continue;
+    EXPECT_TRUE(peer["casts"].contains("float16")) << key;
+    const std::uint64_t overflow = peer["casts"]["float16"]["overflow"];
+    if (overflow > 0) peer_overflows[key.substr(std::strlen("model.onnx:"))] = overflow;
+  }
+  ASSERT_GE(peer_overflows.size(), 5u);
+  for (const json& array : report["arrays"]) {
+    ASSERT_EQ(array["casts"].size(), 1u) << array["member"];
+    EXPECT_EQ(array["casts"][0]["target"], "float16");
+  }
+  std::map<std::string, std::uint64_t> overflows;
+  for (const json& finding : report["findings"]) {
+    if (finding["rule"] == "DT101") overflows[finding["member"].get<std::string>()] = finding["count"];
+  }
+  EXPECT_EQ(overflows, peer_overflows);
+}
+
+onnx::NodeProto* add_cast(onnx::GraphProto& graph, const std::string& input, int to,
+                          const std::string& name = "") {
+  onnx::NodeProto* node = graph.add_node();
+  node->set_op_type("Cast");
+  node->set_name(name);
+  node->add_input(input);
+  node->add_output(input + "_cast_" + std::to_string(graph.node_size()));
+  onnx::AttributeProto* attribute = node->add_attribute();
+  attribute->set_name("to");
+  attribute->set_type(onnx::AttributeProto::INT);
+  attribute->set_i(to);
+  return node;
+}
+
+std::vector<std::string> declared_members(const ContainerContents& contents) {
+  std::vector<std::string> members;
+  for (const DeclaredMember& declared : contents.declared) members.push_back(declared.member);
+  return members;
+}
+
+// Scopes: a subgraph's own value (a loop's input, a node's output) hides the
+// outer initializer of the same name; a function sees only its own Constants;
+// a sparse initializer's values and an unreadable tensor; names made printable.
+TEST(OnnxCasts, NamesResolveByScopeAndHostileNamesArePrintable) {
+  onnx::ModelProto model;
+  onnx::GraphProto* graph = model.mutable_graph();
+  add_initializer(model, "w", onnx::TensorProto::FLOAT, {1})->add_float_data(1e5f);
+  add_initializer(model, "bad", onnx::TensorProto::FLOAT, {2})->add_float_data(1.0f);  // 1 value for 2
+  onnx::SparseTensorProto* sparse = graph->add_sparse_initializer();
+  sparse->add_dims(10);
+  sparse->mutable_values()->set_name("sparse_w");
+  sparse->mutable_values()->set_data_type(onnx::TensorProto::FLOAT);
+  sparse->mutable_values()->add_dims(1);
+  sparse->mutable_values()->add_float_data(7e4f);
+  add_cast(*graph, "sparse_w", onnx::TensorProto::FLOAT16, "sparse\ncast\x1b[2J");
+  add_cast(*graph, "bad", onnx::TensorProto::FLOAT16, "of_bad");
+  add_cast(*graph, "w", 1000, "unknown_type");
+  add_cast(*graph, "w", onnx::TensorProto::COMPLEX64, "to_complex");
+  add_cast(*graph, "w", 18, "to_fnuz");
+
+  onnx::NodeProto* loop = graph->add_node();
+  loop->set_op_type("Loop");
+  loop->set_name("loop");
+  onnx::AttributeProto* body_attribute = loop->add_attribute();
+  body_attribute->set_name("body");
+  body_attribute->set_type(onnx::AttributeProto::GRAPH);
+  onnx::GraphProto* body = body_attribute->mutable_g();
+  body->add_input()->set_name("w");  // hides the outer w
+  add_cast(*body, "w", onnx::TensorProto::FLOAT16, "of_loop_input");
+  onnx::NodeProto* producer = body->add_node();
+  producer->set_op_type("Relu");
+  producer->add_input("x");
+  producer->add_output("sparse_w");  // hides the outer sparse_w
+  add_cast(*body, "sparse_w", onnx::TensorProto::FLOAT16, "of_computed");
+
+  onnx::FunctionProto* function = model.add_functions();
+  function->set_name("F");
+  onnx::NodeProto* constant = function->add_node();
+  constant->set_op_type("Constant");
+  constant->add_output("k");
+  onnx::AttributeProto* value = constant->add_attribute();
+  value->set_name("value_float");
+  value->set_f(1e6f);
+  for (const char* input : {"k", "w"}) {  // w is the graph's, not the function's
+    onnx::NodeProto* cast = function->add_node();
+    cast->set_op_type("Cast");
+    cast->add_input(input);
+    cast->add_output(std::string(input) + "_h");
+    onnx::AttributeProto* to = cast->add_attribute();
+    to->set_name("to");
+    to->set_i(onnx::TensorProto::BFLOAT16);
+  }
+
+  const ContainerContents contents = read_onnx(bytes_of(model), "m.onnx");
+  ASSERT_EQ(contents.unreadable.size(), 1u);
+  EXPECT_EQ(contents.unreadable[0].location.member, "bad");
+  EXPECT_EQ(declared_members(contents), (std::vector<std::string>{"sparse_w", "function F/k"}));
+  ASSERT_EQ(contents.declared.size(), 2u);
+  const CastDeclaration& sparse_cast = *contents.declared[0].declaration;
+  EXPECT_EQ(sparse_cast.name, "Cast node 'sparse\\x0acast\\x1b[2J'");
+  EXPECT_EQ(sparse_cast.where.member, "sparse\ncast\x1b[2J");  // raw, as members are: writers escape
+  const CastDeclaration& function_cast = *contents.declared[1].declaration;
+  EXPECT_EQ(function_cast.name, "Cast node #1 in 'function F' (output 'k_h')");
+  EXPECT_EQ(function_cast.where.member, "function F/(Cast 1)");
+  EXPECT_EQ(function_cast.casts, std::vector<DType>{DType::BFloat16});
+}
+
+// A model of a million Cast nodes over one initializer, each named and with
+// its own output as exporters write them, serialised by hand (a million
+// NodeProtos built as objects would take a gigabyte).
+std::shared_ptr<std::string> million_casts_model(std::size_t nodes) {
+  const std::string attribute("\x0a\x02to\x18\x0a\xa0\x01\x02", 9);  // to = FLOAT16, type INT
+  onnx::TensorProto w;
+  w.set_name("w");
+  w.set_data_type(onnx::TensorProto::FLOAT);
+  w.add_dims(1);
+  w.add_float_data(1e5f);
+  const std::string w_bytes = w.SerializeAsString();
+  std::string graph = "\x2a" + std::string(1, static_cast<char>(w_bytes.size())) + w_bytes;
+  for (std::size_t i = 0; i < nodes; ++i) {
+    const std::string digits = std::to_string(1'000'000 + i).substr(1);  // six digits
+    const std::string node = std::string("\x0a\x01w", 3) + "\x12\x07o" + digits + "\x1a\x07n" + digits +
+                             "\x22\x04"
+                             "Cast" +
+                             "\x2a" + static_cast<char>(attribute.size()) + attribute;
+    graph += "\x0a" + std::string(1, static_cast<char>(node.size())) + node;
+  }
+  auto model = std::make_shared<std::string>("\x08\x08\x3a", 3);
+  for (std::size_t length = graph.size();; length >>= 7) {  // the graph's length, a varint
+    const auto low = static_cast<char>(length & 0x7f);
+    if (length < 0x80) {
+      *model += low;
+      break;
+    }
+    *model += static_cast<char>(low | 0x80);
+  }
+  *model += graph;
+  return model;
+}
+
+// Runs `work` in a process of its own and returns what it wrote: for a test
+// whose memory must not count against the bounds other tests measure of this
+// process's children (RUSAGE_CHILDREN, hostile_test.cpp). The work runs in a
+// grandchild that is left to init, so its peak is nobody's child here.
+std::string in_orphan_process(const std::function<std::string()>& work) {
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return "pipe failed";
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::fork() == 0) {
+      ::close(pipe_fds[0]);
+      const std::string out = work();
+      std::size_t written = 0;
+      while (written < out.size()) {
+        const ssize_t n = ::write(pipe_fds[1], out.data() + written, out.size() - written);
+        if (n <= 0) break;
+        written += static_cast<std::size_t>(n);
+      }
+      ::_exit(0);
+    }
+    ::_exit(0);
+  }
+  ::close(pipe_fds[1]);
+  if (child > 0) ::waitpid(child, nullptr, 0);
+  std::string out;
+  char buffer[4096];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buffer, sizeof buffer)) > 0;)
+    out.append(buffer, static_cast<std::size_t>(n));
+  ::close(pipe_fds[0]);
+  return out;
+}
+
+// A million Cast nodes: read in linear time; the first kOnnxMaxDeclaredCasts
+// are declared, the rest noted once (DT204) with their number. Read in a
+// process of its own: its 800 MB of parsed messages are not this suite's.
+TEST(OnnxCasts, AMillionCastNodesStayLinearAndAreBounded) {
+  constexpr std::size_t kNodes = 1'000'000;
+  const std::string outcome = in_orphan_process([] {
+    const auto model = million_casts_model(kNodes);
+    const auto start = std::chrono::steady_clock::now();
+    const ContainerContents contents =
+        read_onnx({std::as_bytes(std::span(model->data(), model->size())), model, false}, "casts.onnx");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    json out;
+    out["in_time"] = seconds < testing_support::time_limit(20.0);
+    out["seconds"] = seconds;
+    out["arrays"] = contents.arrays.size();
+    out["declared"] = contents.declared.size();
+    if (!contents.declared.empty()) {
+      out["last_member"] = contents.declared.back().member;
+      out["last_name"] = contents.declared.back().declaration->name;
+    }
+    out["skipped"] = json::array();
+    for (const MemberIssue& skipped : contents.skipped)
+      out["skipped"].push_back(
+          {{"member", skipped.location.member.value_or("")}, {"reason", skipped.reason}});
+    return out.dump();
+  });
+  ASSERT_FALSE(outcome.empty()) << "the reading process wrote nothing";
+  const json out = json::parse(outcome);
+  SCOPED_TRACE(out.dump());
+  EXPECT_TRUE(out["in_time"]);
+  EXPECT_EQ(out["arrays"], 1u);
+  ASSERT_EQ(out["declared"], kOnnxMaxDeclaredCasts);
+  EXPECT_EQ(out["last_member"], "w");
+  EXPECT_EQ(out["last_name"],
+            "Cast node 'n" + std::to_string(1'000'000 + kOnnxMaxDeclaredCasts - 1).substr(1) + "'");
+  ASSERT_EQ(out["skipped"].size(), 1u);
+  EXPECT_EQ(out["skipped"][0]["member"], "n" + std::to_string(1'000'000 + kOnnxMaxDeclaredCasts).substr(1));
+  EXPECT_NE(out["skipped"][0]["reason"].get<std::string>().find(
+                "(" + std::to_string(kNodes - kOnnxMaxDeclaredCasts) + " such nodes not checked)"),
+            std::string::npos);
 }
 
 }  // namespace

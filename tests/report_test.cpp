@@ -10,6 +10,7 @@
 #include "reports/json_report.h"
 #include "reports/text_report.h"
 #include "rules/evaluate.h"
+#include "rules/registry.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -112,6 +113,90 @@ TEST(TextReport, OneLinePerFindingAndASummary) {
   EXPECT_NE(text.find("errors"), std::string::npos);
   EXPECT_EQ(text.find('\033'), std::string::npos);
   EXPECT_NE(render_text(report, true).find("\033[1;31m"), std::string::npos);
+}
+
+// A hand-made report with a declared cast and PL findings: one array whose
+// float16 entry is the scan's target and whose bfloat16 entry a declaration
+// asked for under the torch profile; a PL301 at a config line about that
+// array, and a PL301 at an ONNX node; and an ordinary DT101.
+Report declared_report() {
+  Report report;
+  report.targets = {DType::Float16};
+  ArrayResult array;
+  array.location = Location("data/a.npz", "pixels");
+  array.dtype = DType::Float32;
+  array.stored_dtype = "<f4";
+  array.shape = {10};
+  array.elements = 10;
+  CastStats ordinary;
+  ordinary.target = DType::Float16;
+  CastStats declared;
+  declared.target = DType::BFloat16;
+  declared.semantics = Semantics::Torch;
+  declared.declared_only = true;
+  array.analysis.casts = {ordinary, declared};
+  report.scan.arrays.push_back(array);
+
+  Finding entry;
+  entry.rule = find_rule("PL301");
+  entry.severity = Severity::Error;
+  entry.message = "pipeline entry 'pixels': 3 of 10 values overflow";
+  entry.location = Location("configs/.dtlint.yaml");
+  entry.location.line = 4;
+  entry.location.column = 5;
+  entry.related = Location("data/a.npz", "pixels");
+  entry.identity = "data/*.npz:pixels -> bfloat16";
+  entry.target = DType::BFloat16;
+  entry.count = 3;
+  report.findings.push_back(entry);
+  Finding node = entry;
+  node.location = Location("model.onnx", "cast_3");
+  node.related = Location("model.onnx", std::string("w\xff", 2));
+  report.findings.push_back(node);
+  Finding plain;
+  plain.rule = find_rule("DT101");
+  plain.severity = Severity::Error;
+  plain.message = "3 of 10 values overflow";
+  plain.location = array.location;
+  plain.target = DType::Float16;
+  report.findings.push_back(plain);
+  return report;
+}
+
+TEST(JsonReport, PositionsRelatedDataAndDeclaredCastsAreWrittenAndValid) {
+  const json report = json::parse(render_json(declared_report()));
+  EXPECT_EQ(schema_errors(report), "");
+  const json& casts = report["arrays"][0]["casts"];
+  ASSERT_EQ(casts.size(), 2u);
+  EXPECT_FALSE(casts[0].contains("semantics"));  // the scan's own target: as before
+  EXPECT_FALSE(casts[0].contains("declared"));
+  EXPECT_EQ(casts[1]["semantics"], "torch");
+  EXPECT_EQ(casts[1]["declared"], true);
+
+  const json& findings = report["findings"];
+  ASSERT_EQ(findings.size(), 3u);
+  EXPECT_EQ(findings[0]["path"], "configs/.dtlint.yaml");
+  EXPECT_EQ(findings[0]["member"], nullptr);
+  EXPECT_EQ(findings[0]["line"], 4);
+  EXPECT_EQ(findings[0]["column"], 5);
+  EXPECT_EQ(findings[0]["related"], json::parse(R"({"path": "data/a.npz", "member": "pixels"})"));
+  EXPECT_EQ(findings[1]["member"], "cast_3");
+  EXPECT_EQ(findings[1]["line"], nullptr);
+  EXPECT_EQ(findings[1]["related"]["member_bytes"], "d/8=");  // "w\xff": not UTF-8, so its bytes
+  EXPECT_EQ(findings[2]["related"], nullptr);                 // always written, null when there is none
+
+  json broken = report;
+  broken["findings"][0]["related"]["line"] = 3;
+  EXPECT_NE(schema_errors(broken), "");
+  broken = report;
+  broken["findings"][0].erase("related");
+  EXPECT_NE(schema_errors(broken), "");
+  broken = report;
+  broken["arrays"][0]["casts"][0]["declared"] = false;
+  EXPECT_NE(schema_errors(broken), "");
+  broken = report;
+  broken["arrays"][0]["casts"][1]["semantics"] = "jax";
+  EXPECT_NE(schema_errors(broken), "");
 }
 
 }  // namespace

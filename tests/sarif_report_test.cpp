@@ -399,5 +399,54 @@ TEST(SarifReport, DeterministicAndFingerprintsSurviveADataRefresh) {
   }
 }
 
+// PL findings: the region on the config file at the entry's line and column
+// (not line 1), the data file as a related location (relative URI, the member
+// in its message), the fingerprint from the identity; valid against the
+// official schema and GitHub's rules.
+TEST(SarifReport, PipelineFindingsPointAtTheConfigLineWithTheDataRelated) {
+  TempDir dir;
+  Report report;
+  Finding f;
+  f.rule = find_rule("PL301");
+  f.severity = Severity::Error;
+  f.message = "pipeline entry 'pixels': 3 of 10 values overflow";
+  f.location = Location(dir / ".dtlint.yaml");
+  f.location.line = 4;
+  f.location.column = 5;
+  f.related = Location(dir / "data/a b.npz", "pixels");
+  f.identity = "data/*.npz:pixels -> float16";
+  f.target = DType::Float16;
+  report.findings.push_back(f);
+  Finding spanned = f;
+  spanned.location.end_line = 4;
+  spanned.location.end_column = 20;
+  report.findings.push_back(spanned);
+
+  const json log = sarif(report, dir.path());
+  EXPECT_EQ(sarif_schema_errors(log), "");
+  const json& result = results_of(log)[0];
+  SCOPED_TRACE(result.dump());
+  const json& physical = result["locations"][0]["physicalLocation"];
+  EXPECT_EQ(physical["artifactLocation"]["uri"], ".dtlint.yaml");
+  EXPECT_EQ(physical["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+  EXPECT_EQ(physical["region"], json::parse(R"({"startLine": 4, "startColumn": 5})"));
+  ASSERT_EQ(result["relatedLocations"].size(), 1u);
+  const json& related = result["relatedLocations"][0];
+  EXPECT_EQ(related["id"], 0);
+  EXPECT_EQ(related["physicalLocation"]["artifactLocation"]["uri"], "data/a%20b.npz");
+  EXPECT_EQ(related["physicalLocation"]["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+  EXPECT_TRUE(is_encoded_uri_path(related["physicalLocation"]["artifactLocation"]["uri"]));
+  EXPECT_GE(related["physicalLocation"]["region"]["startLine"].get<int>(), 1);
+  EXPECT_NE(related["message"]["text"].get<std::string>().find("pixels"), std::string::npos);
+  EXPECT_EQ(related["logicalLocations"][0]["name"], "pixels");
+  EXPECT_NE(result["message"]["text"].get<std::string>().find("(data: "), std::string::npos);
+  EXPECT_EQ(result["partialFingerprints"][kFingerprintKey], fingerprint(f, dir.path()));
+  Finding moved = f;
+  moved.location.line = 40;
+  EXPECT_EQ(result["partialFingerprints"][kFingerprintKey], fingerprint(moved, dir.path()));
+  EXPECT_EQ(results_of(log)[1]["locations"][0]["physicalLocation"]["region"],
+            json::parse(R"({"startLine": 4, "startColumn": 5, "endLine": 4, "endColumn": 20})"));
+}
+
 }  // namespace
 }  // namespace dtlint

@@ -57,5 +57,48 @@ TEST(TextReport, HostileNamesCannotForgeLinesOrTerminalSequences) {
   }
 }
 
+// A PL finding at a config line: "path:line:column:" as compilers write it,
+// and the data it is about; a finding at a model's node names its tensor; a
+// finding without a line or related data is printed as before.
+TEST(TextReport, TextPositionsAndRelatedDataAreShown) {
+  Report report;
+  Finding entry;
+  entry.rule = find_rule("PL301");
+  entry.severity = Severity::Error;
+  entry.location.path = "configs/.dtlint.yaml";
+  entry.location.line = 4;
+  entry.location.column = 5;
+  entry.related = Location("data/a.npz", "pixels");
+  entry.identity = "data/*.npz:pixels -> float16";
+  entry.message = "pipeline entry 'pixels': 3 of 10 values overflow to ±inf in float32→float16 (DT101)";
+  report.findings.push_back(entry);
+  Finding node = entry;
+  node.location = Location("model.onnx", "cast\n3");
+  node.related = Location("model.onnx", "w\x1b[2J");
+  node.message = "Cast node 'cast\\x0a3': 1 of 2 values overflow";
+  report.findings.push_back(node);
+  Finding line_only = entry;
+  line_only.rule = find_rule("DT205");
+  line_only.severity = Severity::Note;
+  line_only.location = Location(".dtlint.yaml");
+  line_only.location.line = 9;
+  line_only.related.reset();
+  line_only.message = "unused";
+  report.findings.push_back(line_only);
+  Finding array;
+  array.rule = find_rule("DT101");
+  array.severity = Severity::Error;
+  array.location = Location("data/a.npz", "pixels");
+  array.message = "3 of 10 values overflow";
+  report.findings.push_back(array);
+  EXPECT_EQ(render_text(report, false, false),
+            "configs/.dtlint.yaml:4:5: error PL301 pipeline entry 'pixels': 3 of 10 values overflow to ±inf "
+            "in float32→float16 (DT101) (data: data/a.npz:pixels) [declared-cast-unsafe]\n"
+            "model.onnx:cast\\n3: error PL301 Cast node 'cast\\x0a3': 1 of 2 values overflow "
+            "(data: model.onnx:w\\x1b[2J) [declared-cast-unsafe]\n"
+            ".dtlint.yaml:9: note DT205 unused [unused-suppression]\n"
+            "data/a.npz:pixels: error DT101 3 of 10 values overflow [cast-overflow]\n");
+}
+
 }  // namespace
 }  // namespace dtlint

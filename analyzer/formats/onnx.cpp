@@ -15,6 +15,8 @@
 #include <set>
 #include <span>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -445,7 +447,40 @@ struct FoundTensor {
   bool sparse_values = false;
 };
 
-// Finds every stored tensor of a model, naming each by its path.
+// A Cast or CastLike node over a stored tensor: a declared cast of that tensor (DESIGN §5).
+struct FoundCast {
+  std::string member;  // the tensor's member name, as the reader names its array
+  std::shared_ptr<const CastDeclaration> declaration;
+};
+
+bool is_onnx_domain(const onnx::NodeProto& node) {
+  return node.domain().empty() || node.domain() == "ai.onnx";
+}
+
+// The element type a Constant node's value has (0: none).
+int constant_elem_type(const onnx::NodeProto& node) {
+  for (const onnx::AttributeProto& attribute : node.attribute()) {
+    if (attribute.has_t()) return attribute.t().data_type();
+    if (attribute.has_sparse_tensor()) return attribute.sparse_tensor().values().data_type();
+    const std::string& name = attribute.name();
+    if (name == "value_float" || name == "value_floats") return onnx::TensorProto::FLOAT;
+    if (name == "value_int" || name == "value_ints") return onnx::TensorProto::INT64;
+    if (name == "value_string" || name == "value_strings") return onnx::TensorProto::STRING;
+  }
+  return 0;
+}
+
+// The dtype a Cast to ONNX type `code` is simulated as; none for the types
+// dtlint does not simulate as a target (STRING, BOOL, complex, FNUZ and 4-bit types).
+std::optional<DType> cast_target(int code) {
+  const OnnxType* type = onnx_type(code);
+  if (type == nullptr || !type->dtype) return std::nullopt;
+  if (!is_float(*type->dtype) && !is_integer(*type->dtype)) return std::nullopt;
+  return type->dtype;
+}
+
+// Finds every stored tensor of a model, naming each by its path, and the Cast
+// and CastLike nodes whose data input is one of them.
 class TensorFinder {
  public:
   explicit TensorFinder(const std::string& path) : path_(path) {}
@@ -461,32 +496,100 @@ class TensorFinder {
     for (const onnx::FunctionProto& function : model.functions()) {
       const std::string prefix =
           "function " + function.domain() + (function.domain().empty() ? "" : ".") + function.name() + "/";
+      // A function sees only its own values: its inputs are parameters, not the graph's tensors.
+      scopes_.emplace_back();
+      constants(function.node(), prefix);
       nodes(function.node(), prefix);
+      scopes_.pop_back();
     }
   }
 
   std::vector<FoundTensor> take() { return std::move(found_); }
+  std::vector<FoundCast> take_casts() { return std::move(casts_); }
+  // Cast nodes over stored tensors past kOnnxMaxDeclaredCasts: the first one's node and how many.
+  const std::optional<Location>& first_cast_not_declared() const { return first_cast_not_declared_; }
+  std::size_t casts_not_declared() const { return casts_not_declared_; }
 
  private:
+  // What a value name means in one graph: a stored tensor (its member name),
+  // or a value computed at run time (empty member), with its element type
+  // when the graph says it (for CastLike's target).
+  struct Value {
+    std::string member;
+    int elem_type = 0;
+  };
+  // Value names of one graph; a subgraph sees its outer graphs' names unless it shadows them.
+  using Scope = std::unordered_map<std::string_view, Value>;
+
+  const Value* lookup(std::string_view name) const {
+    for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+      if (const auto found = scope->find(name); found != scope->end()) return &found->second;
+    }
+    return nullptr;
+  }
+
+  // Names the graph gives values computed at run time (its inputs, its nodes'
+  // outputs): they hide a stored tensor of an outer graph of the same name.
+  // Only names an outer graph has are recorded, so a graph costs nothing per node.
+  void computed(std::string_view name, int elem_type) {
+    if (name.empty()) return;
+    Scope& scope = scopes_.back();
+    if (const auto known = scope.find(name); known != scope.end()) {
+      if (known->second.elem_type == 0) known->second.elem_type = elem_type;
+      return;
+    }
+    if (elem_type != 0 || lookup(name) != nullptr) scope.emplace(name, Value{std::string(), elem_type});
+  }
+
+  static int elem_type_of(const onnx::ValueInfoProto& info) {
+    return info.has_type() && info.type().has_tensor_type() ? info.type().tensor_type().elem_type() : 0;
+  }
+
   void graph(const onnx::GraphProto& graph, const std::string& prefix) {
+    scopes_.emplace_back();
     for (int i = 0; i < graph.initializer_size(); ++i) {
       const onnx::TensorProto& tensor = graph.initializer(i);
       add({prefix + name_or(tensor.name(), "initializer " + std::to_string(i)), &tensor, nullptr, false});
+      if (!tensor.name().empty())
+        scopes_.back().emplace(tensor.name(), Value{found_.back().member, tensor.data_type()});
     }
     for (int i = 0; i < graph.sparse_initializer_size(); ++i) {
       const onnx::TensorProto& values = graph.sparse_initializer(i).values();
       add({prefix + name_or(values.name(), "sparse_initializer " + std::to_string(i)), &values, nullptr,
            true});
+      if (!values.name().empty())
+        scopes_.back().emplace(values.name(), Value{found_.back().member, values.data_type()});
+    }
+    // A node may come before the Constant it reads: ONNX asks for sorted nodes, a hostile file need not.
+    constants(graph.node(), prefix);
+    for (const onnx::ValueInfoProto& input : graph.input()) computed(input.name(), elem_type_of(input));
+    for (const onnx::ValueInfoProto& info : graph.value_info()) computed(info.name(), elem_type_of(info));
+    for (const onnx::ValueInfoProto& output : graph.output()) computed(output.name(), elem_type_of(output));
+    for (const onnx::NodeProto& node : graph.node()) {
+      if (node.op_type() == "Constant" && is_onnx_domain(node)) continue;
+      for (const std::string& output : node.output()) computed(output, 0);
     }
     nodes(graph.node(), prefix);
+    scopes_.pop_back();
+  }
+
+  // The values of the Constant nodes in `list`, into the innermost scope.
+  void constants(const google::protobuf::RepeatedPtrField<onnx::NodeProto>& list, const std::string& prefix) {
+    for (const onnx::NodeProto& node : list) {
+      if (node.op_type() != "Constant" || !is_onnx_domain(node) || node.output_size() == 0 ||
+          node.output(0).empty())
+        continue;
+      scopes_.back().emplace(node.output(0), Value{prefix + node.output(0), constant_elem_type(node)});
+    }
   }
 
   void nodes(const google::protobuf::RepeatedPtrField<onnx::NodeProto>& list, const std::string& prefix) {
     int index = 0;
     for (const onnx::NodeProto& node : list) {
       const std::string label = name_or(node.name(), node.op_type() + " " + std::to_string(index));
-      const bool constant =
-          node.op_type() == "Constant" && (node.domain().empty() || node.domain() == "ai.onnx");
+      const bool constant = node.op_type() == "Constant" && is_onnx_domain(node);
+      if ((node.op_type() == "Cast" || node.op_type() == "CastLike") && is_onnx_domain(node))
+        cast(node, index, prefix, label);
       for (const onnx::AttributeProto& attribute : node.attribute()) {
         if (constant) {
           // The constant is the value its output names; the attribute says how it is stored.
@@ -515,6 +618,48 @@ class TensorFinder {
     }
   }
 
+  // A Cast (to its `to` type) or CastLike (to its second input's element
+  // type) whose data input is a stored tensor declares that tensor's cast. A
+  // cast of a computed value (a chain's later Casts) declares nothing: its
+  // data is not stored.
+  void cast(const onnx::NodeProto& node, int index, const std::string& prefix, const std::string& label) {
+    if (node.input_size() == 0) return;
+    const Value* data = lookup(node.input(0));
+    if (data == nullptr || data->member.empty()) return;
+    int code = 0;
+    if (node.op_type() == "Cast") {
+      for (const onnx::AttributeProto& attribute : node.attribute()) {
+        if (attribute.name() == "to")
+          code = static_cast<int>(std::clamp<std::int64_t>(attribute.i(), 0, 1000));
+      }
+    } else if (node.input_size() >= 2) {
+      if (const Value* like = lookup(node.input(1))) code = like->elem_type;
+    }
+    const std::optional<DType> target = cast_target(code);
+    if (!target) return;
+    if (casts_.size() >= kOnnxMaxDeclaredCasts) {
+      if (!first_cast_not_declared_) first_cast_not_declared_ = Location(path_, prefix + label);
+      ++casts_not_declared_;
+      return;
+    }
+    auto declaration = std::make_shared<CastDeclaration>();
+    declaration->kind = DeclarationKind::OnnxCast;
+    const std::string op = node.op_type() + " node ";
+    if (!node.name().empty()) {
+      declaration->name = op + quote_tensor_name(prefix + node.name());
+    } else {
+      declaration->name = op + "#" + std::to_string(index);
+      if (!prefix.empty())
+        declaration->name += " in " + quote_tensor_name(prefix.substr(0, prefix.size() - 1));
+      if (node.output_size() > 0 && !node.output(0).empty())
+        declaration->name += " (output " + quote_tensor_name(node.output(0)) + ")";
+    }
+    declaration->where = Location(path_, prefix + label);
+    declaration->casts = {*target};
+    declaration->identity = declaration->name + " -> " + std::string(name(*target));
+    casts_.push_back({data->member, std::move(declaration)});
+  }
+
   static std::string name_or(const std::string& name, std::string fallback) {
     return name.empty() ? "(" + fallback + ")" : name;
   }
@@ -529,6 +674,10 @@ class TensorFinder {
 
   const std::string& path_;
   std::vector<FoundTensor> found_;
+  std::vector<Scope> scopes_;  // the graphs around the nodes being walked, outermost first
+  std::vector<FoundCast> casts_;
+  std::optional<Location> first_cast_not_declared_;
+  std::size_t casts_not_declared_ = 0;
 };
 
 // External data files of one model, each opened and mapped once.
@@ -902,6 +1051,23 @@ bool has_extension(std::string_view path, std::string_view extension) {
   });
 }
 
+// The Cast nodes' declarations of the tensors that were read as arrays (a
+// cast of an unreadable or skipped tensor has no data to be simulated on).
+void declare_casts(TensorFinder& finder, ContainerContents& contents) {
+  std::unordered_set<std::string_view> members;
+  for (const ArrayView& view : contents.arrays) members.insert(*view.location.member);
+  for (FoundCast& cast : finder.take_casts()) {
+    if (members.count(cast.member) == 0) continue;
+    contents.declared.push_back({std::move(cast.member), std::move(cast.declaration)});
+  }
+  if (const std::optional<Location>& first = finder.first_cast_not_declared()) {
+    contents.skipped.push_back(
+        {*first, "a Cast node over a stored tensor past the first " + std::to_string(kOnnxMaxDeclaredCasts) +
+                     " of the model, the most dtlint checks (" + std::to_string(finder.casts_not_declared()) +
+                     " such nodes not checked)"});
+  }
+}
+
 ContainerContents read_model(const InputBytes& input, const std::string& path,
                              const OnnxReadOptions& options) {
   auto parsed = std::make_shared<ParsedMessage<onnx::ModelProto>>();
@@ -946,6 +1112,7 @@ ContainerContents read_model(const InputBytes& input, const std::string& path,
   reader.set_raw_data_in_input(std::move(raw_in_input), input);
   ContainerContents contents;
   for (const FoundTensor& tensor : found) reader.read(tensor, contents);
+  declare_casts(finder, contents);
   return contents;
 }
 

@@ -11,6 +11,14 @@
 // data files beside the model. A tensor that cannot be read is an unreadable
 // member (E901 for it alone); one dtlint does not analyse (strings, 4-bit and
 // FNUZ types) is a skipped member.
+//
+// A Cast or CastLike node (of any graph or function) whose data input is a
+// stored tensor — an initializer, a sparse initializer's values, a Constant's
+// value, of its graph or an outer one — declares that tensor's cast
+// (ContainerContents::declared): to the Cast's `to` type, or to the element
+// type of CastLike's second input. Only the first Cast of a chain is such a
+// declaration: the later ones cast computed values. Targets dtlint does not
+// simulate (STRING, BOOL, complex, FNUZ and 4-bit types) declare nothing.
 #pragma once
 
 #include <cstddef>
@@ -32,6 +40,10 @@ inline constexpr int kOnnxMaxNesting = 64;
 
 // A model with more tensors than this is refused as a whole.
 inline constexpr std::size_t kOnnxMaxTensors = 1'000'000;
+
+// Cast / CastLike nodes over stored tensors declare casts (the PL rules judge
+// them); past this many in one model the rest are noted (DT204), not checked.
+inline constexpr std::size_t kOnnxMaxDeclaredCasts = 10'000;
 
 // Tensors of higher rank are refused (as NumPy, NPY_MAXDIMS).
 inline constexpr std::size_t kOnnxMaxDimensions = 64;

@@ -21,6 +21,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::byte b : view.data) sum += std::to_integer<unsigned>(b);
         if (sum == 0xffffffffu) __builtin_trap();  // keeps the reads
       }
+      // Every declared cast names one of the arrays and casts to one dtype.
+      for (const dtlint::DeclaredMember& declared : contents.declared) {
+        bool named = false;
+        for (const dtlint::ArrayView& view : contents.arrays)
+          named = named || view.location.member == declared.member;
+        if (!named || declared.declaration == nullptr || declared.declaration->casts.size() != 1)
+          __builtin_trap();
+      }
     } catch (const dtlint::InputError&) {
     }
   }

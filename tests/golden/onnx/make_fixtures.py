@@ -10,13 +10,21 @@ PyTorch for bfloat16); deterministic.
   a Constant, a STRING initializer (skipped), and one initializer in external
   data (model.onnx.data, beside the model, at a non-zero offset).
 - tensor.pb: one TensorProto, as onnx.numpy_helper.from_array writes it.
+- casts.onnx: Cast and CastLike nodes over initializers and Constants (declared
+  casts, DESIGN §5): named and unnamed, CastLike taking its type from a graph
+  input and from an initializer, a chain (only its first Cast declares), a Cast
+  in a subgraph over the main graph's initializer, and Casts that declare
+  nothing (to STRING, to BOOL, of a graph input).
 
 Values that overflow float16 (1e5, and 1e30 as in the DistilBERT case), that
 underflow, and int64 values beyond 2^31 are there on purpose.
 
 expected.json: {"arrays": {"file:member": {"dtype", "shape", "casts":
 {target: {"overflow", "underflow_to_zero", "inexact", "out_of_range"}}}},
-"skipped": ["file:member", ...]}. float16, float32 and int32 counts come from
+"skipped": ["file:member", ...], "declared": [{"file", "member", "name",
+"node", "target", "counts"}, ...]} (declared: every declaration casts.onnx
+makes, in node order, with NumPy's astype counts of that cast: ONNX Runtime's
+Cast rounds a float32 once, as astype does). float16, float32 and int32 counts come from
 NumPy's astype; bfloat16 from torch's Tensor.to for float32, float16 and
 bfloat16 sources (one rounding from those, as NumPy's profile rounds).
 """
@@ -31,7 +39,7 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EXPECTED = {"arrays": {}, "skipped": []}
+EXPECTED = {"arrays": {}, "skipped": [], "declared": []}
 
 
 def counts(x, target):
@@ -43,11 +51,12 @@ def counts(x, target):
         with np.errstate(all="ignore"):
             y = flat.astype(getattr(np, target))
     out = {"overflow": 0, "underflow_to_zero": 0, "inexact": 0, "out_of_range": 0}
-    info = np.iinfo(np.int32)
+    integer_target = target.startswith("int") or target.startswith("uint")
+    info = np.iinfo(getattr(np, target)) if integer_target else None
     for xv, yv in zip(flat.tolist(), y.tolist()):
         if isinstance(xv, float) and xv != xv:
             continue  # NaN is never inexact
-        if target == "int32":
+        if integer_target:
             if xv < info.min or xv > info.max:
                 out["out_of_range"] += 1
             if int(yv) != xv:
@@ -191,6 +200,8 @@ def main():
         fh.write(numpy_helper.from_array(pb, "pb_tensor").SerializeToString())
     expect("tensor.pb", "pb_tensor", pb, "FLOAT", "float32")
 
+    write_casts_model()
+
     # The peer reads back what was written: the files hold what the counts were computed on.
     loaded = onnx.load(os.path.join(HERE, "model.onnx"), load_external_data=True)
     back = {t.name: numpy_helper.to_array(t) for t in loaded.graph.initializer if t.data_type != TensorProto.STRING}
@@ -201,6 +212,82 @@ def main():
     with open(os.path.join(HERE, "expected.json"), "w") as fh:
         json.dump(EXPECTED, fh, indent=1, sort_keys=True)
         fh.write("\n")
+
+
+def write_casts_model():
+    """casts.onnx: declared casts over stored tensors, and Casts that declare nothing."""
+    file = "casts.onnx"
+    w_big = np.array([1e5, -7.0e4, 1.0, 65504.0, 65520.0, 1e-8, 0.1, 3.0e-5], np.float32)
+    w_small = np.array([0.5, -0.25, 1e-3, 2.0], np.float32)
+    w_ids = np.array([300, -200, 5, 127, -129], np.int64)
+    like_init = np.array([1.0], np.float16)
+    c_big = np.array([2.0e5, 1.5, -65536.0], np.float32)
+    c_chain = np.array([7.0e4, 1e-9], np.float32)
+    names = helper.make_tensor("labels", TensorProto.STRING, [2], [b"cat", b"dog"])
+    initializers = [numpy_helper.from_array(w_big, "w_big"), numpy_helper.from_array(w_small, "w_small"),
+                    numpy_helper.from_array(w_ids, "w_ids"), numpy_helper.from_array(like_init, "like_init"),
+                    names]
+    for member, values in (("w_big", w_big), ("w_small", w_small), ("w_ids", w_ids), ("like_init", like_init),
+                           ("c_big", c_big), ("c_chain", c_chain)):
+        expect(file, member, values, "INT64" if values.dtype == np.int64 else
+               "FLOAT16" if values.dtype == np.float16 else "FLOAT", str(values.dtype))
+    EXPECTED["skipped"].append(file + ":labels")
+
+    def declared(member, values, name, node, target):
+        EXPECTED["declared"].append({"file": file, "member": member, "name": name, "node": node,
+                                     "target": target, "counts": counts(values, target)})
+
+    F16 = TensorProto.FLOAT16
+    nodes = [
+        helper.make_node("Cast", ["w_big"], ["w_big_half"], name="cast_w", to=F16),
+        helper.make_node("Cast", ["w_small"], ["w_small_half"], to=F16),  # unnamed: node #1
+        helper.make_node("Cast", ["w_ids"], ["w_ids_i8"], name="ids_to_int8", to=TensorProto.INT8),
+        helper.make_node("Constant", [], ["c_big"], name="c_big_node", value=numpy_helper.from_array(c_big, "v")),
+        helper.make_node("CastLike", ["c_big", "half_input"], ["c_big_half"], name="like_input"),
+        helper.make_node("CastLike", ["w_big", "like_init"], ["w_big_like"], name="like_initializer"),
+        helper.make_node("Constant", [], ["c_chain"], value=numpy_helper.from_array(c_chain, "v")),
+        helper.make_node("Cast", ["c_chain"], ["chain_1"], name="chain_first", to=F16),
+        helper.make_node("Cast", ["chain_1"], ["chain_2"], name="chain_second", to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["labels"], ["labels_f"], name="from_string", to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["w_small"], ["w_small_bool"], name="to_bool", to=TensorProto.BOOL),
+        helper.make_node("Cast", ["w_small"], ["w_small_text"], name="to_string", to=TensorProto.STRING),
+        helper.make_node("Cast", ["x"], ["x_half"], name="of_input", to=F16),
+    ]
+    declared("w_big", w_big, "Cast node 'cast_w'", "cast_w", "float16")
+    declared("w_small", w_small, "Cast node #1 (output 'w_small_half')", "(Cast 1)", "float16")
+    declared("w_ids", w_ids, "Cast node 'ids_to_int8'", "ids_to_int8", "int8")
+    declared("c_big", c_big, "CastLike node 'like_input'", "like_input", "float16")
+    declared("w_big", w_big, "CastLike node 'like_initializer'", "like_initializer", "float16")
+    declared("c_chain", c_chain, "Cast node 'chain_first'", "chain_first", "float16")
+    # labels (STRING) is not read: its Cast has no data to be simulated on.
+
+    # A subgraph's Cast of the main graph's initializer (outer scope).
+    out_info = helper.make_tensor_value_info("branch_out", F16, [8])
+    then_graph = helper.make_graph([helper.make_node("Cast", ["w_big"], ["branch_out"], name="sub_cast", to=F16)],
+                                   "then", [], [out_info])
+    else_graph = helper.make_graph([helper.make_node("Cast", ["w_big"], ["branch_out"], to=F16)],
+                                   "else", [], [out_info])
+    nodes.append(helper.make_node("If", ["cond"], ["chosen"], name="If_0",
+                                  then_branch=then_graph, else_branch=else_graph))
+    # make_node writes attributes sorted by name: else_branch comes first in the file.
+    declared("w_big", w_big, "Cast node #0 in 'If_0/else_branch' (output 'branch_out')",
+             "If_0/else_branch/(Cast 0)", "float16")
+    declared("w_big", w_big, "Cast node 'If_0/then_branch/sub_cast'", "If_0/then_branch/sub_cast", "float16")
+
+    graph = helper.make_graph(
+        nodes, "casts",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4]),
+         helper.make_tensor_value_info("half_input", F16, [1]),
+         helper.make_tensor_value_info("cond", TensorProto.BOOL, [])],
+        [helper.make_tensor_value_info(name, F16, [n]) for name, n in (("w_big_half", 8), ("w_small_half", 4),
+                                                                         ("c_big_half", 3))] +
+        [helper.make_tensor_value_info("chosen", F16, [8])],
+        initializers)
+    model = helper.make_model(graph, producer_name="dtlint-fixtures", opset_imports=[helper.make_opsetid("", 15)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    with open(os.path.join(HERE, file), "wb") as fh:
+        fh.write(model.SerializeToString())
 
 
 if __name__ == "__main__":
