@@ -136,9 +136,11 @@ TEST(Cli, EmptyFolderIsClean) {
 TEST(Cli, OutputFileAndDeterminism) {
   TempDir dir;
   const auto a =
-      run_dtlint("scan examples tests/golden/data --format json --output '" + (dir / "a.json") + "'");
+      run_dtlint("scan examples tests/golden/data --config examples/.dtlint.yaml --format json --output '" +
+                 (dir / "a.json") + "'");
   const auto b =
-      run_dtlint("scan examples tests/golden/data --format json --output '" + (dir / "b.json") + "'");
+      run_dtlint("scan examples tests/golden/data --config examples/.dtlint.yaml --format json --output '" +
+                 (dir / "b.json") + "'");
   EXPECT_EQ(a.exit_code, 1);
   EXPECT_TRUE(a.out.empty());
   const std::string first = read_file(dir / "a.json");
@@ -170,7 +172,8 @@ TEST(Cli, SemanticsChangesTheReportedProfile) {
 TEST(Cli, ReportsDoNotDependOnThreadsOrChunks) {
   TempDir dir;
   // Every thread count over every input, including the golden arrays of all dtypes.
-  const std::string inputs = "examples tests/golden/data --format json --fail-on never";
+  const std::string inputs =
+      "examples tests/golden/data --config examples/.dtlint.yaml --format json --fail-on never";
   const auto one = run_dtlint("scan " + inputs + " --threads 1");
   const auto two = run_dtlint("scan " + inputs + " --threads 2");
   const auto five = run_dtlint("scan " + inputs + " --threads 5");
@@ -192,7 +195,7 @@ TEST(Cli, KernelOverrideIsCheckedAndHonoured) {
 }
 
 TEST(Cli, NoProgressWhenStderrIsNotATerminal) {
-  const auto r = run_dtlint("scan examples tests/golden/data --fail-on never");
+  const auto r = run_dtlint("scan examples tests/golden/data --config examples/.dtlint.yaml --fail-on never");
   EXPECT_EQ(r.err, "");
 }
 

@@ -39,7 +39,8 @@ const std::set<std::string> kArrayRules{"DT101", "DT102", "DT103", "DT104", "DT1
                                         "DT108", "DT109", "DT110", "DT111", "DT201", "DT202"};
 // Rules about whole inputs or the configuration (its declared casts too): a case
 // states how many findings a path gets, at which line.
-const std::set<std::string> kInputRules{"DT203", "DT204", "DT205", "E901", "PL301", "PL302", "PL303", "PL304"};
+const std::set<std::string> kInputRules{"DT203", "DT204", "DT205", "E901",
+                                        "PL301", "PL302", "PL303", "PL304"};
 // No fact producer yet (the C++ front end): nothing can make them fire.
 // A rule moves from here to a case when its producer lands.
 const std::set<std::string> kNotYetTestable{"CX401", "CX402", "CX403", "CX404", "CX405", "CX406", "CX407"};
