@@ -493,6 +493,8 @@ TEST(HuggingFaceScan, DeclaredDtypeCountsEqualTorchsAndPL304IsAtTheKey) {
         }
       }
       ASSERT_EQ(casts.size(), 1u);
+      EXPECT_EQ(casts[0].value("semantics", ""), "torch");  // from_pretrained casts with Tensor.to
+      EXPECT_EQ(casts[0].value("declared", false), true);
       for (const char* count : {"overflow", "underflow_to_zero", "to_subnormal", "inexact"}) {
         EXPECT_EQ(casts[0][count], tensor[count]) << count;
       }
@@ -504,6 +506,7 @@ TEST(HuggingFaceScan, DeclaredDtypeCountsEqualTorchsAndPL304IsAtTheKey) {
     EXPECT_EQ(pl304[0]["line"], want["declaration"]["line"]);
     EXPECT_EQ(pl304[0]["column"], want["declaration"]["column"]);
     EXPECT_EQ(pl304[0]["severity"], "error");
+    EXPECT_EQ(pl304[0]["related"]["path"], folder + "/" + want["tensors"][0]["file"].get<std::string>());
     EXPECT_EQ(pl304[0]["count"], overflow);  // the overflows are the weights' only errors here
     // The worst tensor (most overflows) is named first.
     const std::string message = pl304[0]["message"];
