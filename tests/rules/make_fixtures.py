@@ -551,6 +551,21 @@ def main():
     c.save("readings.npy", readings)
     for line, expected in ((2, "float32"), (5, "float64")):
         c.expect_input("PL302", ".dtlint.yaml", int(readings.dtype != np.dtype(expected)), line=line)
+    # A model folder whose config.json declares float16 over float32 weights that
+    # float16 keeps in range: no PL304, but every load casts them (PL302, once).
+    os.makedirs(c.path("model"))
+    config = {"architectures": ["BertModel"], "model_type": "bert", "torch_dtype": "float16",
+              "transformers_version": "4.46.2"}
+    text = json.dumps(config, indent=2, sort_keys=True) + "\n"
+    with open(c.path("model/config.json"), "w") as f:
+        f.write(text)
+    weights = {"embeddings.weight": np.array([[0.5, -0.25], [0.125, 1.5]], dtype=np.float32)}
+    write_safetensors(c.path("model/model.safetensors"), weights)
+    for name, x in sorted(weights.items()):
+        c.expect_array("model/model.safetensors", x, member=name)
+    assert not any(declared_errors(x, "float16", "torch") for x in weights.values())
+    c.expect_input("PL302", "model/config.json", int(any(x.dtype != np.float16 for x in weights.values())),
+                   line=text[:text.index('"torch_dtype"')].count("\n") + 1)
     cases.append(c)
 
     c = Case("pl303_source_missing", "PL303", ["float16"],
@@ -570,7 +585,8 @@ def main():
 
     # A Hugging Face model folder: config.json's torch_dtype is Tensor.to on every
     # weight (the torch profile); PL304 once for the model when that cast gives a
-    # DT1xx error on any weight, PL302 once when weights are stored otherwise.
+    # DT1xx error on any weight; PL302 once when weights are stored otherwise and
+    # the cast breaks none (when it does, PL304 is the one finding for the cause).
     c = Case("pl304_model_precision", "PL304", ["float16"])
     config = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "torch_dtype": "float16",
               "transformers_version": "4.46.2", "vocab_size": 2}
@@ -586,7 +602,7 @@ def main():
     broken = any(declared_errors(x, "float16", "torch") for x in weights.values())
     c.expect_input("PL304", "config.json", int(broken), line=dtype_line)
     stored_otherwise = any(x.dtype != np.float16 for x in weights.values())
-    c.expect_input("PL302", "config.json", int(stored_otherwise), line=dtype_line)
+    c.expect_input("PL302", "config.json", int(stored_otherwise and not broken), line=dtype_line)
     cases.append(c)
 
     c = Case("e901_unreadable", "E901", ["float16"])
