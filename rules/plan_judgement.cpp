@@ -210,9 +210,10 @@ void PlanJudgement::finish(std::vector<Finding>& out) {
       continue;
     const std::string targets = targets_of(declaration);
     // A model config's dtype is the dtype its weights were saved in (transformers writes it
-    // so): weights stored otherwise are cast at every load. A Keras mixed policy keeps its
+    // so): weights stored otherwise are cast at every load (PL302). A Keras mixed policy keeps its
     // variables in float32 by design, so only model configs are held to it.
-    if (declaration.kind == DeclarationKind::ModelConfig && !t.stored_otherwise.empty()) {
+    // One finding per cause: when the cast breaks weights (PL304), that it happens at all is implied.
+    if (declaration.kind == DeclarationKind::ModelConfig && !t.stored_otherwise.empty() && t.broken == 0) {
       std::string stored;
       std::uint64_t others = 0;
       for (const auto& [type, count] : t.stored_otherwise) {

@@ -77,7 +77,7 @@ TEST(GithubReport, RealScanGivesOneWellFormedLinePerFinding) {
   std::istringstream text(render_github(report, kSourceDir));
   const std::regex command(
       "^::(error|warning|notice) "
-      "file=examples/([a-z_-]+/)?[a-z_.]+\\.(npy|onnx|bin|h5|gguf),line=1,title=[A-Z]+[0-9]+ "
+      "file=examples/([a-z_-]+/)?[a-z0-9_.-]+\\.(npy|onnx|bin|h5|gguf|safetensors),line=1,title=[A-Z]+[0-9]+ "
       "[a-z-]+::[^\r\n]+$");
   std::size_t lines = 0;
   for (std::string line; std::getline(text, line); ++lines) {

@@ -8,6 +8,7 @@
 #include "analyzer/input_error.h"
 #include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
+#include "analyzer/pipeline/huggingface.h"
 #include "analyzer/pipeline/keras.h"
 
 namespace dtlint {
@@ -15,7 +16,8 @@ namespace dtlint {
 namespace {
 
 // In order: the first loader that recognises a file's content wins.
-constexpr std::array<PlanLoader, 1> kLoaders{{
+constexpr std::array<PlanLoader, 2> kLoaders{{
+    {"huggingface", claims_huggingface_config, load_huggingface_config, kHuggingFaceMarkers},
     {"keras", &keras::claims_model_json, &keras::load_model_json, keras::kModelJsonMarkers},
 }};
 
@@ -63,13 +65,10 @@ const PlanLoader* recognise_plan_file(const std::string& file) {
   return candidates.empty() ? nullptr : candidates.front();
 }
 
-std::optional<CastPlan> load_plan_file(const std::string& file) {
-  const std::vector<const PlanLoader*> candidates = candidates_for(file);
-  if (candidates.empty()) return std::nullopt;
+document::Node read_plan_json(const std::string& file) {
   const std::string text = read_text_file(file, file, kMaxPlanFileBytes);
-  document::Node root;
   try {
-    root = document::parse_json(text, file);
+    return document::parse_json(text, file);
   } catch (const document::DocumentError& error) {
     const document::Position at = error.position();
     throw InputError(file, (at.line > 0 ? "line " + std::to_string(at.line) + ", column " +
@@ -77,6 +76,12 @@ std::optional<CastPlan> load_plan_file(const std::string& file) {
                                         : std::string()) +
                                error.reason());
   }
+}
+
+std::optional<CastPlan> load_plan_file(const std::string& file) {
+  const std::vector<const PlanLoader*> candidates = candidates_for(file);
+  if (candidates.empty()) return std::nullopt;
+  const document::Node root = read_plan_json(file);
   for (const PlanLoader* loader : candidates) {
     if (std::optional<CastPlan> plan = loader->load(file, root)) return plan;
   }

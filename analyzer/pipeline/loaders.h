@@ -47,6 +47,11 @@ bool is_plan_file_name(std::string_view file_name);
 // large, is not JSON, or the loader finds it broken.
 std::optional<CastPlan> load_plan_file(const std::string& file);
 
+// Reads `file` (a regular file, at most kMaxPlanFileBytes) and parses it as
+// JSON, for load_plan_file and for loaders that read a second file (a
+// checkpoint index). Throws InputError(file, "line L, column C: reason").
+document::Node read_plan_json(const std::string& file);
+
 // The first loader that claims the file by name and by its first bytes, or
 // nullptr (what `dtlint scan --show-files` says of it).
 const PlanLoader* recognise_plan_file(const std::string& file);

@@ -12,6 +12,7 @@ reads only the files; it never needs Python.
 Each case folder tests/rules/<case>/ holds
   *.npy / *.npz      the arrays (np.save, or zip archives of np.lib.format
                      members with a fixed timestamp: np.savez stamps the time)
+  config.json and *.safetensors   a Hugging Face model folder (PL304's case)
   .dtlint.yaml       where the case needs a configuration (DT107's fraction,
                      DT106's tolerance, DT205's ignore entries)
   case.json          "rule": the rule the case exists for;
@@ -63,6 +64,7 @@ import glob
 import json
 import os
 import shutil
+import struct
 import zipfile
 from fractions import Fraction
 
@@ -322,6 +324,22 @@ class Case:
             f.write("\n")
 
 
+def write_safetensors(path, tensors):
+    """float32 tensors in the safetensors layout, written from its specification
+    (Debian has no safetensors package): an 8-byte little-endian header length,
+    the JSON header padded with spaces to a multiple of 8, the data in name order."""
+    header, blobs, offset = {}, [], 0
+    for name, x in sorted(tensors.items()):
+        data = np.ascontiguousarray(x, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(x.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+
+
 def write_npz(path, members):
     """An .npz as np.savez writes it, but with a fixed timestamp; non-array members as bytes."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
@@ -534,6 +552,21 @@ def main():
     c.save("readings.npy", readings)
     for line, expected in ((2, "float32"), (5, "float64")):
         c.expect_input("PL302", ".dtlint.yaml", int(readings.dtype != np.dtype(expected)), line=line)
+    # A model folder whose config.json declares float16 over float32 weights that
+    # float16 keeps in range: no PL304, but every load casts them (PL302, once).
+    os.makedirs(c.path("model"))
+    config = {"architectures": ["BertModel"], "model_type": "bert", "torch_dtype": "float16",
+              "transformers_version": "4.46.2"}
+    text = json.dumps(config, indent=2, sort_keys=True) + "\n"
+    with open(c.path("model/config.json"), "w") as f:
+        f.write(text)
+    weights = {"embeddings.weight": np.array([[0.5, -0.25], [0.125, 1.5]], dtype=np.float32)}
+    write_safetensors(c.path("model/model.safetensors"), weights)
+    for name, x in sorted(weights.items()):
+        c.expect_array("model/model.safetensors", x, member=name)
+    assert not any(declared_errors(x, "float16", "torch") for x in weights.values())
+    c.expect_input("PL302", "model/config.json", int(any(x.dtype != np.float16 for x in weights.values())),
+                   line=text[:text.index('"torch_dtype"')].count("\n") + 1)
     cases.append(c)
 
     c = Case("pl303_source_missing", "PL303", ["float16"],
@@ -576,6 +609,28 @@ def main():
     dtype_line = text[:text.index('"dtype"')].count("\n") + 1
     breaks = any(declared_errors(x, "float16", "tensorflow") for x in (kernel, bias))
     c.expect_input("PL304", "model.json", int(breaks), line=dtype_line)
+    cases.append(c)
+
+    # A Hugging Face model folder: config.json's torch_dtype is Tensor.to on every
+    # weight (the torch profile); PL304 once for the model when that cast gives a
+    # DT1xx error on any weight; PL302 once when weights are stored otherwise and
+    # the cast breaks none (when it does, PL304 is the one finding for the cause).
+    c = Case("pl304_model_precision", "PL304", ["float16"])
+    config = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "torch_dtype": "float16",
+              "transformers_version": "4.46.2", "vocab_size": 2}
+    text = json.dumps(config, indent=2, sort_keys=True) + "\n"
+    with open(c.path("config.json"), "w") as f:
+        f.write(text)
+    dtype_line = text[:text.index('"torch_dtype"')].count("\n") + 1
+    weights = {"lm_head.weight": np.array([[0.5, 70000.0], [-1.0e5, 2.0]], dtype=np.float32),
+               "model.norm.weight": np.array([1.0, 0.25], dtype=np.float32)}
+    write_safetensors(c.path("model.safetensors"), weights)
+    for name, x in sorted(weights.items()):
+        c.expect_array("model.safetensors", x, member=name)
+    broken = any(declared_errors(x, "float16", "torch") for x in weights.values())
+    c.expect_input("PL304", "config.json", int(broken), line=dtype_line)
+    stored_otherwise = any(x.dtype != np.float16 for x in weights.values())
+    c.expect_input("PL302", "config.json", int(stored_otherwise and not broken), line=dtype_line)
     cases.append(c)
 
     c = Case("e901_unreadable", "E901", ["float16"])
