@@ -256,6 +256,10 @@ TEST(KerasPlanLoader, OtherJsonIsNotAPlanAndABrokenPolicyIsAnInputError) {
   const testing_support::TempDir dir;
   testing_support::write_text(dir / "data.json", R"({"class_name": "x", "values": [1, 2]})");
   EXPECT_FALSE(load_plan_file(dir / "data.json"));
+  // A Keras model in float32 throughout declares nothing: no plan.
+  testing_support::write_text(dir / "float32.json", R"({"class_name": "Sequential", "config": {"layers": [
+  {"class_name": "Dense", "config": {"name": "d", "dtype": "float32"}}]}})");
+  EXPECT_FALSE(load_plan_file(dir / "float32.json"));
   testing_support::write_text(dir / "model.json", R"({"class_name": "Sequential", "config": {"layers": [
   {"class_name": "Dense", "config": {"name": "d", "dtype": [1]}}]}})");
   EXPECT_TRUE(testing_support::fails_with([&] { load_plan_file(dir / "model.json"); }, dir / "model.json",

@@ -192,8 +192,9 @@ std::optional<CastPlan> load_model_json(const std::string& file, const Node& roo
   } catch (const document::DocumentError& error) {
     throw InputError(file, positioned(error));
   }
+  // A model computing in float32 throughout declares no cast: no plan (as for somebody else's JSON).
+  if (policies.empty()) return std::nullopt;
   CastPlan plan;
-  if (policies.empty()) return plan;
   const std::optional<std::string> weights = keras_weights_file(file);
   Location config(file);
   const WeightsLayout layout =

@@ -106,7 +106,8 @@ std::vector<DeclaredMember> declared_in_file(std::string_view config_text, const
 // policies to the weights file beside them (keras_weights_file) by member
 // globs: Keras 3 paths for a *.weights.h5, else Keras 2 ones (with and
 // without "model_weights/"). Without a weights file: one MissingSource at the
-// top of the JSON. A weightless layer's globs (Dropout) match nothing.
+// top of the JSON. A weightless layer's globs (Dropout) match nothing. A
+// config without a narrower policy is no plan (nullopt).
 bool claims_model_json(std::string_view file_name);
 inline constexpr std::string_view kModelJsonMarkers[] = {"\"class_name\""};
 std::optional<CastPlan> load_model_json(const std::string& file, const document::Node& root);
