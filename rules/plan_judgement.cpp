@@ -234,11 +234,12 @@ void PlanJudgement::finish(std::vector<Finding>& out) {
       for (const Tally::Worst& w : t.worst)
         named += (named.empty() ? "" : ", ") + quoted(w.location) + " (" + w.causes + ")";
       if (t.broken > t.worst.size()) named += " and " + std::to_string(t.broken - t.worst.size()) + " more";
-      Finding f = input_finding(
-          "PL304", declaration.where,
-          declaration.name + " " + targets + " overflows or corrupts " + std::to_string(t.broken) + " of " +
-              std::to_string(t.arrays) + (t.arrays == 1 ? " weight" : " weights") + " (" +
-              std::to_string(t.values) + (t.values == 1 ? " value" : " values") + "): " + named);
+      Finding f =
+          input_finding("PL304", declaration.where,
+                        declaration.name + ": the cast to " + targets + " overflows or corrupts " +
+                            std::to_string(t.broken) + " of " + std::to_string(t.arrays) +
+                            (t.arrays == 1 ? " weight" : " weights") + " (" + std::to_string(t.values) +
+                            (t.values == 1 ? " value" : " values") + "): " + named);
       f.related = worst.location;
       f.target = worst.first.target;
       f.count = t.values;
@@ -249,9 +250,8 @@ void PlanJudgement::finish(std::vector<Finding>& out) {
       add(out, std::move(f));
     } else if (t.already_declared == t.arrays) {
       Finding f = input_finding("PL304", declaration.where,
-                                declaration.name + " " + targets + ": every stored weight (" +
-                                    std::to_string(t.arrays) + ") is already " + targets +
-                                    "; the declared precision casts nothing");
+                                declaration.name + ": every stored weight (" + std::to_string(t.arrays) +
+                                    ") is already " + targets + "; the declared precision casts nothing");
       f.severity = Severity::Note;
       f.identity = declaration.identity + " @ already";
       add(out, std::move(f));

@@ -510,7 +510,8 @@ TEST(HuggingFaceScan, DeclaredDtypeCountsEqualTorchsAndPL304IsAtTheKey) {
     EXPECT_EQ(pl304[0]["count"], overflow);  // the overflows are the weights' only errors here
     // The worst tensor (most overflows) is named first.
     const std::string message = pl304[0]["message"];
-    EXPECT_EQ(message.rfind(want["declaration"]["name"].get<std::string>() + " " + cast + " overflows", 0),
+    EXPECT_EQ(message.rfind(
+                  want["declaration"]["name"].get<std::string>() + ": the cast to " + cast + " overflows", 0),
               0u)
         << message;
     EXPECT_NE(message.find("'" + folder + "/" + want["tensors"][0]["file"].get<std::string>() +

@@ -388,3 +388,39 @@ TEST(PipelinePlan, HostileSourcesAreNamedNeverOpened) {
 
 }  // namespace
 }  // namespace dtlint
+
+namespace dtlint {
+namespace {
+
+// A .safetensors file as the format specifies it: the header's length (8 bytes,
+// little-endian), the JSON header, the tensor bytes.
+std::string safetensors_file(const std::string& header, const std::string& data) {
+  std::string out;
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((header.size() >> (8 * i)) & 0xFF);
+  return out + header + data;
+}
+
+TEST(PipelinePlan, AModelAlreadyStoredInItsDeclaredDtypeGetsANote) {
+  TempDir dir;
+  write_text(dir.path() / "model/config.json",
+             "{\n  \"model_type\": \"llama\",\n  \"torch_dtype\": \"float16\"\n}\n");
+  // float16 1.0 and 2.0, already what the config declares.
+  write_text(dir.path() / "model/model.safetensors",
+             safetensors_file(R"({"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})",
+                              std::string("\x00\x3c\x00\x40", 4)));
+  int exit_code = -1;
+  const json report = scan_json(dir.path(), {"model"}, &exit_code);
+  EXPECT_EQ(exit_code, kExitClean);
+  const std::vector<json> pl304 = findings_of(report, "PL304");
+  ASSERT_EQ(pl304.size(), 1u) << report.at("findings").dump(1);
+  EXPECT_EQ(pl304[0].at("severity"), "note");
+  EXPECT_EQ(pl304[0].at("line"), 3);
+  EXPECT_EQ(pl304[0].at("column"), 3);
+  EXPECT_NE(pl304[0].at("message").get<std::string>().find("every stored weight (1) is already float16"),
+            std::string::npos)
+      << pl304[0].at("message");
+  EXPECT_TRUE(findings_of(report, "PL302").empty());
+}
+
+}  // namespace
+}  // namespace dtlint
