@@ -98,6 +98,12 @@ TEST(ReaderTable, PreCommitHookFileTypesAreTheTablesExtensions) {
     EXPECT_FALSE(std::regex_search("models/x." + extension + ".txt", pattern)) << extension;
   }
   EXPECT_FALSE(std::regex_search("notes.txt", pattern));
+  // Files that configure dtlint or declare casts (plan files: a Hugging Face
+  // config.json, a Keras model JSON; other JSON passes unread).
+  for (const char* plan : {".dtlint.yaml", "sub/.dtlint.toml", "pyproject.toml", "models/bert/config.json",
+                           "keras/model.json"})
+    EXPECT_TRUE(std::regex_search(plan, pattern)) << plan;
+  EXPECT_FALSE(std::regex_search("logs/run.jsonl", pattern));
 
   const std::string description = capture(manifest, R"(\n\s*description:\s*([^\n]*))", "description:");
   EXPECT_NE(description.find(reader_extensions_text("and")), std::string::npos) << description;
