@@ -100,8 +100,8 @@ TEST(ReaderTable, PreCommitHookFileTypesAreTheTablesExtensions) {
   EXPECT_FALSE(std::regex_search("notes.txt", pattern));
   // Files that configure dtlint or declare casts (plan files: a Hugging Face
   // config.json, a Keras model JSON; other JSON passes unread).
-  for (const char* plan : {".dtlint.yaml", "sub/.dtlint.toml", "pyproject.toml", "models/bert/config.json",
-                           "keras/model.json"})
+  for (const char* plan :
+       {".dtlint.yaml", "sub/.dtlint.toml", "pyproject.toml", "models/bert/config.json", "keras/model.json"})
     EXPECT_TRUE(std::regex_search(plan, pattern)) << plan;
   EXPECT_FALSE(std::regex_search("logs/run.jsonl", pattern));
 
