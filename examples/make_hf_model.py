@@ -22,26 +22,14 @@ multiple of 8, then the tensors' little-endian bytes).
 import json
 import os
 import shutil
-import struct
+import sys
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FOLDER = os.path.join(HERE, "hf-model")
-
-
-def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, x in sorted(tensors.items()):
-        data = np.ascontiguousarray(x, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(x.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as fh:
-        fh.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-    return offset
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
+import safetensors_write  # noqa: E402  (tests/safetensors_write.py: by hand, from the specification)
 
 
 def write_json(name, value):
@@ -69,7 +57,7 @@ def main():
     }
     weight_map, total = {}, 0
     for shard, tensors in shards.items():
-        total += write_safetensors(os.path.join(FOLDER, shard), tensors)
+        total += safetensors_write.write(os.path.join(FOLDER, shard), tensors)
         weight_map.update({name: shard for name in tensors})
     write_json("model.safetensors.index.json", {"metadata": {"total_size": total}, "weight_map": weight_map})
     write_json("config.json", {

@@ -110,6 +110,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import gguf_write  # noqa: E402  (tests/gguf_write.py: GGUF by hand, from its specification)
+import safetensors_write  # noqa: E402  (tests/safetensors_write.py: likewise)
 
 DATA = os.path.join(HERE, "data")
 RESULTS = os.path.join(DATA, "results")
@@ -719,31 +720,6 @@ def process(case, x):
 CONTAINERS = os.path.join(DATA, "containers")
 NPZ_CASES = ["f64_mixed", "f64_fortran", "f64_bigendian", "f32_mixed", "f16_sample", "i64_ids",
              "u8_mixed", "bool_mixed", "c64_mixed", "f64_scalar", "f64_empty"]
-SAFETENSORS_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "int64": "I64",
-                      "int32": "I32", "int16": "I16", "int8": "I8", "uint8": "U8", "uint16": "U16",
-                      "uint32": "U32", "uint64": "U64", "bool": "BOOL"}
-
-
-def write_safetensors(path, tensors):
-    """The safetensors format, written by hand from its specification (Debian has
-    no safetensors package): an 8-byte little-endian header length, a JSON header
-    {name: {dtype, shape, data_offsets: [begin, end]}} padded with spaces to a
-    multiple of 8, then the tensors' little-endian C-order bytes, back to back.
-    Tensors are laid out in name order."""
-    header, blobs, offset = {}, [], 0
-    for name, x in sorted(tensors.items()):
-        data = np.ascontiguousarray(x.astype(x.dtype.newbyteorder("<"))).tobytes()
-        header[name] = {"dtype": SAFETENSORS_DTYPES[x.dtype.name], "shape": list(x.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as fh:
-        fh.write(struct.pack("<Q", len(text)))
-        fh.write(text)
-        for blob in blobs:
-            fh.write(blob)
 
 
 def write_containers(cases):
@@ -752,8 +728,8 @@ def write_containers(cases):
     members = {name: arrays[name] for name in NPZ_CASES}
     np.savez(os.path.join(CONTAINERS, "cases.npz"), **members)
     np.savez_compressed(os.path.join(CONTAINERS, "cases_compressed.npz"), **members)
-    tensors = {name: x for name, x in cases if x.dtype.name in SAFETENSORS_DTYPES}
-    write_safetensors(os.path.join(CONTAINERS, "cases.safetensors"), tensors)
+    tensors = {name: x for name, x in cases if x.dtype.name in safetensors_write.DTYPES}
+    safetensors_write.write(os.path.join(CONTAINERS, "cases.safetensors"), tensors)
     # GGUF: every case of a plain GGML type, and one block-quantized (Q8_0)
     # tensor, which the reader skips; the same cases once more big-endian, at a
     # wider alignment.

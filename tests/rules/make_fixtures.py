@@ -64,12 +64,15 @@ import glob
 import json
 import os
 import shutil
-import struct
+import sys
 import zipfile
 from fractions import Fraction
 
 import h5py
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import safetensors_write  # noqa: E402  (tests/safetensors_write.py: by hand, from the specification)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -324,22 +327,6 @@ class Case:
             f.write("\n")
 
 
-def write_safetensors(path, tensors):
-    """float32 tensors in the safetensors layout, written from its specification
-    (Debian has no safetensors package): an 8-byte little-endian header length,
-    the JSON header padded with spaces to a multiple of 8, the data in name order."""
-    header, blobs, offset = {}, [], 0
-    for name, x in sorted(tensors.items()):
-        data = np.ascontiguousarray(x, dtype="<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(x.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-
 def write_npz(path, members):
     """An .npz as np.savez writes it, but with a fixed timestamp; non-array members as bytes."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
@@ -561,7 +548,7 @@ def main():
     with open(c.path("model/config.json"), "w") as f:
         f.write(text)
     weights = {"embeddings.weight": np.array([[0.5, -0.25], [0.125, 1.5]], dtype=np.float32)}
-    write_safetensors(c.path("model/model.safetensors"), weights)
+    safetensors_write.write(c.path("model/model.safetensors"), weights)
     for name, x in sorted(weights.items()):
         c.expect_array("model/model.safetensors", x, member=name)
     assert not any(declared_errors(x, "float16", "torch") for x in weights.values())
@@ -624,7 +611,7 @@ def main():
     dtype_line = text[:text.index('"torch_dtype"')].count("\n") + 1
     weights = {"lm_head.weight": np.array([[0.5, 70000.0], [-1.0e5, 2.0]], dtype=np.float32),
                "model.norm.weight": np.array([1.0, 0.25], dtype=np.float32)}
-    write_safetensors(c.path("model.safetensors"), weights)
+    safetensors_write.write(c.path("model.safetensors"), weights)
     for name, x in sorted(weights.items()):
         c.expect_array("model.safetensors", x, member=name)
     broken = any(declared_errors(x, "float16", "torch") for x in weights.values())

@@ -42,31 +42,13 @@ X = t.double(), Y = y.double() (exact), fin = isfinite(X):
 import json
 import os
 import shutil
-import struct
+import sys
 
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))  # the tests/ folder's parent: the repository
-
-
-def write_safetensors(path, tensors):
-    """Tensors in name order, the header padded with spaces to a multiple of 8."""
-    header, blobs, offset = {}, [], 0
-    for name, t in sorted(tensors.items()):
-        assert t.dtype == torch.float32
-        data = t.contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as fh:
-        fh.write(struct.pack("<Q", len(text)))
-        fh.write(text)
-        for blob in blobs:
-            fh.write(blob)
-    return offset
+sys.path.insert(0, os.path.dirname(os.path.dirname(HERE)))  # tests/
+import safetensors_write  # noqa: E402  (tests/safetensors_write.py: by hand, from the specification)
 
 
 def write_config(path, dtype_key, dtype):
@@ -131,7 +113,9 @@ def sharded(folder):
     }
     weight_map, total, tensors = {}, 0, []
     for shard, members in shards.items():
-        total += write_safetensors(os.path.join(folder, shard), members)
+        assert all(t.dtype == torch.float32 for t in members.values())
+        total += safetensors_write.write(os.path.join(folder, shard),
+                                         {name: t.contiguous().numpy() for name, t in members.items()})
         for name, t in sorted(members.items()):
             weight_map[name] = shard
             tensors.append(counts(shard, name, t, torch.float16))
