@@ -20,14 +20,17 @@
 #include "analyzer/input_error.h"
 #include "analyzer/pipeline/loaders.h"
 #include "app/app.h"
+#include "scan_support.h"
 #include "test_support.h"
 
 namespace dtlint {
 namespace {
 
 using testing_support::fails_with;
+using testing_support::findings_of;
 using testing_support::kSourceDir;
 using testing_support::read_file;
+using testing_support::scan_json;
 using testing_support::TempDir;
 using testing_support::WorkingDirectory;
 using testing_support::write_text;
@@ -443,24 +446,12 @@ TEST(HuggingFace, DeeplyNestedConfigsWithManySiblingsAreLinear) {
 // End to end: a scan of a golden folder simulates the declared dtype
 // on every weight under the torch profile, and PL304 sits at the dtype key.
 
-nlohmann::json scan_json(const std::filesystem::path& dir, const std::vector<std::string>& paths,
-                         const std::string& targets, int& exit_code) {
-  WorkingDirectory here(dir);
+// The targets are int32 only: the declared float16/bfloat16 casts are then the arrays' only float casts.
+ScanRequest int32_request(const std::vector<std::string>& paths) {
   ScanRequest request;
   request.paths = paths;
-  request.format = "json";
-  request.targets = targets;
-  std::ostringstream out;
-  exit_code = run_scan(request, out).exit_code;
-  return nlohmann::json::parse(out.str());
-}
-
-std::vector<nlohmann::json> findings_of(const nlohmann::json& report, const std::string& rule) {
-  std::vector<nlohmann::json> found;
-  for (const nlohmann::json& f : report.at("findings")) {
-    if (f.at("rule") == rule) found.push_back(f);
-  }
-  return found;
+  request.targets = "int32";
+  return request;
 }
 
 // A copy of a golden folder in a fresh folder (no configuration of dtlint's above it).
@@ -477,7 +468,7 @@ TEST(HuggingFaceScan, DeclaredDtypeCountsEqualTorchsAndPL304IsAtTheKey) {
     copy_golden(dir, folder);
     int exit_code = -1;
     // int32 only: the one float cast in each array is then the declared one.
-    const nlohmann::json report = scan_json(dir.path(), {folder}, "int32", exit_code);
+    const nlohmann::json report = scan_json(dir.path(), int32_request({folder}), &exit_code);
     EXPECT_EQ(exit_code, kExitFindings);
     const std::string cast = want["declaration"]["cast"];
     std::uint64_t overflow = 0;
@@ -530,7 +521,7 @@ TEST(HuggingFaceScan, AMissingShardIsPL303AtTheIndexAndTheRestIsStillChecked) {
   copy_golden(dir, "sharded");
   std::filesystem::remove(dir.path() / "sharded/model-00002-of-00002.safetensors");
   int exit_code = -1;
-  const nlohmann::json report = scan_json(dir.path(), {"sharded"}, "int32", exit_code);
+  const nlohmann::json report = scan_json(dir.path(), int32_request({"sharded"}), &exit_code);
   EXPECT_EQ(exit_code, kExitFindings);
   const std::vector<nlohmann::json> pl303 = findings_of(report, "PL303");
   ASSERT_EQ(pl303.size(), 1u) << report["findings"].dump(1);
@@ -563,7 +554,7 @@ TEST(HuggingFaceScan, BrokenConfigsAndIndexesAreUnreadableAndTheScanGoesOn) {
   write_text(dir / "not_json/config.json", "{\"model_type\": \"llama\", \"torch_dtype\": ");
   write_text(dir / "keras/config.json", R"({"class_name": "Sequential", "config": {"layers": []}})");
   int exit_code = -1;
-  const nlohmann::json report = scan_json(dir.path(), {"."}, "int32", exit_code);
+  const nlohmann::json report = scan_json(dir.path(), int32_request({"."}), &exit_code);
   EXPECT_EQ(exit_code, kExitFindings);
   std::map<std::string, std::string> problems;
   for (const nlohmann::json& p : report["problems"]) problems[p["path"]] = p["message"];

@@ -17,6 +17,7 @@
 #include "analyzer/scan/scan.h"
 #include "app/app.h"
 #include "rules/config.h"
+#include "scan_support.h"
 #include "test_support.h"
 
 namespace dtlint {
@@ -24,11 +25,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing_support::findings_of;
 using testing_support::kSourceDir;
 using testing_support::read_file;
 using testing_support::run_dtlint;
+using testing_support::scan_json;
 using testing_support::TempDir;
-using testing_support::WorkingDirectory;
 using testing_support::write_text;
 
 const fs::path kData = fs::path(kSourceDir) / "tests/golden/pipeline/data";
@@ -41,19 +43,6 @@ json expected_casts() {
 void copy_fixtures(const TempDir& dir) {
   for (const char* name : {"features.npz", "shard_0.npz", "shard_1.npz", "plain.npy"})
     fs::copy_file(kData / name, dir.path() / name);
-}
-
-json scan_json(const fs::path& dir, const std::vector<std::string>& paths, int* exit_code = nullptr,
-               unsigned threads = 0) {
-  WorkingDirectory here(dir);
-  ScanRequest request;
-  request.paths = paths;
-  request.format = "json";
-  request.threads = threads;
-  std::ostringstream out;
-  const ScanOutcome outcome = run_scan(request, out);
-  if (exit_code) *exit_code = outcome.exit_code;
-  return json::parse(out.str());
 }
 
 // The one finding of `rule` whose message names `data` ("shard_0.npz:pixels").
@@ -70,14 +59,6 @@ json finding_about(const json& report, const std::string& rule, const std::strin
                                 << report.at("findings").dump(1);
   return found.is_null() ? json{{"line", 0}, {"column", 0}, {"count", 0}, {"message", ""}, {"path", ""}}
                          : found;
-}
-
-std::vector<json> findings_of(const json& report, const std::string& rule) {
-  std::vector<json> found;
-  for (const json& f : report.at("findings")) {
-    if (f.at("rule") == rule) found.push_back(f);
-  }
-  return found;
 }
 
 const json& array_of(const json& report, const std::string& path, const json& member) {
@@ -257,7 +238,11 @@ TEST(PipelinePlan, DeclaredCastsCountWhatNumPyAndTorchGive) {
   }
   EXPECT_TRUE(seen);
   // The report does not depend on the number of threads.
-  EXPECT_EQ(scan_json(dir.path(), {"."}, nullptr, 1), scan_json(dir.path(), {"."}, nullptr, 2));
+  ScanRequest one_thread, two_threads;
+  one_thread.paths = two_threads.paths = {"."};
+  one_thread.threads = 1;
+  two_threads.threads = 2;
+  EXPECT_EQ(scan_json(dir.path(), one_thread), scan_json(dir.path(), two_threads));
 }
 
 TEST(PipelinePlan, MoreDeclaredCastsThanOneKernelPassTakes) {
