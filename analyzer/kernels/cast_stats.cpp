@@ -90,7 +90,11 @@ void ArrayAnalysis::merge(const ArrayAnalysis& other) {
 
 void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics semantics,
                         ArrayAnalysis& partial, std::uint64_t begin, std::uint64_t end) {
-  const auto profile = [semantics](const CastStats& c) { return c.semantics.value_or(semantics); };
+  // A cast's own profile matters only where the profiles can round differently
+  // (float64 → float16, say); elsewhere it joins the scan's pass.
+  const auto profile = [&](const CastStats& c) {
+    return c.semantics && profiles_may_diverge(array.dtype, c.target) ? *c.semantics : semantics;
+  };
   std::vector<CastStats>& casts = partial.casts;
   if (casts.size() <= kMaxKernelTargets &&
       std::all_of(casts.begin(), casts.end(), [&](const CastStats& c) { return profile(c) == semantics; })) {
