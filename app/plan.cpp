@@ -119,7 +119,7 @@ void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::st
                   ? "' is not a regular file"
                   : "': no such file (relative to " + path_from(config_.root.string(), working) + "/)";
       }
-      plan_.missing.push_back({declaration, declaration->where, "'" + shown + why});
+      plan_.missing.push_back({declaration, declaration->where, "'" + shown + why, entry.source});
     }
   }
 }

@@ -68,7 +68,9 @@ Evaluator::Evaluator(Semantics semantics, const Config* config)
     : semantics_(semantics),
       rules_in_force_(std::make_unique<RulesInForce>(config)),
       plans_(std::make_unique<PlanJudgement>(
-          [this](const std::string& path) { return rules_in_force_->at(path); },
+          [this](const std::string& path) -> const std::map<std::string, RuleSetting>& {
+            return rules_in_force_->at(path);
+          },
           [this](const ArrayResult& array, std::size_t cast, bool with_tolerance) {
             return cast_errors(array, cast, with_tolerance);
           })) {}

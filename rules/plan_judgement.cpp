@@ -1,9 +1,11 @@
 #include "rules/plan_judgement.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "analyzer/formats/untrusted_text.h"
+#include "rules/baseline.h"
 #include "rules/evaluate.h"
 #include "rules/registry.h"
 
@@ -13,6 +15,14 @@ namespace {
 
 // How many of a declaration's worst arrays a PL304 message names.
 constexpr std::size_t kWorstNamed = 3;
+
+// The data a finding is about, as a baseline knows it: relative to the
+// declaration's folder, so that it does not depend on the folder dtlint runs in.
+std::string data_identity(const CastDeclaration& declaration, const Location& data) {
+  const std::string path =
+      path_from(data.path, std::filesystem::absolute(declaration.where.path).parent_path());
+  return data.member ? path + ":" + *data.member : path;
+}
 
 std::string quoted(const Location& location) {
   return "'" + location.display() + "'";
@@ -102,7 +112,7 @@ void PlanJudgement::expect(const CastPlan& plan) {
 }
 
 void PlanJudgement::add(std::vector<Finding>& out, Finding finding) const {
-  const std::map<std::string, RuleSetting> rules = rules_at_(finding.location.path);
+  const std::map<std::string, RuleSetting>& rules = rules_at_(finding.location.path);
   if (const auto it = rules.find(std::string(finding.rule->code())); it != rules.end()) {
     if (it->second.off) return;
     if (it->second.severity && finding.severity != Severity::Note) finding.severity = *it->second.severity;
@@ -112,6 +122,7 @@ void PlanJudgement::add(std::vector<Finding>& out, Finding finding) const {
 
 void PlanJudgement::array(const ArrayResult& array, std::vector<Finding>& out) {
   std::set<const CastDeclaration*> counted;  // a declaration of several targets covers the array once
+  std::set<const CastDeclaration*> broken;   // and breaks it once (PL304's tally)
   std::vector<Finding> mismatches;           // PL302, after the PL301 findings (code order)
   for (const BoundCast& bound : array.declared) {
     const CastDeclaration& declaration = *bound.declaration;
@@ -138,7 +149,7 @@ void PlanJudgement::array(const ArrayResult& array, std::vector<Finding>& out) {
                             ", but " + data + " is stored as " + std::string(name(array.dtype)) +
                             (array.stored_dtype.empty() ? "" : " ('" + array.stored_dtype + "')"));
       f.related = array.location;
-      f.identity = declaration.identity + " @ " + array.location.display();
+      f.identity = declaration.identity + " @ " + data_identity(declaration, array.location);
       mismatches.push_back(std::move(f));
     }
     if (errors.empty()) continue;
@@ -154,11 +165,12 @@ void PlanJudgement::array(const ArrayResult& array, std::vector<Finding>& out) {
       f.first_index = first.first_index;
       f.first_value = first.first_value;
       f.first_value_is_integer = first.first_value_is_integer;
-      f.identity = declaration.identity + " @ " + array.location.display();
+      f.identity = declaration.identity + " @ " + data_identity(declaration, array.location);
       add(out, std::move(f));
       continue;
     }
     // PL304: the model's weights, tallied; the worst are named at the end.
+    if (!broken.insert(&declaration).second) continue;
     ++t.broken;
     const std::uint64_t count = largest_count(errors);
     t.values += count;
@@ -181,7 +193,7 @@ void PlanJudgement::finish(std::vector<Finding>& out) {
   for (const MissingSource& missing : missing_) {
     const std::string name = missing.declaration ? missing.declaration->name + ": " : "";
     Finding f = input_finding("PL303", missing.where, name + missing.message);
-    f.identity = (missing.declaration ? missing.declaration->identity : "") + " @ " + missing.message;
+    f.identity = (missing.declaration ? missing.declaration->identity : "") + " @ missing " + missing.subject;
     add(out, std::move(f));
   }
   for (const std::unique_ptr<Tally>& owned : tallies_) {

@@ -26,7 +26,8 @@ namespace dtlint {
 class PlanJudgement {
  public:
   // The rule settings in force at a path (the finding's location).
-  using RulesAt = std::function<std::map<std::string, RuleSetting>(const std::string& path)>;
+  // The reference may change at the next call.
+  using RulesAt = std::function<const std::map<std::string, RuleSetting>&(const std::string& path)>;
   // The DT1xx findings at error severity that cast `cast` of `array` gives on
   // its own (DT106 too when `with_tolerance`: the declaration set a tolerance).
   using CastErrors =

@@ -409,3 +409,30 @@ TEST(PipelinePlan, AModelAlreadyStoredInItsDeclaredDtypeGetsANote) {
 
 }  // namespace
 }  // namespace dtlint
+
+namespace dtlint {
+namespace {
+
+TEST(PipelinePlan, ABaselineKnowsPlanFindingsFromAnyWorkingFolder) {
+  // Written from the project's folder, applied from its parent: the PL
+  // findings' identities name their data relative to the configuration, not
+  // as this run spells the paths.
+  TempDir dir;
+  fs::create_directories(dir.path() / "project");
+  for (const char* name : {"features.npz", "shard_0.npz", "shard_1.npz", "plain.npy"})
+    fs::copy_file(kData / name, dir.path() / "project" / name);
+  write_text(dir.path() / "project/.dtlint.yaml", spellings().front().text);
+  ScanRequest write;
+  write.paths = {"."};
+  write.write_baseline = "baseline.json";
+  scan_json(dir.path() / "project", write);
+  ScanRequest apply;
+  apply.paths = {"project"};
+  apply.baseline = "project/baseline.json";
+  const json report = scan_json(dir.path(), apply);
+  for (const char* rule : {"PL301", "PL302", "PL303"}) EXPECT_TRUE(findings_of(report, rule).empty()) << rule;
+  EXPECT_EQ(report.at("summary").at("baseline").at("fixed"), 0);
+}
+
+}  // namespace
+}  // namespace dtlint

@@ -79,7 +79,6 @@ struct CastRequest {
   // Asked for by a declaration only, not one of the scan's targets: the DT
   // rules do not judge it, the PL rules do.
   bool declared_only = false;
-  friend bool operator==(const CastRequest&, const CastRequest&) = default;
 };
 
 // The default DT106 tolerance: silent on ordinary rounding in the normal range.
@@ -127,12 +126,13 @@ KernelIsa selected_kernel();
 // How many targets one kernel pass simulates at once.
 inline constexpr std::size_t kMaxKernelTargets = 32;
 
-// Runs `kernel` over elements [begin, end) of `array` for every cast of
-// `partial`: in one pass when they all use the scan's profile (and fit one
-// pass), else one pass per profile (a declared cast's own, CastStats::semantics).
 // A kernel accumulates elements [begin, end) of `array` into `partial` (see prepare_analysis).
 using RangeKernel = void (*)(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial,
                              std::uint64_t begin, std::uint64_t end);
+
+// Runs `kernel` over elements [begin, end) of `array` for every cast of
+// `partial`: in one pass when they all use the scan's profile (and fit one
+// pass), else one pass per profile (a declared cast's own, CastStats::semantics).
 void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics semantics,
                         ArrayAnalysis& partial, std::uint64_t begin, std::uint64_t end);
 

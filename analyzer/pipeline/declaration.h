@@ -70,6 +70,9 @@ struct MissingSource {
   std::shared_ptr<const CastDeclaration> declaration;
   Location where;
   std::string message;  // "data/missing.npz: no such file", "no member 'pixels' in data/a.npz"
+  // What is missing, as the declaration names it, for a baseline's identity: a
+  // source as written, a shard's file name; never a path that depends on where dtlint runs.
+  std::string subject;
 };
 
 // What the loaders found: declarations bound to data files (each file named

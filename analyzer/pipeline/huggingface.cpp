@@ -322,7 +322,8 @@ std::optional<CastPlan> load_huggingface_config(const std::string& file, const d
                               folder + escape_untrusted(shard.name, 200) +
                                   ": no such file (the weight map names it for " +
                                   std::to_string(shard.tensors) + " tensor(s), the first " +
-                                  quote_tensor_name(shard.first_tensor) + ")"});
+                                  quote_tensor_name(shard.first_tensor) + ")",
+                              shard.name});
     }
     // Shards in name order (model-00001-of-00002 first), not in the order tensors happen to name them.
     std::sort(present.begin(), present.end());
@@ -333,7 +334,8 @@ std::optional<CastPlan> load_huggingface_config(const std::string& file, const d
       where.column = index.weight_map.column;
       plan.missing.push_back({declarations.front(), std::move(where),
                               std::to_string(missing - kMaxMissingShardsListed) +
-                                  " more shard(s) that the weight map names are missing from the folder"});
+                                  " more shard(s) that the weight map names are missing from the folder",
+                              "more shards"});
     }
   };
 
@@ -360,7 +362,8 @@ std::optional<CastPlan> load_huggingface_config(const std::string& file, const d
                               "no weights beside " + std::string(kConfigName) +
                                   " (looked for model.safetensors, model.safetensors.index.json, "
                                   "pytorch_model.bin, pytorch_model.bin.index.json, *.safetensors, "
-                                  "pytorch_model*.bin)"});
+                                  "pytorch_model*.bin)",
+                              "weights"});
     }
   }
   return plan;

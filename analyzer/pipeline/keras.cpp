@@ -208,7 +208,8 @@ std::optional<CastPlan> load_model_json(const std::string& file, const Node& roo
     plan.missing.push_back({declared.front().declaration, top,
                             "no weights beside the Keras model config " + quote_untrusted(file, 200) +
                                 " (looked for " + stem + ".weights.h5, " + stem + ".h5, " + stem +
-                                "_weights.h5 and a folder's only *.weights.h5)"});
+                                "_weights.h5 and a folder's only *.weights.h5)",
+                            "weights"});
     return plan;
   }
   for (const PolicyDeclaration& policy : declared) {
