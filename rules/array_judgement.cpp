@@ -21,7 +21,9 @@ Finding& ArrayJudgement::add(std::optional<DType> target, std::uint64_t count, c
   f.severity = setting_ && setting_->severity ? *setting_->severity : rule_.default_severity();
   f.location = array_.location;
   f.target = target;
+  f.source_dtype = array_.dtype;
   f.count = count;
+  f.elements = array_.elements;
   if (first.found()) {
     f.first_index = unravel_index(first.index, array_.shape, array_.fortran_order);
     f.first_value = first.value;

@@ -25,7 +25,13 @@ struct Finding {
   // (a declaration's source and cast): lines move. Empty: path and member do.
   std::string identity;
   std::optional<DType> target;
+  std::optional<DType> source_dtype;  // the array's dtype, for array findings
   std::uint64_t count = 0;
+  // The array's element count, for array findings (fraction = count / elements); 0: none.
+  std::uint64_t elements = 0;
+  // The fix, computed by simulation where it names a dtype or a scale ("bfloat16
+  // fits: 0 of 3000 values overflow"); empty when there is nothing better to say.
+  std::string suggestion;
   std::optional<std::vector<std::uint64_t>> first_index;
   std::optional<long double> first_value;
   bool first_value_is_integer = false;  // integer sources print their values exactly

@@ -159,6 +159,16 @@ void expect_same(const ArrayAnalysis& a, const ArrayAnalysis& b, const std::stri
   EXPECT_EQ(a.source.finite_max, b.source.finite_max) << what;
   EXPECT_EQ(a.source.abs_min_nonzero, b.source.abs_min_nonzero) << what;
   EXPECT_EQ(a.source.abs_max, b.source.abs_max) << what;
+  EXPECT_EQ(a.source.moments.count, b.source.moments.count) << what;
+  // Split where threads never split (the scan's chunks are fixed), the moments
+  // differ by rounding only: within their documented error bound.
+  const long double scale = std::max<long double>(1, std::fabs(b.source.moments.mean));
+  EXPECT_NEAR(static_cast<double>(a.source.moments.mean / scale), static_cast<double>(b.source.moments.mean / scale),
+              1e-12)
+      << what;
+  if (b.source.moments.m2 > 0 && std::isfinite(b.source.moments.m2)) {
+    EXPECT_NEAR(static_cast<double>(a.source.moments.m2 / b.source.moments.m2), 1.0, 1e-9) << what;
+  }
   ASSERT_EQ(a.casts.size(), b.casts.size());
   for (std::size_t t = 0; t < a.casts.size(); ++t) {
     const std::string where = what + " → " + std::string(name(a.casts[t].target));

@@ -36,6 +36,58 @@ void keep_max(std::optional<long double>& slot, long double v) {
   if (!slot || v > *slot) slot = v;
 }
 
+void Moments::merge(const Moments& other) {
+  if (other.count == 0) return;
+  if (count == 0) {
+    *this = other;
+    return;
+  }
+  const long double n = static_cast<long double>(count), m = static_cast<long double>(other.count);
+  const long double total = n + m;
+  const long double delta = other.mean - mean;
+  mean += delta * (m / total);
+  m2 += other.m2 + delta * delta * (n * m / total);
+  count += other.count;
+}
+
+std::optional<long double> Moments::stddev() const {
+  if (count == 0) return std::nullopt;
+  return std::sqrt(std::max<long double>(0, m2) / static_cast<long double>(count));
+}
+
+namespace {
+
+// The block's two passes in type T: the mean, then the squared deviations
+// from it, which stay accurate for data far from zero (timestamps). Four
+// accumulators each keep the additions independent.
+template <typename T>
+Moments block_moments(const double* x, std::size_t n) {
+  T sum[4] = {0, 0, 0, 0};
+  std::uint64_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool finite = std::isfinite(x[i]);
+    sum[i % 4] += finite ? static_cast<T>(x[i]) : T{0};
+    count += finite;
+  }
+  if (count == 0) return {};
+  const T mean = ((sum[0] + sum[1]) + (sum[2] + sum[3])) / static_cast<T>(count);
+  T m2[4] = {0, 0, 0, 0};
+  for (std::size_t i = 0; i < n; ++i) {
+    const T d = std::isfinite(x[i]) ? static_cast<T>(x[i]) - mean : T{0};
+    m2[i % 4] += d * d;
+  }
+  return {count, mean, (m2[0] + m2[1]) + (m2[2] + m2[3])};
+}
+
+}  // namespace
+
+void accumulate_moments(Moments& moments, const double* x, std::size_t n) {
+  Moments block = block_moments<double>(x, n);
+  // Values near double's largest overflow a double sum or square; long double's range holds them.
+  if (!std::isfinite(block.mean) || !std::isfinite(block.m2)) block = block_moments<long double>(x, n);
+  moments.merge(block);
+}
+
 void SourceStats::merge(const SourceStats& other) {
   nan.merge(other.nan);
   pos_inf.merge(other.pos_inf);
@@ -46,6 +98,7 @@ void SourceStats::merge(const SourceStats& other) {
   if (other.finite_max) keep_max(finite_max, *other.finite_max);
   if (other.abs_min_nonzero) keep_min(abs_min_nonzero, *other.abs_min_nonzero);
   if (other.abs_max) keep_max(abs_max, *other.abs_max);
+  moments.merge(other.moments);
 }
 
 void CastStats::merge(const CastStats& other) {
@@ -67,6 +120,7 @@ ArrayAnalysis prepare_analysis(const ArrayView& array, std::span<const CastReque
     stats.lossless = is_lossless(array.dtype, request.target);
     stats.semantics = request.semantics;
     stats.declared_only = request.declared_only;
+    stats.scale_exponent = request.scale_exponent;
     analysis.casts.push_back(stats);
   }
   return analysis;
@@ -77,15 +131,18 @@ void ArrayAnalysis::shift_indices(std::uint64_t offset) {
     if (c.first.found()) c.first.index += offset;
   };
   for (Counter* c : {&source.nan, &source.pos_inf, &source.neg_inf, &source.non_integral}) shift(*c);
-  for (CastStats& stats : casts) {
-    for (Counter& c : stats.counters) shift(c);
-    for (Counter& c : stats.diverging) shift(c);
+  for (std::vector<CastStats>* list : {&casts, &scaled}) {
+    for (CastStats& stats : *list) {
+      for (Counter& c : stats.counters) shift(c);
+      for (Counter& c : stats.diverging) shift(c);
+    }
   }
 }
 
 void ArrayAnalysis::merge(const ArrayAnalysis& other) {
   source.merge(other.source);
   for (std::size_t i = 0; i < casts.size(); ++i) casts[i].merge(other.casts[i]);
+  for (std::size_t i = 0; i < scaled.size() && i < other.scaled.size(); ++i) scaled[i].merge(other.scaled[i]);
 }
 
 void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics semantics,

@@ -42,12 +42,34 @@ struct Counter {
   }
 };
 
+// Count, mean and sum of squared deviations of the finite values (Chan et
+// al.'s parallel update). Each block of the kernels' decoded values adds its
+// own two-pass mean and M2 in double; blocks and chunks merge in element
+// order in long double, so the result is the same for any --threads (the
+// chunking is fixed by the chunk size, not the thread count). Relative error
+// of the variance: a few units of 2^-53 per block plus 2^-64 per merge.
+struct Moments {
+  std::uint64_t count = 0;
+  long double mean = 0;
+  long double m2 = 0;
+  void merge(const Moments& other);
+  // Population standard deviation; empty when there are no finite values.
+  std::optional<long double> stddev() const;
+};
+
+// Adds the finite values among x[0, n) to `moments` as one block. Every
+// kernel feeds it blocks of kMomentsBlock elements counted from the start of
+// its range, so all kernels agree bit for bit.
+inline constexpr std::size_t kMomentsBlock = 512;
+void accumulate_moments(Moments& moments, const double* x, std::size_t n);
+
 struct SourceStats {
   Counter nan, pos_inf, neg_inf;
   std::uint64_t zero = 0;
   Counter non_integral;  // finite values with a fractional part
   // Over finite values; empty when there are none.
   std::optional<long double> finite_min, finite_max, abs_min_nonzero, abs_max;
+  Moments moments;  // of the finite values: the data's own spread (DT114)
   void merge(const SourceStats& other);
 };
 
@@ -79,6 +101,11 @@ struct CastRequest {
   // Asked for by a declaration only, not one of the scan's targets: the DT
   // rules do not judge it, the PL rules do.
   bool declared_only = false;
+  // Simulate cast(x · 2^scale_exponent) instead of cast(x): the scaled cast
+  // that loss scaling and FP8 amax scaling perform. Counts are of elements;
+  // errors (max_abs_error, DT106's atol) are in the source's units, i.e.
+  // |cast(x·2^k)·2^-k − x|. 0: no scaling.
+  int scale_exponent = 0;
 };
 
 // The default DT106 tolerance: silent on ordinary rounding in the normal range.
@@ -90,6 +117,7 @@ struct CastStats {
   double rtol = 0, atol = 0;
   std::optional<Semantics> semantics;  // as requested (CastRequest::semantics)
   bool declared_only = false;          // as requested (CastRequest::declared_only)
+  int scale_exponent = 0;              // as requested (CastRequest::scale_exponent)
   std::array<Counter, kCastCounterCount> counters{};
   long double max_abs_error = 0;
   long double max_rel_error = 0;
@@ -103,6 +131,10 @@ struct CastStats {
 struct ArrayAnalysis {
   SourceStats source;
   std::vector<CastStats> casts;  // one per request, in request order
+  // Power-of-two rescalings simulated after the first pass as possible fixes
+  // (DT113, suggestions): each has scale_exponent != 0 and the target of one
+  // of `casts`. The DT rules never judge them as casts the data undergoes.
+  std::vector<CastStats> scaled;
   // Adds another part of the same array (same requests). Every statistic merges
   // exactly and order-independently, so any split of the array gives one result.
   void merge(const ArrayAnalysis& other);

@@ -308,9 +308,18 @@ void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayA
     pass.atol = stats.atol;
     passes.push_back(pass);
   }
+  std::array<double, kMomentsBlock> block;  // the source values, a moments block at a time
+  std::size_t in_block = 0;
   for (std::uint64_t i = begin; i < end; ++i) {
     const SourceValue value = decode_element(array.data, i, array.dtype, array.byte_swapped);
-    if (source_stats) add_source_value(partial.source, i, value.real);
+    if (source_stats) {
+      add_source_value(partial.source, i, value.real);
+      block[in_block++] = static_cast<double>(value.real);
+      if (in_block == block.size() || i + 1 == end) {
+        accumulate_moments(partial.source.moments, block.data(), in_block);
+        in_block = 0;
+      }
+    }
     for (TargetPass& pass : passes) pass.add(i, value);
     for (const LosslessPass& pass : lossless) {
       if (value.real != 0 && std::fabs(value.real) < pass.min_normal)
