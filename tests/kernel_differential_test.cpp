@@ -163,8 +163,8 @@ void expect_same(const ArrayAnalysis& a, const ArrayAnalysis& b, const std::stri
   // Split where threads never split (the scan's chunks are fixed), the moments
   // differ by rounding only: within their documented error bound.
   const long double scale = std::max<long double>(1, std::fabs(b.source.moments.mean));
-  EXPECT_NEAR(static_cast<double>(a.source.moments.mean / scale), static_cast<double>(b.source.moments.mean / scale),
-              1e-12)
+  EXPECT_NEAR(static_cast<double>(a.source.moments.mean / scale),
+              static_cast<double>(b.source.moments.mean / scale), 1e-12)
       << what;
   if (b.source.moments.m2 > 0 && std::isfinite(b.source.moments.m2)) {
     EXPECT_NEAR(static_cast<double>(a.source.moments.m2 / b.source.moments.m2), 1.0, 1e-9) << what;
