@@ -97,7 +97,10 @@ Config effective_config_for(const ScanRequest& request, const std::vector<std::s
   config.root = fs::current_path();
   if (const auto file = config_file_for(request, paths)) config = load_config(*file);
   if (request.targets) config.settings.targets = parse_targets(*request.targets);
-  if (!config.settings.targets) config.settings.targets = kDefaultTargets;
+  if (!config.settings.targets) {
+    config.settings.targets = kDefaultTargets;
+    config.targets_by_default = true;
+  }
   if (request.semantics) {
     config.semantics = semantics_from_string(*request.semantics);
     if (!config.semantics) throw UsageError("--semantics: expected numpy, tensorflow or torch");
@@ -122,10 +125,14 @@ Config effective_config_for(const ScanRequest& request, const std::vector<std::s
 }
 
 // The cast requests for a set of settings: its targets (the command line's
-// --targets win over per_path ones), each with its DT106 tolerance.
+// --targets win over per_path ones), each with its DT106 tolerance. Targets
+// nobody chose (the defaults) are kind_default: integer targets only for integer data.
 std::vector<CastRequest> requests_for(const Settings& settings, const ScanRequest& request,
-                                      const std::vector<DType>& top_level) {
-  const std::vector<DType>& targets = request.targets || !settings.targets ? top_level : *settings.targets;
+                                      const Config& config) {
+  const std::vector<DType>& top_level = *config.settings.targets;
+  const bool own = !request.targets && settings.targets && *settings.targets != top_level;
+  const std::vector<DType>& targets = own ? *settings.targets : top_level;
+  const bool by_default = config.targets_by_default && !own;
   std::vector<CastRequest> requests;
   for (DType target : targets) {
     CastRequest cast = default_request(target);
@@ -133,6 +140,7 @@ std::vector<CastRequest> requests_for(const Settings& settings, const ScanReques
       if (it->second.rtol) cast.rtol = *it->second.rtol;
       if (it->second.atol) cast.atol = *it->second.atol;
     }
+    cast.kind_default = by_default;
     requests.push_back(cast);
   }
   return requests;
@@ -356,11 +364,11 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
 
   ScanOptions options;
   options.semantics = *config.semantics;
-  options.requests = requests_for(config.settings, request, *config.settings.targets);
+  options.requests = requests_for(config.settings, request, config);
   const PathSettings path_settings(config);  // per_path globs compiled once for every file
   if (!config.per_path.empty()) {
     options.requests_for = [&](const std::string& file) {
-      return requests_for(path_settings.at(path_from(file, config.root)), request, *config.settings.targets);
+      return requests_for(path_settings.at(path_from(file, config.root)), request, config);
     };
   }
   options.threads = request.threads;

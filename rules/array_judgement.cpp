@@ -18,7 +18,7 @@ double ArrayJudgement::option(std::string_view name) const {
 Finding& ArrayJudgement::add(std::optional<DType> target, std::uint64_t count, const FirstHit& first) {
   Finding f;
   f.rule = &rule_;
-  f.severity = setting_ && setting_->severity ? *setting_->severity : rule_.default_severity();
+  f.severity = severity_for(count);
   f.location = array_.location;
   f.target = target;
   f.source_dtype = array_.dtype;
@@ -33,6 +33,15 @@ Finding& ArrayJudgement::add(std::optional<DType> target, std::uint64_t count, c
   return out_.back();
 }
 
+Severity ArrayJudgement::severity_for(std::uint64_t count) const {
+  if (setting_ && setting_->severity) return *setting_->severity;  // configured: fixed
+  if (!rule_.option(kWarningShare) || array_.elements == 0) return rule_.default_severity();
+  // A rule that grades by share: a note for a few values, an error for most of them.
+  const double share = static_cast<double>(count) / static_cast<double>(array_.elements);
+  if (share >= option(kErrorShare)) return Severity::Error;
+  return share >= option(kWarningShare) ? Severity::Warning : Severity::Note;
+}
+
 std::string ArrayJudgement::count_of(std::uint64_t count) const {
   const std::uint64_t total = array_.elements;
   return std::to_string(count) + " of " + std::to_string(total) + (total == 1 ? " value" : " values");
@@ -40,6 +49,10 @@ std::string ArrayJudgement::count_of(std::uint64_t count) const {
 
 std::string ArrayJudgement::cast_name(DType target) const {
   return std::string(name(array_.dtype)) + "→" + std::string(name(target));
+}
+
+bool integer_data(const ArrayResult& array) {
+  return holds_integer_data(array.dtype, array.analysis.source);
 }
 
 std::string format_number(long double value) {

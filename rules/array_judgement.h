@@ -17,6 +17,16 @@
 
 namespace dtlint {
 
+// The options of a rule whose severity depends on the share of the array's
+// elements a finding counts (count / elements): below warning_share a note,
+// from error_share on an error, a warning between. A configured `severity`
+// overrides the grading.
+inline constexpr std::string_view kWarningShare = "warning_share";
+inline constexpr std::string_view kErrorShare = "error_share";
+
+// Whether the array holds integer data (ids, labels, counts): holds_integer_data.
+bool integer_data(const ArrayResult& array);
+
 class ArrayJudgement {
  public:
   // `setting` is the rule's configured setting for the array's path (nullptr: defaults).
@@ -31,7 +41,13 @@ class ArrayJudgement {
   // The value of one of the rule's declared options: configured, else its default.
   double option(std::string_view name) const;
 
-  // Adds a finding of this rule at its configured severity; the caller sets the message.
+  // The severity configured for the rule (`severity:`), if any.
+  std::optional<Severity> configured_severity() const {
+    return setting_ && setting_->severity ? setting_->severity : std::nullopt;
+  }
+  // The severity of a finding counting `count` elements: configured, else by share, else the default.
+  Severity severity_for(std::uint64_t count) const;
+  // Adds a finding of this rule at severity_for(count); the caller sets the message.
   Finding& add(std::optional<DType> target, std::uint64_t count, const FirstHit& first);
   // One finding per simulated cast whose `counter` is nonzero, worded by
   // message(cast, count). A lossless cast counts only to_subnormal (DT105).

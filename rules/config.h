@@ -98,6 +98,9 @@ struct Config {
   // Larger files are noted (DT204), not read; --max-file-size overrides it. None: no limit.
   std::optional<std::uint64_t> max_file_size;
   Settings settings;
+  // No --targets and no `targets` key: settings.targets holds the defaults,
+  // whose integer targets apply to integer data only (CastRequest::kind_default).
+  bool targets_by_default = false;
   std::vector<PathOverride> per_path;
   std::vector<Suppression> ignore;
   std::vector<PipelineEntry> pipeline;

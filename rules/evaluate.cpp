@@ -8,6 +8,7 @@
 #include "rules/array_judgement.h"
 #include "rules/baseline.h"
 #include "rules/registry.h"
+#include "rules/suggestion.h"
 
 namespace dtlint {
 
@@ -88,8 +89,15 @@ void Evaluator::judge(const ArrayResult& array, Semantics semantics, std::vector
     if (rule->kind() != kind) continue;
     const RuleSetting* setting = setting_of(*rule, rules);
     if (setting && setting->off) continue;
+    const std::size_t first = out.size();
     ArrayJudgement judgement(*rule, array, semantics, setting, out);
     rule->judge(judgement);
+    // The damage rules' findings name the fix the run's simulations found.
+    if (rule->code().starts_with("DT1") && rule->code() != "DT111") {
+      for (std::size_t f = first; f < out.size(); ++f) {
+        if (out[f].suggestion.empty()) out[f].suggestion = suggest_fix(array, out[f]);
+      }
+    }
   }
 }
 

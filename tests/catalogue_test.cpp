@@ -25,7 +25,7 @@ struct ExpectedRule {
 
 // The contract, copied from DESIGN.md §3. Changing a row here is changing the
 // product's interface.
-constexpr std::array<ExpectedRule, 28> kExpected{{
+constexpr std::array<ExpectedRule, 29> kExpected{{
     {"DT101", "cast-overflow", Severity::Error},
     {"DT102", "int-out-of-range", Severity::Error},
     {"DT103", "nonfinite-to-int", Severity::Error},
@@ -37,6 +37,7 @@ constexpr std::array<ExpectedRule, 28> kExpected{{
     {"DT109", "imaginary-discarded", Severity::Error},
     {"DT110", "integer-not-exact", Severity::Error},
     {"DT111", "cast-path-divergence", Severity::Note},
+    {"DT114", "resolution-loss", Severity::Warning},
     {"DT201", "nonfinite-in-source", Severity::Warning},
     {"DT202", "lossless-narrowing", Severity::Note},
     {"DT203", "object-array", Severity::Warning},
@@ -260,10 +261,17 @@ TEST(Registry, EveryDeclaredOptionIsSaneAndDocumented) {
     }
     EXPECT_EQ(rule->option("no-such-option"), nullptr);
   }
-  // DT107's `fraction` is the one option today (DESIGN.md §3, docs/configuration.md).
+  // DT107's `fraction`; the grading by share of DT104, DT105, DT106; DT114's spreads
+  // (docs/configuration.md lists them all).
   ASSERT_NE(find_rule("DT107")->option("fraction"), nullptr);
   EXPECT_EQ(find_rule("DT107")->option("fraction")->default_value, 0.5);
-  EXPECT_EQ(declared, 1u);
+  for (const char* code : {"DT104", "DT105", "DT106"}) {
+    EXPECT_NE(find_rule(code)->option("warning_share"), nullptr) << code;
+    EXPECT_NE(find_rule(code)->option("error_share"), nullptr) << code;
+  }
+  EXPECT_NE(find_rule("DT114")->option("warning_spread"), nullptr);
+  EXPECT_NE(find_rule("DT114")->option("error_spread"), nullptr);
+  EXPECT_EQ(declared, 9u);
 }
 
 }  // namespace

@@ -285,9 +285,9 @@ TEST(ConfigLoad, RuleValueOffIsAWord) {
     EXPECT_FALSE(config.settings.rules.at(code).severity) << code;
   }
   // A boolean is not a rule setting, in either format.
-  EXPECT_TRUE(fails_at(write(dir, "b/.dtlint.yaml", "rules:\n  DT104: false\n"), 2, "rules.DT104",
+  EXPECT_TRUE(fails_at(write(dir, "b/.dtlint.yaml", "rules:\n  DT101: false\n"), 2, "rules.DT101",
                        "expected off, error, warning, note or a map {severity}, found a boolean (false)"));
-  EXPECT_TRUE(fails_at(write(dir, "c/.dtlint.toml", "[rules]\nDT104 = false\n"), 2, "rules.DT104",
+  EXPECT_TRUE(fails_at(write(dir, "c/.dtlint.toml", "[rules]\nDT101 = false\n"), 2, "rules.DT101",
                        "expected off, error, warning, note or a map {severity}, found a boolean (false)"));
   // The map's keys are the rule's own: severity, and the options it declares.
   EXPECT_TRUE(
@@ -387,7 +387,7 @@ const ErrorCase kErrorCases[] = {
      "rules.DT999", "unknown rule code 'DT999'"},
     {"rules:\n  cast-overflow: off\n", 2, "[rules]\ncast-overflow = \"off\"\n", 2, "rules.cast-overflow",
      "is a rule name; use its code DT101"},
-    {"rules:\n  DT104: fatal\n", 2, "[rules]\nDT104 = \"fatal\"\n", 2, "rules.DT104",
+    {"rules:\n  DT101: fatal\n", 2, "[rules]\nDT101 = \"fatal\"\n", 2, "rules.DT101",
      "expected off, error, warning, note or a map {severity}, found the text \"fatal\""},
     {"rules:\n  DT104:\n    severity: loud\n", 3, "[rules.DT104]\nseverity = \"loud\"\n", 2,
      "rules.DT104.severity", "expected off, error, warning or note, found the text \"loud\""},

@@ -246,8 +246,9 @@ TEST(PipelinePlan, DeclaredCastsCountWhatNumPyAndTorchGive) {
 }
 
 TEST(PipelinePlan, MoreDeclaredCastsThanOneKernelPassTakes) {
-  // Forty tolerances on one array: forty casts beside the four ordinary ones,
-  // more than one pass of the kernel simulates; none may be dropped.
+  // Forty tolerances on one array: forty casts beside the three ordinary ones
+  // (the default int32 target is not one for real-valued floats), more than one
+  // pass of the kernel simulates; none may be dropped.
   TempDir dir;
   copy_fixtures(dir);
   std::string yaml = "pipeline:\n";
@@ -256,7 +257,7 @@ TEST(PipelinePlan, MoreDeclaredCastsThanOneKernelPassTakes) {
   write_text(dir.path() / ".dtlint.yaml", yaml);
   const json report = scan_json(dir.path(), {"plain.npy"});
   const json& casts = array_of(report, "plain.npy", nullptr).at("casts");
-  ASSERT_EQ(casts.size(), 44u);
+  ASSERT_EQ(casts.size(), 43u);
   const std::uint64_t inexact = expected_casts().at("plain.npy").at("numpy").at("float16").at("inexact");
   for (const json& cast : casts) {
     if (cast.at("target") != "float16") continue;

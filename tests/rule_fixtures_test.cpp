@@ -36,7 +36,7 @@ using testing_support::shell_quoted;
 
 // Rules judged per array value: a case states all their findings with counts.
 const std::set<std::string> kArrayRules{"DT101", "DT102", "DT103", "DT104", "DT105", "DT106", "DT107",
-                                        "DT108", "DT109", "DT110", "DT111", "DT201", "DT202"};
+                                        "DT108", "DT109", "DT110", "DT111", "DT114", "DT201", "DT202"};
 // Rules about whole inputs or the configuration (its declared casts too): a case
 // states how many findings a path gets, at which line.
 const std::set<std::string> kInputRules{"DT203", "DT204", "DT205", "E901",

@@ -88,6 +88,13 @@ void accumulate_moments(Moments& moments, const double* x, std::size_t n) {
   moments.merge(block);
 }
 
+bool holds_integer_data(DType dtype, const SourceStats& s) {
+  if (!is_float(dtype)) return is_integer(dtype) || dtype == DType::Bool;
+  if (s.non_integral.count != 0 || s.moments.count < 2 || !s.abs_max || dtype == DType::LongDouble)
+    return false;
+  return *s.abs_max <= std::ldexp(1.0L, float_format(dtype).fraction_bits + 1);
+}
+
 void SourceStats::merge(const SourceStats& other) {
   nan.merge(other.nan);
   pos_inf.merge(other.pos_inf);
@@ -121,6 +128,7 @@ ArrayAnalysis prepare_analysis(const ArrayView& array, std::span<const CastReque
     stats.semantics = request.semantics;
     stats.declared_only = request.declared_only;
     stats.scale_exponent = request.scale_exponent;
+    stats.kind_default = request.kind_default;
     analysis.casts.push_back(stats);
   }
   return analysis;

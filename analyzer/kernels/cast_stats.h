@@ -73,6 +73,12 @@ struct SourceStats {
   void merge(const SourceStats& other);
 };
 
+// Whether an array of `dtype` with these statistics holds integer data (ids,
+// labels, counts): an integer or bool dtype, or a float array of several
+// values, all integral and within the range where the source dtype itself
+// keeps integers exact (past 2^24 every float32 is integral, which means nothing).
+bool holds_integer_data(DType dtype, const SourceStats& source);
+
 enum class CastCounter : unsigned {
   Overflow,
   UnderflowToZero,
@@ -106,6 +112,11 @@ struct CastRequest {
   // errors (max_abs_error, DT106's atol) are in the source's units, i.e.
   // |cast(x·2^k)·2^-k − x|. 0: no scaling.
   int scale_exponent = 0;
+  // A default target rather than one asked for: an integer target is then
+  // kept only for arrays of integers (integer or bool dtypes, or floats whose
+  // every finite value is integral: labels, counts); for real-valued floats
+  // (weights) nobody casts to an integer, and its cast is dropped after the pass.
+  bool kind_default = false;
 };
 
 // The default DT106 tolerance: silent on ordinary rounding in the normal range.
@@ -118,6 +129,7 @@ struct CastStats {
   std::optional<Semantics> semantics;  // as requested (CastRequest::semantics)
   bool declared_only = false;          // as requested (CastRequest::declared_only)
   int scale_exponent = 0;              // as requested (CastRequest::scale_exponent)
+  bool kind_default = false;           // as requested (CastRequest::kind_default)
   std::array<Counter, kCastCounterCount> counters{};
   long double max_abs_error = 0;
   long double max_rel_error = 0;

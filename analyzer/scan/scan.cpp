@@ -123,6 +123,26 @@ void add_declaration(ArrayPlan& plan, std::span<const CastRequest> ordinary, Sem
   }
 }
 
+// Drops the integer casts of a float array of real values that only default
+// targets asked for (CastRequest::kind_default): nobody casts weights to
+// int32. A cast a declaration is bound to stays; the others' indices follow.
+void drop_casts_of_other_kind(const ArrayView& view, ArrayAnalysis& analysis,
+                              std::vector<BoundCast>& declared) {
+  if (!is_float(view.dtype) || holds_integer_data(view.dtype, analysis.source)) return;
+  std::vector<CastStats>& casts = analysis.casts;
+  std::vector<std::size_t> new_index(casts.size());
+  std::vector<CastStats> kept;
+  for (std::size_t i = 0; i < casts.size(); ++i) {
+    const bool bound =
+        std::any_of(declared.begin(), declared.end(), [i](const BoundCast& b) { return b.cast == i; });
+    new_index[i] = kept.size();
+    if (casts[i].kind_default && !bound && !is_float(casts[i].target)) continue;
+    kept.push_back(std::move(casts[i]));
+  }
+  casts = std::move(kept);
+  for (BoundCast& b : declared) b.cast = new_index[b.cast];
+}
+
 // One input's outcome within a batch.
 struct Opened {
   std::span<const CastRequest> requests;  // options.requests, or own_requests for this file
@@ -335,6 +355,7 @@ class BatchCollector {
         std::vector<BoundCast> declared = current.declared;
         if (const auto it = current.member_plans.find(array_); it != current.member_plans.end())
           declared = std::move(it->second.declared);
+        drop_casts_of_other_kind(view, *analysis_, declared);
         sink_({std::move(view.location), view.dtype, std::move(view.stored_dtype), std::move(view.shape),
                view.elements, view.fortran_order, std::move(*analysis_), std::move(view.shared_storage),
                std::move(declared)});

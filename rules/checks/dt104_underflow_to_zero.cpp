@@ -30,13 +30,34 @@ rounding path (numpy, tensorflow, torch); --fail-on decides whether the finding 
 the run. Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 };
 
+constexpr RuleOption kOptions[]{
+    {
+        .name = kWarningShare,
+        .default_value = 0.01,
+        .min = 0.0,
+        .max = 1.0,
+        .doc =
+            "From this share of the array's values flushed to zero the finding is a warning (below: a note).",
+    },
+    {
+        .name = kErrorShare,
+        .default_value = 0.5,
+        .min = 0.0,
+        .max = 1.0,
+        .doc = "From this share of the array's values flushed to zero the finding is an error.",
+    },
+};
+
 class UnderflowToZero final : public Rule {
  public:
-  UnderflowToZero() : Rule(kDoc, FactKind::ArrayAnalysis) {}
+  UnderflowToZero() : Rule(kDoc, FactKind::ArrayAnalysis, kOptions) {}
   void judge(ArrayJudgement& array) const override {
     array.for_each_cast(CastCounter::UnderflowToZero, [&](const CastStats& c, std::uint64_t n) {
       const FloatFormat& format = float_format(c.target);
       std::string text = array.count_of(n) + " flush to zero in " + array.cast_name(c.target);
+      if (const std::uint64_t subnormal = c[CastCounter::ToSubnormal].count)
+        text += ", " + std::to_string(subnormal) + (subnormal == 1 ? " more lands" : " more land") +
+                " in its subnormal range";
       if (const auto& abs_min = array.source().abs_min_nonzero) {
         text += " (min |x| " + format_number(*abs_min) + "; " + std::string(dtlint::name(c.target)) +
                 "'s smallest subnormal is " + format_number(format.min_subnormal) + ")";

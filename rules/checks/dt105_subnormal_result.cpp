@@ -31,16 +31,39 @@ rounding path (numpy, tensorflow, torch); --fail-on decides whether the finding 
 the run. Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 };
 
+constexpr RuleOption kOptions[]{
+    {
+        .name = kWarningShare,
+        .default_value = 0.05,
+        .min = 0.0,
+        .max = 1.0,
+        .doc = "From this share of the array's values in the subnormal range the finding is a warning "
+               "(below: a note).",
+    },
+    {
+        .name = kErrorShare,
+        .default_value = 0.5,
+        .min = 0.0,
+        .max = 1.0,
+        .doc = "From this share of the array's values in the subnormal range the finding is an error.",
+    },
+};
+
 class SubnormalResult final : public Rule {
  public:
-  SubnormalResult() : Rule(kDoc, FactKind::ArrayAnalysis) {}
+  SubnormalResult() : Rule(kDoc, FactKind::ArrayAnalysis, kOptions) {}
   void judge(ArrayJudgement& array) const override {
-    array.for_each_cast(CastCounter::ToSubnormal, [&](const CastStats& c, std::uint64_t n) {
+    for (const CastStats& c : array.casts()) {
+      const Counter& hits = c[CastCounter::ToSubnormal];
+      // Values below the normal range that also flush to zero are one cause: DT104 reports both.
+      if (hits.count == 0 || c[CastCounter::UnderflowToZero].count != 0) continue;
       const FloatFormat& format = float_format(c.target);
-      return array.count_of(n) + " land in " + std::string(dtlint::name(c.target)) +
-             "'s subnormal range (|result| < " + format_number(format.min_normal) + ", fewer than " +
-             std::to_string(format.fraction_bits + 1) + " significant bits) in " + array.cast_name(c.target);
-    });
+      Finding& f = array.add(c.target, hits.count, hits.first);
+      f.message = array.count_of(hits.count) + " land in " + std::string(dtlint::name(c.target)) +
+                  "'s subnormal range (|result| < " + format_number(format.min_normal) + ", fewer than " +
+                  std::to_string(format.fraction_bits + 1) + " significant bits) in " +
+                  array.cast_name(c.target);
+    }
   }
 };
 

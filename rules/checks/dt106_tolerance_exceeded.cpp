@@ -38,15 +38,43 @@ selects the targets checked; --semantics the rounding path; --fail-on whether th
 finding fails the run.)doc",
 };
 
+constexpr RuleOption kOptions[]{
+    {
+        .name = kWarningShare,
+        .default_value = 0.01,
+        .min = 0.0,
+        .max = 1.0,
+        .doc = "From this share of the array's values out of tolerance the finding is a warning (below: a "
+               "note).",
+    },
+    {
+        .name = kErrorShare,
+        .default_value = 0.5,
+        .min = 0.0,
+        .max = 1.0,
+        .doc = "From this share of the array's values out of tolerance the finding is an error.",
+    },
+};
+
 class ToleranceExceeded final : public Rule {
  public:
-  ToleranceExceeded() : Rule(kDoc, FactKind::ArrayAnalysis) {}
+  ToleranceExceeded() : Rule(kDoc, FactKind::ArrayAnalysis, kOptions) {}
   void judge(ArrayJudgement& array) const override {
-    array.for_each_cast(CastCounter::ToleranceExceeded, [&](const CastStats& c, std::uint64_t n) {
-      return array.count_of(n) + " change by more than atol + rtol·|x| (atol " + format_number(c.atol) +
-             ", rtol " + format_number(c.rtol) + ") in " + array.cast_name(c.target) + " (max abs error " +
-             format_number(c.max_abs_error) + ", max rel error " + format_number(c.max_rel_error) + ")";
-    });
+    for (const CastStats& c : array.casts()) {
+      const std::uint64_t n = c[CastCounter::ToleranceExceeded].count;
+      if (n == 0) continue;
+      // Under the target's default tolerance only values below its normal range
+      // can fail, and DT104 and DT105 report those: one finding per cause.
+      const CastRequest defaults = default_request(c.target);
+      const std::uint64_t below_normal =
+          c[CastCounter::UnderflowToZero].count + c[CastCounter::ToSubnormal].count;
+      if (c.rtol == defaults.rtol && c.atol == defaults.atol && n <= below_normal) continue;
+      Finding& f = array.add(c.target, n, c[CastCounter::ToleranceExceeded].first);
+      f.message = array.count_of(n) + " change by more than atol + rtol·|x| (atol " + format_number(c.atol) +
+                  ", rtol " + format_number(c.rtol) + ") in " + array.cast_name(c.target) +
+                  " (max abs error " + format_number(c.max_abs_error) + ", max rel error " +
+                  format_number(c.max_rel_error) + ")";
+    }
   }
 };
 

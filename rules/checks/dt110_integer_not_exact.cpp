@@ -41,14 +41,22 @@ class IntegerNotExact final : public Rule {
   void judge(ArrayJudgement& array) const override {
     // Ids, labels and counts: integer dtypes, or float arrays whose every value is an integer.
     // A float measurement that happens to be integral is ordinary rounding's business.
-    if (array.source().non_integral.count != 0) return;
-    array.for_each_cast(CastCounter::IntegerNotExact, [&](const CastStats& c, std::uint64_t n) {
+    if (!integer_data(array.array())) return;
+    for (const CastStats& c : array.casts()) {
+      // Values that overflow are DT101's: one finding per cause. Every value of
+      // the array is an integer, so the overflowed ones are among the counted.
+      const Counter& changed = c[CastCounter::IntegerNotExact];
+      const std::uint64_t overflowed = c[CastCounter::Overflow].count;
+      if (changed.count <= overflowed) continue;
+      const std::uint64_t n = changed.count - overflowed;
       const FloatFormat& format = float_format(c.target);
-      return array.count_of(n) + " are integers that " + array.cast_name(c.target) +
-             " does not keep exactly (" + std::string(dtlint::name(c.target)) +
-             " holds every integer only up to 2^" + std::to_string(format.fraction_bits + 1) + " = " +
-             format_number(std::ldexp(1.0L, format.fraction_bits + 1)) + ")";
-    });
+      Finding& f = array.add(c.target, n, overflowed == 0 ? changed.first : FirstHit{});
+      f.message = array.count_of(n) + " are integers that " + array.cast_name(c.target) +
+                  " does not keep exactly (" + std::string(dtlint::name(c.target)) +
+                  " holds every integer only up to 2^" + std::to_string(format.fraction_bits + 1) + " = " +
+                  format_number(std::ldexp(1.0L, format.fraction_bits + 1)) + ")";
+      if (overflowed) f.message += "; " + std::to_string(overflowed) + " more overflow (DT101)";
+    }
   }
 };
 

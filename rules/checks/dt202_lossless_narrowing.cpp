@@ -41,7 +41,12 @@ class LosslessNarrowing final : public Rule {
       if (c[CastCounter::Inexact].count || c[CastCounter::NonfiniteToInt].count ||
           c[CastCounter::ImagDropped].count)
         continue;
-      if (!best || info(c.target).size < info(best->target).size) best = &c;
+      // The same kind first (int32 for int64 ids, not float32): it keeps the data's meaning.
+      const bool same_kind = is_float(c.target) == is_float(a.dtype);
+      const bool best_same_kind = best && is_float(best->target) == is_float(a.dtype);
+      if (!best || (same_kind && !best_same_kind) ||
+          (same_kind == best_same_kind && info(c.target).size < info(best->target).size))
+        best = &c;
     }
     if (!best) return;
     Finding& f = array.add(best->target, a.elements, FirstHit{});

@@ -1,0 +1,95 @@
+#include "rules/suggestion.h"
+
+#include <cmath>
+
+#include "analyzer/kernels/float_format.h"
+#include "rules/array_judgement.h"
+#include "rules/registry.h"
+
+namespace dtlint {
+namespace {
+
+double default_option(std::string_view code, std::string_view option) {
+  const Rule* rule = find_rule(code);
+  const RuleOption* declared = rule ? rule->option(option) : nullptr;
+  return declared ? declared->default_value : 0.0;
+}
+
+std::string scale_text(int k) {
+  return "2^" + std::to_string(k);
+}
+
+// "0 of 3000 values overflow, 2 flush to zero": what a cast still does.
+std::string outcome_text(const ArrayResult& array, const CastStats& c) {
+  std::string text = std::to_string(c[CastCounter::Overflow].count) + " of " +
+                     std::to_string(array.elements) + " values overflow, " +
+                     std::to_string(c[CastCounter::UnderflowToZero].count) + " flush to zero, " +
+                     std::to_string(c[CastCounter::ToSubnormal].count) + " subnormal";
+  return text;
+}
+
+const CastStats* cast_for(const ArrayResult& array, DType target) {
+  for (const CastStats& c : array.analysis.casts)
+    if (c.target == target && c.scale_exponent == 0) return &c;
+  return nullptr;
+}
+
+}  // namespace
+
+bool cast_fits(const ArrayResult& array, const CastStats& c) {
+  for (CastCounter counter :
+       {CastCounter::Overflow, CastCounter::OutOfRange, CastCounter::NonfiniteToInt, CastCounter::SignLost,
+        CastCounter::ImagDropped, CastCounter::UnderflowToZero, CastCounter::Truncated}) {
+    if (c[counter].count != 0) return false;
+  }
+  if (integer_data(array) && c[CastCounter::IntegerNotExact].count != 0) return false;
+  if (array.elements > 0 && static_cast<double>(c[CastCounter::ToSubnormal].count) >=
+                                default_option("DT105", kWarningShare) * static_cast<double>(array.elements))
+    return false;
+  const Moments& m = array.analysis.source.moments;
+  if (const auto sigma = m.stddev(); sigma && *sigma > 0 && std::fabs(m.mean) > *sigma &&
+                                     c.max_abs_error >= default_option("DT114", "warning_spread") * *sigma)
+    return false;
+  return true;
+}
+
+std::string suggest_fix(const ArrayResult& array, const Finding& finding) {
+  if (!finding.target) return "";
+  const DType failing = *finding.target;
+  const bool source_is_float = is_float(array.dtype);
+  // The narrowest other simulated cast that fits, the source's kind first.
+  const CastStats* best = nullptr;
+  for (const CastStats& c : array.analysis.casts) {
+    if (c.target == failing || c.scale_exponent != 0 || !cast_fits(array, c)) continue;
+    if (info(c.target).size > info(array.dtype).size) continue;
+    const bool same_kind = is_float(c.target) == source_is_float;
+    const bool best_same_kind = best && is_float(best->target) == source_is_float;
+    if (!best || (same_kind && !best_same_kind) ||
+        (same_kind == best_same_kind && info(c.target).size < info(best->target).size))
+      best = &c;
+  }
+  std::string text;
+  if (best) {
+    text = std::string(name(best->target)) + " fits (simulated in this run: " + outcome_text(array, *best);
+    if (is_float(best->target) && best->max_abs_error > 0)
+      text += ", max error " + format_number(best->max_abs_error);
+    text += ")";
+  }
+  // A power-of-two scale before the cast (and its inverse after): loss scaling, FP8 amax scaling.
+  for (const CastStats& s : array.analysis.scaled) {
+    if (s.target != failing || s.scale_exponent == 0 || !cast_fits(array, s)) continue;
+    if (!text.empty()) text += "; or ";
+    text += "scaled by " + scale_text(s.scale_exponent) + " before the cast (and by " +
+            scale_text(-s.scale_exponent) + " after) " + std::string(name(failing)) +
+            " fits: " + outcome_text(array, s);
+    break;
+  }
+  if (text.empty()) {
+    const CastStats* own = cast_for(array, failing);
+    if (own && info(array.dtype).size <= info(failing).size) return "";
+    text = "keep " + std::string(name(array.dtype)) + ": no narrower cast simulated in this run fits";
+  }
+  return text;
+}
+
+}  // namespace dtlint
