@@ -18,12 +18,21 @@ DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "int64": "I64", 
           "uint64": "U64", "bool": "BOOL"}
 
 
+class Bits:
+    """A tensor of a dtype NumPy lacks, given as its bit patterns: Bits("BF16", uint16 array)."""
+
+    def __init__(self, tag, bits):
+        self.tag, self.bits = tag, bits
+
+
 def write(path, tensors):
-    """Writes {name: NumPy array} to `path`; returns the data section's size."""
+    """Writes {name: NumPy array or Bits} to `path`; returns the data section's size."""
     header, blobs, offset = {}, [], 0
     for name, x in sorted(tensors.items()):
+        tag = x.tag if isinstance(x, Bits) else DTYPES[x.dtype.name]
+        x = x.bits if isinstance(x, Bits) else x
         data = np.ascontiguousarray(x.astype(x.dtype.newbyteorder("<"))).tobytes()
-        header[name] = {"dtype": DTYPES[x.dtype.name], "shape": list(x.shape),
+        header[name] = {"dtype": tag, "shape": list(x.shape),
                         "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)

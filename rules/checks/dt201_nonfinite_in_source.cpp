@@ -36,6 +36,10 @@ class NonfiniteInSource final : public Rule {
     const SourceStats& s = array.source();
     const std::uint64_t nonfinite = s.nan.count + s.pos_inf.count + s.neg_inf.count;
     if (nonfinite == 0) return;
+    // An integer target's DT103 already reports every one of them: one finding per cause.
+    for (const CastStats& c : array.casts()) {
+      if (c[CastCounter::NonfiniteToInt].count == nonfinite) return;
+    }
     FirstHit first = s.nan.first;
     for (const FirstHit& h : {s.pos_inf.first, s.neg_inf.first}) {
       if (h.index < first.index) first = h;

@@ -276,7 +276,9 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None)
                 "DT103" not in hits.count and not imag_dropped):
             narrow_exact.append(name)
     nonfinite = [i for i, f in enumerate(finite) if not f]
-    if nonfinite:
+    # DT103 of an integer target reports them all: DT201 stays silent (one finding per cause).
+    dt103_counts = [count for rule, _, count, _ in found if rule == "DT103"]
+    if nonfinite and len(nonfinite) not in dt103_counts:
         found.append(("DT201", None, len(nonfinite), nonfinite[0]))
     if narrow_exact and len(values):
         # The same kind as the source first (int32 for int64 ids), then the narrowest.
