@@ -1,0 +1,92 @@
+#include "app/config_set.h"
+
+#include <algorithm>
+
+#include "rules/baseline.h"
+
+namespace dtlint {
+
+namespace fs = std::filesystem;
+
+ScopedConfig::ScopedConfig(Config loaded)
+    : config(std::move(loaded)), per_path(config), exclude(config.exclude) {}
+
+ConfigSet::ConfigSet(const std::optional<fs::path>& fixed, const fs::path& run_folder,
+                     const Complete& complete, const Complete& complete_run)
+    : fixed_(fixed.has_value()), complete_(complete), working_(fs::current_path()) {
+  Config defaults;
+  defaults.root = working_;
+  if (fixed) {
+    run_ = &load(*fixed);
+  } else {
+    complete_(defaults);
+    defaults_ = std::make_unique<ScopedConfig>(defaults);
+    run_ = &lookup(fs::absolute(run_folder).lexically_normal());
+  }
+  // The run's settings are completed in place: its per_path and exclude globs are not touched.
+  complete_run(run_->config);
+}
+
+ScopedConfig& ConfigSet::load(const fs::path& file) {
+  const std::string key = fs::absolute(file).lexically_normal().string();
+  if (const auto it = by_file_.find(key); it != by_file_.end()) return *it->second;
+  // Messages name it as the user would: relative to the working folder when below it.
+  Config config = load_config(fixed_ ? file : fs::path(path_from(key, working_)));
+  complete_(config);
+  loaded_.push_back(std::make_unique<ScopedConfig>(std::move(config)));
+  by_file_.emplace(key, loaded_.back().get());
+  return *loaded_.back();
+}
+
+ScopedConfig& ConfigSet::lookup(const fs::path& absolute_folder) {
+  if (fixed_) return *run_;
+  // Up from the folder to the first one already known or holding a file; every
+  // folder passed on the way gets the same answer.
+  std::vector<std::string> passed;
+  fs::path folder = absolute_folder;
+  if (!folder.has_filename() && folder.has_relative_path()) folder = folder.parent_path();  // "/a/b/"
+  ScopedConfig* found = nullptr;
+  while (true) {
+    if (const auto it = by_folder_.find(folder.string()); it != by_folder_.end()) {
+      found = it->second;
+      break;
+    }
+    passed.push_back(folder.string());
+    if (const std::optional<fs::path> file = config_in_folder(folder)) {
+      found = &load(*file);
+      break;
+    }
+    if (folder == folder.root_path() || !folder.has_relative_path()) {
+      found = defaults_.get();
+      break;
+    }
+    folder = folder.parent_path();
+  }
+  for (const std::string& name : passed) by_folder_.emplace(name, found);
+  return *found;
+}
+
+const ScopedConfig& ConfigSet::for_file(const std::string& path) {
+  if (fixed_) return *run_;
+  const fs::path folder = fs::absolute(path).lexically_normal().parent_path();
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return lookup(folder);
+}
+
+const ScopedConfig& ConfigSet::for_folder(const fs::path& folder) {
+  if (fixed_) return *run_;
+  const fs::path absolute = fs::absolute(folder).lexically_normal();
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return lookup(absolute);
+}
+
+std::vector<const ScopedConfig*> ConfigSet::in_use() const {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<const ScopedConfig*> configs{run_};
+  for (const auto& [file, scoped] : by_file_) {  // by absolute file name: a fixed order
+    if (scoped != run_) configs.push_back(scoped);
+  }
+  return configs;
+}
+
+}  // namespace dtlint
