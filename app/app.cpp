@@ -382,6 +382,13 @@ int show_files(const ScanRequest& request, std::ostream& out) {
     } catch (const InputError& error) {
       what = "unreadable: " + error.reason();
     }
+    // A file judged by another configuration than the run's names it (nested configurations).
+    const ScopedConfig& scoped = configs->for_file(file);
+    if (&scoped != &configs->run()) {
+      what += scoped.config.file.empty()
+                  ? " (no configuration: defaults)"
+                  : " (config " + path_from(scoped.config.file, fs::current_path()) + ")";
+    }
     lines.emplace_back(printable_text(file), std::move(what));
   }
   for (const Skipped& skipped : found.skipped)

@@ -44,7 +44,8 @@ std::vector<std::string> targets_of(const nlohmann::json& report, const std::str
   std::vector<std::string> targets;
   for (const nlohmann::json& array : report.at("arrays")) {
     if (array.at("path") != path) continue;
-    for (const nlohmann::json& cast : array.at("casts")) targets.push_back(cast.at("target").get<std::string>());
+    for (const nlohmann::json& cast : array.at("casts"))
+      targets.push_back(cast.at("target").get<std::string>());
   }
   return targets;
 }
@@ -81,7 +82,8 @@ TEST(NestedConfig, ScanOfTwoFoldersGivesEachFileItsOwnTargets) {
 TEST(NestedConfig, PreCommitsFileListTakesEachFilesConfiguration) {
   Monorepo repo;
   // What pre-commit runs: the files of a commit, from the repository's top.
-  const auto result = run_dtlint("scan --no-progress --format json a/x.npy b/y.npy", repo.dir.path().string());
+  const auto result =
+      run_dtlint("scan --no-progress --format json a/x.npy b/y.npy", repo.dir.path().string());
   ASSERT_EQ(result.exit_code, kExitFindings) << result.err;
   const nlohmann::json report = nlohmann::json::parse(result.out);
   EXPECT_EQ(paths_of(report, "DT101"), (std::set<std::string>{"a/x.npy"}));
@@ -133,8 +135,9 @@ TEST(NestedConfig, RuleSettingsAndPerPathGlobsAreTheirConfigurations) {
 
 TEST(NestedConfig, IgnoreEntriesAreRelativeToTheirConfigurationAndNotedUnusedThere) {
   Monorepo repo;
-  write_text(repo.dir.path() / "a/.dtlint.yaml",
-             "targets: [float16]\nignore:\n  - path: x.npy\n    rules: [DT101]\n    reason: known overflow\n");
+  write_text(
+      repo.dir.path() / "a/.dtlint.yaml",
+      "targets: [float16]\nignore:\n  - path: x.npy\n    rules: [DT101]\n    reason: known overflow\n");
   write_text(repo.dir.path() / "b/.dtlint.yaml",
              "targets: [bfloat16]\nignore:\n  - path: y.npy\n    rules: [DT104]\n    reason: stale\n");
   int exit_code = -1;
@@ -220,7 +223,8 @@ TEST(NestedConfig, PipelineEntriesAreRelativeToTheirConfiguration) {
 TEST(NestedConfig, ABrokenNestedConfigurationStopsTheRunNamingItsFileAndLine) {
   Monorepo repo;
   write_text(repo.dir.path() / "b/.dtlint.yaml", "targets: [bfloat16]\nrules: {DT999: off}\n");
-  for (const std::string args : {"scan --no-progress .", "scan --no-progress a b", "scan --no-progress b/y.npy"}) {
+  for (const std::string args :
+       {"scan --no-progress .", "scan --no-progress a b", "scan --no-progress b/y.npy"}) {
     const auto result = run_dtlint(args, repo.dir.path().string());
     EXPECT_EQ(result.exit_code, kExitUsage) << args << "\n" << result.out;
     EXPECT_NE(result.err.find("b/.dtlint.yaml:2"), std::string::npos) << args << "\n" << result.err;
@@ -240,6 +244,17 @@ TEST(NestedConfig, ConfigCommandRendersTheConfigurationInForceForAPath) {
   EXPECT_TRUE(folder.out.starts_with("# from a/.dtlint.yaml\n")) << folder.out;
   const auto top = run_dtlint("config", repo.dir.path().string());
   EXPECT_TRUE(top.out.starts_with("# no configuration file")) << top.out;
+}
+
+TEST(NestedConfig, ShowFilesNamesTheConfigurationOfEachFileNotTheRuns) {
+  Monorepo repo;
+  write_text(repo.dir.path() / "b/.dtlint.yaml", "targets: [bfloat16]\n");
+  const auto both = run_dtlint("scan --show-files a b", repo.dir.path().string());
+  ASSERT_EQ(both.exit_code, 0) << both.err;
+  EXPECT_NE(both.out.find("a/x.npy  npy (config a/.dtlint.yaml)\n"), std::string::npos) << both.out;
+  EXPECT_NE(both.out.find("b/y.npy  npy (config b/.dtlint.yaml)\n"), std::string::npos) << both.out;
+  const auto one = run_dtlint("scan --show-files a", repo.dir.path().string());
+  EXPECT_NE(one.out.find("a/x.npy  npy\n"), std::string::npos) << one.out;  // the run's own
 }
 
 }  // namespace
