@@ -111,8 +111,6 @@ std::unique_ptr<ConfigSet> configurations_for(const ScanRequest& request,
     }
   }
   // Every configuration, when it is loaded (kept by the set: captures by value).
-  // A nested one's semantics stays unset unless it (or --semantics) sets it, so
-  // that its files take the run's profile.
   const auto complete = [targets, semantics, max_file_size](Config& config) {
     if (targets) config.settings.targets = targets;
     if (!config.settings.targets) config.settings.targets = kDefaultTargets;
@@ -439,7 +437,9 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
       const ScopedConfig& scoped = configs->for_file(file);
       std::vector<CastRequest> requests = requests_for(
           scoped.per_path.at(path_from(file, scoped.config.root)), request, *scoped.config.settings.targets);
-      const Semantics profile = scoped.config.semantics.value_or(options.semantics);
+      // A configuration without `semantics` means numpy, as on its own: a file's
+      // casts do not depend on which folder the scan was started from.
+      const Semantics profile = scoped.config.semantics.value_or(Semantics::NumPy);
       if (profile != options.semantics) {
         for (CastRequest& cast : requests) cast.semantics = profile;
       }

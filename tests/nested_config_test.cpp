@@ -180,6 +180,16 @@ TEST(NestedConfig, NestedSemanticsReachTheirFilesCastsNotTheRun) {
   }
 }
 
+TEST(NestedConfig, ANestedConfigurationWithoutSemanticsMeansNumpyNotTheRunsProfile) {
+  Monorepo repo;
+  write_text(repo.dir.path() / ".dtlint.yaml", "semantics: torch\n");
+  const nlohmann::json report = scan_json(repo.dir.path(), {"."});
+  EXPECT_EQ(report.at("semantics"), "torch");
+  for (const nlohmann::json& array : report.at("arrays")) {
+    for (const nlohmann::json& cast : array.at("casts")) EXPECT_EQ(cast.value("semantics", ""), "numpy");
+  }
+}
+
 TEST(NestedConfig, RunLevelSettingsComeFromTheConfigurationHoldingEveryPath) {
   Monorepo repo;
   write_text(repo.dir.path() / ".dtlint.yaml", "fail_on: never\n");
