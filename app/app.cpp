@@ -333,7 +333,7 @@ DiscoveryOptions discovery_options(const ScanRequest& request, ConfigSet& config
   // found (and a broken one reported) as discovery goes.
   options.exclude_path = [&configs](const fs::path& path) {
     const ScopedConfig& scoped = configs.for_file(path.string());
-    return !scoped.exclude.empty() && scoped.exclude.matches(path_from(path.string(), scoped.config.root));
+    return !scoped.exclude.empty() && scoped.exclude.matches(configs.relative_path(scoped, path.string()));
   };
   return options;
 }
@@ -436,7 +436,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     options.requests_for = [&](const std::string& file) {
       const ScopedConfig& scoped = configs->for_file(file);
       std::vector<CastRequest> requests = requests_for(
-          scoped.per_path.at(path_from(file, scoped.config.root)), request, *scoped.config.settings.targets);
+          scoped.per_path.at(configs->relative_path(scoped, file)), request, *scoped.config.settings.targets);
       // A configuration without `semantics` means numpy, as on its own: a file's
       // casts do not depend on which folder the scan was started from.
       const Semantics profile = scoped.config.semantics.value_or(Semantics::NumPy);

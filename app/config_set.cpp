@@ -66,18 +66,40 @@ ScopedConfig& ConfigSet::lookup(const fs::path& absolute_folder) {
   return *found;
 }
 
+fs::path ConfigSet::absolute(const std::string& path) const {
+  const fs::path given(path);
+  return (given.is_absolute() ? given : working_ / given).lexically_normal();
+}
+
+std::string ConfigSet::relative_path(const ScopedConfig& scoped, const std::string& path) const {
+  const fs::path absolute_path = absolute(path);
+  const fs::path relative = absolute_path.lexically_relative(scoped.root);
+  if (relative.empty() || *relative.begin() == "..") return absolute_path.generic_string();
+  return relative.generic_string();
+}
+
 const ScopedConfig& ConfigSet::for_file(const std::string& path) {
   if (fixed_) return *run_;
-  const fs::path folder = fs::absolute(path).lexically_normal().parent_path();
+  // The spelling of the folder names it when the last name is a file's: not
+  // "", "." or ".." (then the folder is not the text before it).
+  const std::size_t slash = path.rfind('/');
+  const std::string_view last = std::string_view(path).substr(slash == std::string::npos ? 0 : slash + 1);
+  const bool by_spelling = !last.empty() && last != "." && last != "..";
+  const std::string spelling = slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
   const std::lock_guard<std::mutex> lock(mutex_);
-  return lookup(folder);
+  if (by_spelling) {
+    if (const auto it = by_spelling_.find(spelling); it != by_spelling_.end()) return *it->second;
+  }
+  ScopedConfig& found = lookup(absolute(path).parent_path());
+  if (by_spelling) by_spelling_.emplace(spelling, &found);
+  return found;
 }
 
 const ScopedConfig& ConfigSet::for_folder(const fs::path& folder) {
   if (fixed_) return *run_;
-  const fs::path absolute = fs::absolute(folder).lexically_normal();
+  const fs::path absolute_folder = absolute(folder.string());
   const std::lock_guard<std::mutex> lock(mutex_);
-  return lookup(absolute);
+  return lookup(absolute_folder);
 }
 
 std::vector<const ScopedConfig*> ConfigSet::in_use() const {

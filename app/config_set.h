@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "document/glob.h"
@@ -26,8 +27,9 @@ struct ScopedConfig {
   ScopedConfig& operator=(const ScopedConfig&) = delete;
 
   Config config;
-  PathSettings per_path;  // config.per_path's globs; refers to `config`
-  GlobSet exclude;        // config.exclude's globs
+  std::filesystem::path root;  // config.root, in normal form
+  PathSettings per_path;       // config.per_path's globs; refers to `config`
+  GlobSet exclude;             // config.exclude's globs
 };
 
 class ConfigSet {
@@ -53,6 +55,9 @@ class ConfigSet {
   const ScopedConfig& for_file(const std::string& path);
   // The configuration in force for a folder (any spelling of it).
   const ScopedConfig& for_folder(const std::filesystem::path& folder);
+  // `path` relative to the configuration's root, '/'-separated, as its globs
+  // are matched (path_from's answer, without asking for the working folder per file).
+  std::string relative_path(const ScopedConfig& scoped, const std::string& path) const;
   // Every configuration found so far: the run's first, then by file name.
   std::vector<const ScopedConfig*> in_use() const;
   // Whether paths may take configurations other than the run's.
@@ -60,6 +65,8 @@ class ConfigSet {
 
  private:
   ScopedConfig& lookup(const std::filesystem::path& absolute_folder);
+  // Absolute and normal, against the working folder of the set's construction.
+  std::filesystem::path absolute(const std::string& path) const;
   ScopedConfig& load(const std::filesystem::path& file);
 
   bool fixed_ = false;
@@ -68,6 +75,9 @@ class ConfigSet {
   std::vector<std::unique_ptr<ScopedConfig>> loaded_;  // stable addresses
   std::map<std::string, ScopedConfig*> by_file_;       // absolute file → loaded_
   std::map<std::string, ScopedConfig*> by_folder_;     // absolute folder → its configuration
+  // A file's folder as spelled in its path → its configuration: most lookups
+  // (several per file) need no path arithmetic.
+  std::unordered_map<std::string, ScopedConfig*> by_spelling_;
   std::unique_ptr<ScopedConfig> defaults_;
   ScopedConfig* run_ = nullptr;
   mutable std::mutex mutex_;  // the scan asks from its reading threads
