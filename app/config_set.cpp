@@ -9,7 +9,10 @@ namespace dtlint {
 namespace fs = std::filesystem;
 
 ScopedConfig::ScopedConfig(Config loaded)
-    : config(std::move(loaded)), per_path(config), exclude(config.exclude) {}
+    : config(std::move(loaded)),
+      root(config.root.lexically_normal()),
+      per_path(config),
+      exclude(config.exclude) {}
 
 ConfigSet::ConfigSet(const std::optional<fs::path>& fixed, const fs::path& run_folder,
                      const Complete& complete, const Complete& complete_run)

@@ -117,7 +117,8 @@ TEST(NestedConfig, RuleSettingsAndPerPathGlobsAreTheirConfigurations) {
   TempDir dir;
   // per_path globs are relative to a/, where the configuration is, not to the working folder.
   write_text(dir.path() / "a/.dtlint.yaml",
-             "targets: [float16]\nper_path:\n  - paths: [\"data/*.npy\"]\n    rules: {DT101: note}\n");
+             "targets: [float16]\nper_path:\n  - paths: [\"data/*.npy\"]\n    rules: {DT101: note}\n"
+             "    targets: [float16, float32]\n");
   write_text(dir.path() / "b/.dtlint.yaml", "targets: [float16]\nrules: {DT101: warning}\n");
   write_text(dir.path() / "a/x.npy", overflowing_npy());
   write_text(dir.path() / "a/data/d.npy", overflowing_npy());
@@ -126,6 +127,8 @@ TEST(NestedConfig, RuleSettingsAndPerPathGlobsAreTheirConfigurations) {
   std::map<std::string, std::string> severity;
   for (const nlohmann::json& f : findings_of(report, "DT101"))
     severity[f.at("path").get<std::string>()] = f.at("severity").get<std::string>();
+  EXPECT_EQ(targets_of(report, "a/data/d.npy"), (std::vector<std::string>{"float16", "float32"}));
+  EXPECT_EQ(targets_of(report, "a/x.npy"), (std::vector<std::string>{"float16"}));
   EXPECT_EQ(severity, (std::map<std::string, std::string>{
                           {"a/data/d.npy", "note"}, {"a/x.npy", "error"}, {"b/y.npy", "warning"}}));
   int exit_code = -1;
@@ -153,7 +156,7 @@ TEST(NestedConfig, IgnoreEntriesAreRelativeToTheirConfigurationAndNotedUnusedThe
 
 TEST(NestedConfig, ExcludeAndMaxFileSizeApplyUnderTheirFolder) {
   Monorepo repo;
-  write_text(repo.dir.path() / "a/.dtlint.yaml", "targets: [float16]\nexclude: [\"skip\"]\n");
+  write_text(repo.dir.path() / "a/.dtlint.yaml", "targets: [float16]\nexclude: [\"skip/**\"]\n");
   write_text(repo.dir.path() / "b/.dtlint.yaml", "targets: [bfloat16]\nmax_file_size: 16\n");
   write_text(repo.dir.path() / "a/skip/s.npy", overflowing_npy());
   write_text(repo.dir.path() / "skip/t.npy", overflowing_npy());  // a/'s exclude is not the top's
