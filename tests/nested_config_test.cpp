@@ -113,6 +113,16 @@ TEST(NestedConfig, CommandLineTargetsWinOverEveryConfiguration) {
   EXPECT_EQ(paths_of(report, "DT101"), (std::set<std::string>{"a/x.npy", "b/y.npy"}));
 }
 
+TEST(NestedConfig, ConfigOptionIsTheOneConfigurationOfEveryInput) {
+  Monorepo repo;
+  ScanRequest request;
+  request.paths = {"."};
+  request.config = "a/.dtlint.yaml";
+  const nlohmann::json report = scan_json(repo.dir.path(), request);
+  EXPECT_EQ(paths_of(report, "DT101"), (std::set<std::string>{"a/x.npy", "b/y.npy"}));
+  EXPECT_EQ(report.at("config"), "a/.dtlint.yaml");
+}
+
 TEST(NestedConfig, RuleSettingsAndPerPathGlobsAreTheirConfigurations) {
   TempDir dir;
   // per_path globs are relative to a/, where the configuration is, not to the working folder.
@@ -231,6 +241,10 @@ TEST(NestedConfig, PipelineEntriesAreRelativeToTheirConfiguration) {
   const nlohmann::json named = scan_json(repo.dir.path(), {"a/x.npy", "b/y.npy"});
   EXPECT_EQ(findings_of(named, "PL301").size(), 1u);
   EXPECT_TRUE(findings_of(named, "PL303").empty());
+  // A commit changing b/'s configuration only names it: its whole plan runs.
+  const nlohmann::json changed = scan_json(repo.dir.path(), {"b/.dtlint.yaml"});
+  EXPECT_EQ(findings_of(changed, "PL301").size(), 1u);
+  EXPECT_EQ(findings_of(changed, "PL303").size(), 1u);
 }
 
 TEST(NestedConfig, ABrokenNestedConfigurationStopsTheRunNamingItsFileAndLine) {
