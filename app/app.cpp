@@ -18,6 +18,7 @@
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/pipeline/loaders.h"
 #include "analyzer/scan/discovery.h"
+#include "app/config_set.h"
 #include "app/plan.h"
 #include "reports/printable_text.h"
 #include "reports/text_report.h"
@@ -55,73 +56,111 @@ std::vector<DType> parse_targets(const std::string& list) {
   return targets;
 }
 
-// The configuration file for this run: --config, or the nearest one above the
-// scanned paths. Paths that find different files cannot share one run.
-std::optional<fs::path> config_file_for(const ScanRequest& request, const std::vector<std::string>& paths) {
-  if (!request.config.empty()) {
-    try {
-      InputFile::open(request.config, request.config);  // a directory, FIFO or device is named as such
-    } catch (const InputError& e) {
-      throw UsageError("--config: '" + e.path() + "': " + e.reason());
-    }
-    return fs::path(request.config);
+// --config FILE, checked: the one configuration of every input.
+std::optional<fs::path> fixed_config_file(const ScanRequest& request) {
+  if (request.config.empty()) return std::nullopt;
+  try {
+    InputFile::open(request.config, request.config);  // a directory, FIFO or device is named as such
+  } catch (const InputError& e) {
+    throw UsageError("--config: '" + e.path() + "': " + e.reason());
   }
-  std::optional<fs::path> chosen;
-  std::string chosen_for;
-  // pre-commit passes many files of few folders: each folder is searched once.
-  std::map<fs::path, std::optional<fs::path>> found_from;
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    const fs::path start = fs::is_directory(path, ec) ? fs::absolute(path) : fs::absolute(path).parent_path();
-    const auto [slot, fresh] = found_from.try_emplace(start.lexically_normal());
-    if (fresh) {
-      slot->second = find_config(start);
-      // Messages name it as the user would.
-      if (slot->second) slot->second = path_from(slot->second->string(), fs::current_path());
-    }
-    const std::optional<fs::path>& found = slot->second;
-    if (chosen_for.empty()) {
-      chosen = found;
-      chosen_for = path;
-    } else if (found != chosen) {
-      throw UsageError("'" + chosen_for + "' and '" + path + "' fall under different configurations (" +
-                       (chosen ? chosen->string() : "none") + ", " + (found ? found->string() : "none") +
-                       "); scan them separately or pass --config FILE");
-    }
-  }
-  return chosen;
+  return fs::path(request.config);
 }
 
-Config effective_config_for(const ScanRequest& request, const std::vector<std::string>& paths) {
-  Config config;
-  config.root = fs::current_path();
-  if (const auto file = config_file_for(request, paths)) config = load_config(*file);
-  if (request.targets) config.settings.targets = parse_targets(*request.targets);
-  if (!config.settings.targets) {
-    config.settings.targets = kDefaultTargets;
-    config.targets_by_default = true;
+// The folder whose configuration holds the run's own settings (fail_on, the
+// report's targets and semantics): the deepest folder holding every path, a
+// folder named being its own. For one path, or paths under one configuration,
+// that is the configuration each of them finds.
+fs::path run_folder(const std::vector<std::string>& paths) {
+  std::optional<fs::path> common;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    const fs::path absolute = fs::absolute(path).lexically_normal();
+    fs::path folder = fs::is_directory(absolute, ec) ? absolute : absolute.parent_path();
+    if (!folder.has_filename() && folder.has_relative_path()) folder = folder.parent_path();  // "/a/b/"
+    if (!common) {
+      common = folder;
+      continue;
+    }
+    fs::path shared;
+    for (auto mine = common->begin(), theirs = folder.begin();
+         mine != common->end() && theirs != folder.end() && *mine == *theirs; ++mine, ++theirs)
+      shared /= *mine;
+    common = shared;
   }
+  return common ? *common : fs::current_path();
+}
+
+// The run's configurations: the command line's options over each, and the
+// defaults for what none sets.
+std::unique_ptr<ConfigSet> configurations_for(const ScanRequest& request,
+                                              const std::vector<std::string>& paths) {
+  const std::optional<std::vector<DType>> targets =
+      request.targets ? std::optional(parse_targets(*request.targets)) : std::nullopt;
+  std::optional<Semantics> semantics;
   if (request.semantics) {
-    config.semantics = semantics_from_string(*request.semantics);
-    if (!config.semantics) throw UsageError("--semantics: expected numpy, tensorflow or torch");
+    semantics = semantics_from_string(*request.semantics);
+    if (!semantics) throw UsageError("--semantics: expected numpy, tensorflow or torch");
   }
-  if (!config.semantics) config.semantics = Semantics::NumPy;
-  if (request.fail_on) config.fail_on = request.fail_on;
-  if (!config.fail_on) config.fail_on = "error";
+  std::optional<std::uint64_t> max_file_size;
   if (request.max_file_size) {
-    config.max_file_size = parse_byte_size(*request.max_file_size);
-    if (!config.max_file_size) {
+    max_file_size = parse_byte_size(*request.max_file_size);
+    if (!max_file_size) {
       throw UsageError("--max-file-size: expected a size in bytes such as 1048576, 500M or 10G, found '" +
                        *request.max_file_size + "'");
     }
   }
-  for (DType target : *config.settings.targets) {
-    Tolerance& tolerance = config.settings.tolerances[target];
-    const CastRequest defaults = default_request(target);
-    if (!tolerance.rtol) tolerance.rtol = defaults.rtol;
-    if (!tolerance.atol) tolerance.atol = defaults.atol;
+  // Every configuration, when it is loaded (kept by the set: captures by value).
+  const auto complete = [targets, semantics, max_file_size](Config& config) {
+    if (targets) config.settings.targets = targets;
+    if (!config.settings.targets) {
+      config.settings.targets = kDefaultTargets;
+      config.targets_by_default = true;
+    }
+    if (semantics) config.semantics = semantics;
+    if (max_file_size) config.max_file_size = max_file_size;
+    for (DType target : *config.settings.targets) {
+      Tolerance& tolerance = config.settings.tolerances[target];
+      const CastRequest defaults = default_request(target);
+      if (!tolerance.rtol) tolerance.rtol = defaults.rtol;
+      if (!tolerance.atol) tolerance.atol = defaults.atol;
+    }
+  };
+  const auto complete_run = [&](Config& config) {
+    if (!config.semantics) config.semantics = Semantics::NumPy;
+    if (request.fail_on) config.fail_on = request.fail_on;
+    if (!config.fail_on) config.fail_on = "error";
+  };
+  return std::make_unique<ConfigSet>(fixed_config_file(request), run_folder(paths), complete, complete_run);
+}
+
+// Looks up the configuration of each path named, so that a broken one stops
+// the run before anything is read: a folder's own, a file's folder's.
+void resolve_given(ConfigSet& configs, const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      configs.for_folder(path);
+    } else {
+      configs.for_file(path);
+    }
   }
-  return config;
+}
+
+std::vector<const Config*> config_pointers(const std::vector<const ScopedConfig*>& scoped) {
+  std::vector<const Config*> configs;
+  for (const ScopedConfig* one : scoped) configs.push_back(&one->config);
+  return configs;
+}
+
+// Every input discovery found, so that the configurations of their folders are
+// loaded (and a broken one stops the run) before a report is opened or a
+// reading thread asks for one.
+void resolve_found(ConfigSet& configs, const Discovery& found) {
+  for (const std::string& file : found.files) configs.for_file(file);
+  for (const std::string& file : found.plan_files) configs.for_file(file);
+  for (const Problem& p : found.problems) configs.for_file(p.location.path);
+  for (const Skipped& s : found.skipped) configs.for_file(s.location.path);
 }
 
 // The cast requests for a set of settings: its targets (the command line's
@@ -201,9 +240,15 @@ class InputIdentities {
 // arrays or the findings, so memory does not grow with the number of arrays.
 class Judge {
  public:
-  Judge(const Config& config, std::span<const std::string> scanned, const std::optional<Baseline>& baseline,
+  // Each finding is judged and suppressed by the configuration of its path (`configs`, which must outlive
+  // it).
+  Judge(ConfigSet& configs, std::span<const std::string> scanned, const std::optional<Baseline>& baseline,
         BaselineRecorder* recorder)
-      : evaluator_(*config.semantics, &config), suppressor_(config, scanned), recorder_(recorder) {
+      : configs_(configs),
+        scanned_(scanned),
+        evaluator_(*configs.run().config.semantics,
+                   [&configs](const std::string& path) { return &configs.for_file(path).config; }),
+        recorder_(recorder) {
     // --write-baseline records every finding, the known ones too: the baseline is refreshed.
     if (baseline && !recorder) matcher_.emplace(*baseline);
   }
@@ -213,7 +258,7 @@ class Judge {
 
   void array(const ArrayResult& array) {
     ++summary_.arrays;
-    suppressor_.saw_input(array.location.path);
+    suppressor_for(array.location.path).saw_input(array.location.path);
     report_->array(array);
     findings_.clear();
     evaluator_.array(array, findings_);
@@ -227,40 +272,55 @@ class Judge {
     summary_.skipped = scan.skipped.size();
     findings_.clear();
     for (const RefusedCode& r : scan.code_refused) {
-      suppressor_.saw_input(r.location.path);
+      suppressor_for(r.location.path).saw_input(r.location.path);
       evaluator_.refused_code(r, findings_);
     }
     for (const Skipped& s : scan.skipped) {
-      suppressor_.saw_input(s.location.path);
+      suppressor_for(s.location.path).saw_input(s.location.path);
       evaluator_.skipped(s, findings_);
     }
     for (const Problem& p : scan.problems) {
-      suppressor_.saw_input(p.location.path);
+      suppressor_for(p.location.path).saw_input(p.location.path);
       evaluator_.problem(p, findings_);
     }
     evaluator_.plan_end(findings_);
     for (const Finding& f : findings_) {
-      suppressor_.saw_input(f.location.path);  // a PL finding's configuration file
+      suppressor_for(f.location.path).saw_input(f.location.path);  // a PL finding's configuration file
       take(f, true);
     }
-    for (const Finding& note : suppressor_.unused_notes()) take(note, false);  // no entry hides a DT205 note
-    summary_.suppressed = suppressor_.hidden();
+    // Each configuration's unused entries (DT205), the run's first; no entry hides a DT205 note.
+    for (const ScopedConfig* scoped : configs_.in_use()) {
+      for (const Finding& note : suppressor_of(scoped->config).unused_notes()) take(note, false);
+    }
+    for (const auto& [config, suppressor] : suppressors_) summary_.suppressed += suppressor->hidden();
     if (matcher_) summary_.baseline = matcher_->outcome();
     report_->finish(summary_, scan.problems, scan.skipped);
     return summary_;
   }
 
  private:
+  // The `ignore` entries of the configuration in force for a path.
+  Suppressor& suppressor_for(const std::string& path) {
+    return suppressor_of(configs_.for_file(path).config);
+  }
+  Suppressor& suppressor_of(const Config& config) {
+    std::unique_ptr<Suppressor>& made = suppressors_[&config];
+    if (!made) made = std::make_unique<Suppressor>(config, scanned_);
+    return *made;
+  }
+
   void take(const Finding& f, bool suppressible) {
-    if (suppressible && suppressor_.hides(f)) return;
+    if (suppressible && suppressor_for(f.location.path).hides(f)) return;
     if (recorder_) recorder_->add(f);
     if (matcher_ && matcher_->hides(f)) return;
     ++summary_.findings_by_severity[static_cast<std::size_t>(f.severity)];
     report_->finding(f);
   }
 
+  ConfigSet& configs_;
+  std::span<const std::string> scanned_;
   Evaluator evaluator_;
-  Suppressor suppressor_;
+  std::map<const Config*, std::unique_ptr<Suppressor>> suppressors_;  // made on first use
   std::optional<BaselineMatcher> matcher_;
   BaselineRecorder* recorder_;
   ReportStream* report_ = nullptr;
@@ -270,23 +330,25 @@ class Judge {
 
 }  // namespace
 
-// How the request and its configuration say to walk folders; `config_exclude`
-// (config.exclude, compiled once) must outlive the options.
-DiscoveryOptions discovery_options(const ScanRequest& request, const Config& config,
-                                   const GlobSet& config_exclude) {
+// How the request and the configurations say to walk folders: each path is
+// left out by the `exclude` globs of the configuration in force for its
+// folder, relative to that configuration's root. `configs` must outlive the options.
+DiscoveryOptions discovery_options(const ScanRequest& request, ConfigSet& configs) {
   DiscoveryOptions options;
   options.exclude = request.exclude;
   options.plan_file = [](const fs::path& path) { return is_plan_file_name(path.filename().string()); };
-  if (!config_exclude.empty()) {
-    options.exclude_path = [&config_exclude, root = config.root](const fs::path& path) {
-      return config_exclude.matches(path_from(path.string(), root));
-    };
-  }
+  // Asked for every path of a walk, so that each walked folder's configuration is
+  // found (and a broken one reported) as discovery goes.
+  options.exclude_path = [&configs](const fs::path& path) {
+    const ScopedConfig& scoped = configs.for_file(path.string());
+    return !scoped.exclude.empty() && scoped.exclude.matches(configs.relative_path(scoped, path.string()));
+  };
   return options;
 }
 
 Config effective_config(const ScanRequest& request) {
-  return effective_config_for(request, paths_of(request));
+  const std::vector<std::string> paths = paths_of(request);
+  return configurations_for(request, paths)->run().config;
 }
 
 int show_files(const ScanRequest& request, std::ostream& out) {
@@ -295,9 +357,10 @@ int show_files(const ScanRequest& request, std::ostream& out) {
     if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
   }
   const std::vector<std::string> paths = data_paths(given);
-  const Config config = effective_config_for(request, paths.empty() ? given : paths);
-  const GlobSet config_exclude(config.exclude);
-  const Discovery found = discover_inputs(paths, discovery_options(request, config, config_exclude));
+  const std::unique_ptr<ConfigSet> configs = configurations_for(request, paths.empty() ? given : paths);
+  resolve_given(*configs, paths);
+  const Discovery found = discover_inputs(paths, discovery_options(request, *configs));
+  resolve_found(*configs, found);
 
   // What the scan would do with each file, decided as it decides: its size,
   // then its first bytes, then its name.
@@ -307,9 +370,10 @@ int show_files(const ScanRequest& request, std::ostream& out) {
     std::string what;
     try {
       const InputFile input = InputFile::open(file, file);
-      if (config.max_file_size && input.size() > *config.max_file_size) {
+      const std::optional<std::uint64_t> max_file_size = configs->for_file(file).config.max_file_size;
+      if (max_file_size && input.size() > *max_file_size) {
         what = "skipped: " + std::to_string(input.size()) + " bytes, more than the maximum file size of " +
-               byte_size_text(*config.max_file_size);
+               byte_size_text(*max_file_size);
       } else {
         const std::vector<std::byte> prefix = read_prefix(file, file, kSniffBytes);
         if (const Reader* reader = reader_for(prefix, file)) {
@@ -323,6 +387,13 @@ int show_files(const ScanRequest& request, std::ostream& out) {
       }
     } catch (const InputError& error) {
       what = "unreadable: " + error.reason();
+    }
+    // A file judged by another configuration than the run's names it (nested configurations).
+    const ScopedConfig& scoped = configs->for_file(file);
+    if (&scoped != &configs->run()) {
+      what += scoped.config.file.empty()
+                  ? " (no configuration: defaults)"
+                  : " (config " + path_from(scoped.config.file, fs::current_path()) + ")";
     }
     lines.emplace_back(printable_text(file), std::move(what));
   }
@@ -360,20 +431,34 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
   }
   const std::vector<std::string> paths = data_paths(given);
-  const Config config = effective_config_for(request, paths.empty() ? given : paths);
+  const std::unique_ptr<ConfigSet> configs = configurations_for(request, paths.empty() ? given : paths);
+  resolve_given(*configs, given);
+  const Config& config = configs->run().config;  // the run's own settings
 
   ScanOptions options;
   options.semantics = *config.semantics;
   options.requests = requests_for(config.settings, request, config);
-  const PathSettings path_settings(config);  // per_path globs compiled once for every file
-  if (!config.per_path.empty()) {
+  if (!configs->fixed() || !config.per_path.empty()) {
+    // Each file's targets and tolerances from its configuration (and its per_path
+    // entries), its casts under that configuration's semantics when it sets one.
     options.requests_for = [&](const std::string& file) {
-      return requests_for(path_settings.at(path_from(file, config.root)), request, config);
+      const ScopedConfig& scoped = configs->for_file(file);
+      std::vector<CastRequest> requests = requests_for(
+          scoped.per_path.at(configs->relative_path(scoped, file)), request, scoped.config);
+      // A configuration without `semantics` means numpy, as on its own: a file's
+      // casts do not depend on which folder the scan was started from.
+      const Semantics profile = scoped.config.semantics.value_or(Semantics::NumPy);
+      if (profile != options.semantics) {
+        for (CastRequest& cast : requests) cast.semantics = profile;
+      }
+      return requests;
+    };
+    options.max_file_size_for = [&](const std::string& file) {
+      return configs->for_file(file).config.max_file_size;
     };
   }
   options.threads = request.threads;
-  const GlobSet config_exclude(config.exclude);  // compiled once, matched in one pass per path
-  options.discovery = discovery_options(request, config, config_exclude);
+  options.discovery = discovery_options(request, *configs);
   options.progress = request.progress;
   options.max_file_size = config.max_file_size;
   const std::optional<Severity> fail_on =
@@ -393,7 +478,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   outcome.head.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
   std::optional<BaselineRecorder> recorder;
   if (!request.write_baseline.empty()) recorder.emplace(request.write_baseline);
-  Judge judge(config, paths, baseline, recorder ? &*recorder : nullptr);
+  Judge judge(*configs, paths, baseline, recorder ? &*recorder : nullptr);
 
   WriteOptions write_options;
   write_options.root = fs::current_path();
@@ -410,7 +495,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
       InputIdentities inputs;
       if (found) inputs.add_discovery(*found);
       for (const std::string& path : given) inputs.add(path);
-      inputs.add(config.file);
+      for (const ScopedConfig* scoped : configs->in_use()) inputs.add(scoped->config.file);
       if (!request.output.empty() && !request.write_baseline.empty() &&
           fs::weakly_canonical(fs::absolute(request.output)) ==
               fs::weakly_canonical(fs::absolute(request.write_baseline))) {
@@ -427,19 +512,25 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     report = writer->open(outcome.head, write_options, request.output.empty() ? out : file);
     judge.set_report(*report);
   };
-  RunPlan plan(config, given);
+  // Each configuration's pipeline entries, relative to its folder: those the
+  // command line names or covers, and those found for the inputs discovery lists.
+  std::optional<RunPlan> plan;
+  plan.emplace(config_pointers(configs->in_use()), given);
   options.declarations_for = [&plan](const std::string& data_file) {
-    return plan.declarations_for(data_file);
+    return plan->declarations_for(data_file);
   };
   ScanResult scan;
   // Only configuration files named (pre-commit, when a commit changes one): they were
   // validated; a configuration's plan still runs on its data.
-  if (paths.empty() && !plan.runs_every_entry()) {
+  if (paths.empty() && !plan->runs_every_entry()) {
     open_report(nullptr);
   } else {
     options.discovered = [&](Discovery& found) {
-      plan.prepare(found);
-      judge.expect_plan(plan.plan());
+      resolve_found(*configs, found);
+      plan.emplace(config_pointers(configs->in_use()), given);
+      plan->prepare(found);
+      resolve_found(*configs, found);  // data files outside the scanned folders that declarations cover
+      judge.expect_plan(plan->plan());
       open_report(&found);
     };
     scan = scan_paths(paths, options, [&](ArrayResult&& array) { judge.array(array); });

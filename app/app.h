@@ -33,7 +33,7 @@ struct ScanRequest {
   std::optional<std::string> targets, semantics, fail_on;
   std::string format = "text";  // a name from report_writers()
   std::string output;           // the report's file; empty: the caller's stream
-  std::string config;           // --config FILE; empty: searched upward from the paths
+  std::string config;           // --config FILE; empty: each input's nearest configuration
   std::string baseline;         // --baseline FILE
   std::string write_baseline;   // --write-baseline FILE
   std::vector<std::string> exclude;
@@ -62,12 +62,14 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out);
 
 // `dtlint scan --show-files`: each file the request's scan would consider,
 // with the reader that would read it, or why it would be skipped or could not
-// be read, one per line in path order, then the totals. Reads nothing but each
+// be read (and its configuration when it is not the run's), one per line in
+// path order, then the totals. Reads nothing but each
 // file's first bytes and returns the exit code (0). Throws UsageError and ConfigError.
 int show_files(const ScanRequest& request, std::ostream& out);
 
-// The configuration in force for the request's paths, with the command line's
-// options over it and every default written out: what a scan uses.
+// The configuration in force for the request's paths (that of the deepest
+// folder holding them all: for one path, its own), with the command line's
+// options over it and every default written out: what a scan uses for them.
 Config effective_config(const ScanRequest& request);
 // `dtlint config`: that configuration as YAML, loadable again with --config.
 std::string render_effective_config(const ScanRequest& request);

@@ -1,5 +1,6 @@
 #include "app/plan.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
@@ -27,19 +28,30 @@ bool is_below_or_at(const fs::path& inner, const fs::path& outer) {
 
 }  // namespace
 
-RunPlan::RunPlan(const Config& config, std::span<const std::string> given) : config_(config) {
-  if (config.file.empty() || config.pipeline.empty()) return;
-  const fs::path config_file = fs::absolute(config.file).lexically_normal();
-  for (const std::string& path : given) {
-    const fs::path named = fs::absolute(path).lexically_normal();
-    std::error_code ec;
-    if (named == config_file || (fs::is_directory(named, ec) && is_below_or_at(config.root, named)))
-      covers_config_ = true;
+RunPlan::RunPlan(const Config& config, std::span<const std::string> given)
+    : RunPlan(std::vector<const Config*>{&config}, given) {}
+
+RunPlan::RunPlan(const std::vector<const Config*>& configs, std::span<const std::string> given) {
+  for (const Config* config : configs) {
+    if (config->file.empty() || config->pipeline.empty()) continue;
+    Scope scope{config, false};
+    const fs::path config_file = fs::absolute(config->file).lexically_normal();
+    for (const std::string& path : given) {
+      const fs::path named = fs::absolute(path).lexically_normal();
+      std::error_code ec;
+      if (named == config_file || (fs::is_directory(named, ec) && is_below_or_at(config->root, named)))
+        scope.covers_config = true;
+    }
+    scopes_.push_back(scope);
   }
 }
 
+bool RunPlan::runs_every_entry() const {
+  return std::any_of(scopes_.begin(), scopes_.end(), [](const Scope& scope) { return scope.covers_config; });
+}
+
 void RunPlan::prepare(Discovery& found) {
-  if (found.plan_files.empty() && config_.pipeline.empty()) return;
+  if (found.plan_files.empty() && scopes_.empty()) return;
   std::unordered_map<std::string, std::string> known;  // file key → the scan's name for it
   for (const std::string& file : found.files) known.emplace(file_key(file), file);
   std::vector<std::string> recognised;  // other JSON is not this scan's input
@@ -55,7 +67,7 @@ void RunPlan::prepare(Discovery& found) {
     }
   }
   found.plan_files = std::move(recognised);
-  add_pipeline_entries(known, found);
+  for (const Scope& scope : scopes_) add_pipeline_entries(scope, known, found);
   for (CastPlan::Binding& binding : plan_.bindings) {
     const std::string key = file_key(binding.file);
     const auto [it, fresh] = known.try_emplace(key, binding.file);
@@ -68,16 +80,19 @@ void RunPlan::prepare(Discovery& found) {
   }
 }
 
-void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::string>& known,
+void RunPlan::add_pipeline_entries(const Scope& scope,
+                                   const std::unordered_map<std::string, std::string>& known,
                                    Discovery& found) {
+  const Config& config = *scope.config;
+  const bool covers_config = scope.covers_config;
   const fs::path working = fs::current_path();
-  for (std::size_t i = 0; i < config_.pipeline.size(); ++i) {
-    const PipelineEntry& entry = config_.pipeline[i];
+  for (std::size_t i = 0; i < config.pipeline.size(); ++i) {
+    const PipelineEntry& entry = config.pipeline[i];
     auto declaration = std::make_shared<CastDeclaration>();
     declaration->kind = DeclarationKind::PipelineEntry;
     declaration->name = entry.name.empty() ? "pipeline[" + std::to_string(i) + "]"
                                            : "pipeline entry '" + printable_text(entry.name) + "'";
-    declaration->where = Location(config_.file);
+    declaration->where = Location(config.file);
     declaration->where.line = entry.line;
     declaration->where.column = entry.column;
     declaration->casts = {entry.cast};
@@ -88,7 +103,7 @@ void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::st
     declaration->identity = entry.source + " -> " + std::string(name(entry.cast)) +
                             (entry.semantics ? " (" + std::string(to_string(*entry.semantics)) + ")" : "");
 
-    const ResolvedSource source = resolve_source(config_.root, entry.source);
+    const ResolvedSource source = resolve_source(config.root, entry.source);
     if (source.truncated) {
       found.skipped.push_back(
           {declaration->where, declaration->name + " source '" + printable_text(entry.source) +
@@ -101,12 +116,12 @@ void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::st
     std::size_t bound = 0;
     for (const fs::path& file : source.files) {
       const auto it = known.find(file.string());
-      if (it == known.end() && !covers_config_) continue;  // not among the files this scan reads
+      if (it == known.end() && !covers_config) continue;  // not among the files this scan reads
       plan_.bindings.push_back({it != known.end() ? it->second : path_from(file.string(), working),
                                 FileDeclaration{declaration, member}});
       ++bound;
     }
-    if (bound == 0 && covers_config_) {
+    if (bound == 0 && covers_config) {
       const std::string shown = printable_text(source.file_pattern);
       const bool wild = source.file_pattern.find_first_of("*?[") != std::string::npos;
       std::string why = "' matches no file";
@@ -114,10 +129,10 @@ void RunPlan::add_pipeline_entries(const std::unordered_map<std::string, std::st
         const fs::path written(source.file_pattern);
         std::error_code ec;
         const fs::file_status status =
-            fs::status(written.is_absolute() ? written : config_.root / written, ec);
+            fs::status(written.is_absolute() ? written : config.root / written, ec);
         why = fs::exists(status)
                   ? "' is not a regular file"
-                  : "': no such file (relative to " + path_from(config_.root.string(), working) + "/)";
+                  : "': no such file (relative to " + path_from(config.root.string(), working) + "/)";
       }
       plan_.missing.push_back({declaration, declaration->where, "'" + shown + why, entry.source});
     }

@@ -720,6 +720,39 @@ Config load_config(const fs::path& file) {
   return config;
 }
 
+std::optional<fs::path> config_in_folder(const fs::path& folder) {
+  std::error_code ec;
+  for (const char* name : {".dtlint.yaml", ".dtlint.yml", ".dtlint.toml"}) {
+    // Whatever it is — a folder, a FIFO, a link to a device or to nothing —
+    // a file by this name was meant to configure dtlint: load_config says
+    // what is wrong with it rather than the defaults taking over in silence.
+    const fs::path candidate = folder / name;
+    if (fs::exists(fs::symlink_status(candidate, ec))) return candidate;
+  }
+  const fs::path pyproject = folder / "pyproject.toml";
+  if (fs::is_regular_file(pyproject, ec)) {
+    std::string text;
+    try {
+      text = read_text_file(pyproject, pyproject.string(), kMaxConfigBytes);
+    } catch (const InputError&) {
+      // Somebody else's file that cannot be read as ours (swapped for a FIFO, too large): not ours to
+      // judge.
+    }
+    // A broken pyproject.toml (or one nested too deeply to parse) that seems to
+    // configure dtlint is returned so that load_config reports the error; any
+    // other is not ours.
+    const bool mentions_dtlint = text.find("tool.dtlint") != std::string::npos;
+    try {
+      const Node parsed = document::parse_toml(text, pyproject.string());
+      const Node* tool = parsed.find("tool");
+      if (tool && tool->find("dtlint")) return pyproject;
+    } catch (const document::DocumentError&) {
+      if (mentions_dtlint) return pyproject;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<fs::path> find_config(const fs::path& start) {
   std::error_code ec;
   fs::path folder = fs::absolute(start, ec).lexically_normal();
@@ -728,34 +761,7 @@ std::optional<fs::path> find_config(const fs::path& start) {
   if (!fs::is_directory(folder, ec)) folder = folder.parent_path();
 
   while (true) {
-    for (const char* name : {".dtlint.yaml", ".dtlint.yml", ".dtlint.toml"}) {
-      // Whatever it is — a folder, a FIFO, a link to a device or to nothing —
-      // a file by this name was meant to configure dtlint: load_config says
-      // what is wrong with it rather than the defaults taking over in silence.
-      const fs::path candidate = folder / name;
-      if (fs::exists(fs::symlink_status(candidate, ec))) return candidate;
-    }
-    const fs::path pyproject = folder / "pyproject.toml";
-    if (fs::is_regular_file(pyproject, ec)) {
-      std::string text;
-      try {
-        text = read_text_file(pyproject, pyproject.string(), kMaxConfigBytes);
-      } catch (const InputError&) {
-        // Somebody else's file that cannot be read as ours (swapped for a FIFO, too large): not ours to
-        // judge.
-      }
-      // A broken pyproject.toml (or one nested too deeply to parse) that seems to
-      // configure dtlint is returned so that load_config reports the error; any
-      // other is not ours.
-      const bool mentions_dtlint = text.find("tool.dtlint") != std::string::npos;
-      try {
-        const Node parsed = document::parse_toml(text, pyproject.string());
-        const Node* tool = parsed.find("tool");
-        if (tool && tool->find("dtlint")) return pyproject;
-      } catch (const document::DocumentError&) {
-        if (mentions_dtlint) return pyproject;
-      }
-    }
+    if (std::optional<fs::path> found = config_in_folder(folder)) return found;
     if (folder == folder.root_path() || !folder.has_relative_path()) return std::nullopt;
     folder = folder.parent_path();
   }

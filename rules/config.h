@@ -120,6 +120,9 @@ Config load_config(const std::filesystem::path& file);
 // folder itself): in each folder `.dtlint.yaml`, `.dtlint.yml`,
 // `.dtlint.toml`, then `pyproject.toml` if it has a [tool.dtlint] table.
 std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
+// The configuration file of one folder (absolute, normal form) by the same
+// rules, not looking further up: for a search that caches each folder's answer.
+std::optional<std::filesystem::path> config_in_folder(const std::filesystem::path& folder);
 
 // Whether a file name is one of dtlint's configuration files
 // (.dtlint.yaml, .dtlint.yml, .dtlint.toml, pyproject.toml).

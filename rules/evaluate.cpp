@@ -12,28 +12,35 @@
 
 namespace dtlint {
 
-// The rule settings in force for each path: the top level's for every path
-// unless per_path entries make them depend on it.
+// The rule settings in force for each path: its configuration's top level,
+// unless per_path entries of that configuration make them depend on the path.
 class Evaluator::RulesInForce {
  public:
-  explicit RulesInForce(const Config* config) : config_(config) {
-    if (config_ && !config_->per_path.empty()) path_settings_.emplace(*config_);
-  }
+  explicit RulesInForce(ConfigLookup config_for) : config_for_(std::move(config_for)) {}
   const std::map<std::string, RuleSetting>& at(const std::string& path) {
-    if (!config_) return none_;
-    if (!path_settings_) return config_->settings.rules;
-    if (path != resolved_for_) {  // findings come grouped by file
-      resolved_ = path_settings_->at(path_from(path, config_->root)).rules;
-      resolved_for_ = path;
+    if (!config_for_) return none_;
+    if (current_ && path == resolved_for_) return *current_;  // findings come grouped by file
+    const Config* config = config_for_(path);
+    resolved_for_ = path;
+    if (!config) {
+      current_ = &none_;
+    } else if (config->per_path.empty()) {
+      current_ = &config->settings.rules;
+    } else {
+      std::unique_ptr<PathSettings>& compiled = path_settings_[config];
+      if (!compiled) compiled = std::make_unique<PathSettings>(*config);  // per_path globs compiled once
+      resolved_ = compiled->at(path_from(path, config->root)).rules;
+      current_ = &resolved_;
     }
-    return resolved_;
+    return *current_;
   }
 
  private:
-  const Config* config_;
-  std::optional<PathSettings> path_settings_;  // per_path globs compiled once
+  ConfigLookup config_for_;
+  std::map<const Config*, std::unique_ptr<PathSettings>> path_settings_;
   const std::map<std::string, RuleSetting> none_;
   std::map<std::string, RuleSetting> resolved_;
+  const std::map<std::string, RuleSetting>* current_ = nullptr;
   std::string resolved_for_;
 };
 
@@ -66,8 +73,12 @@ Finding input_finding(std::string_view code, Location location, std::string mess
 }
 
 Evaluator::Evaluator(Semantics semantics, const Config* config)
+    : Evaluator(semantics, config ? ConfigLookup([config](const std::string&) { return config; }) : nullptr) {
+}
+
+Evaluator::Evaluator(Semantics semantics, ConfigLookup config_for)
     : semantics_(semantics),
-      rules_in_force_(std::make_unique<RulesInForce>(config)),
+      rules_in_force_(std::make_unique<RulesInForce>(std::move(config_for))),
       plans_(std::make_unique<PlanJudgement>(
           [this](const std::string& path) -> const std::map<std::string, RuleSetting>& {
             return rules_in_force_->at(path);
@@ -103,14 +114,19 @@ void Evaluator::judge(const ArrayResult& array, Semantics semantics, std::vector
 
 void Evaluator::array(const ArrayResult& array, std::vector<Finding>& out) {
   const std::vector<CastStats>& casts = array.analysis.casts;
+  // A nested configuration's profile reaches its files' own casts (CastRequest::semantics): judged under it.
+  const auto ordinary_cast =
+      std::find_if(casts.begin(), casts.end(), [](const CastStats& c) { return !c.declared_only; });
+  const Semantics profile =
+      ordinary_cast == casts.end() ? semantics_ : ordinary_cast->semantics.value_or(semantics_);
   if (std::none_of(casts.begin(), casts.end(), [](const CastStats& c) { return c.declared_only; })) {
-    judge(array, semantics_, out);
+    judge(array, profile, out);
   } else {
     // The DT rules judge the scan's targets only; a cast asked for by a declaration alone is the PL rules'.
     ArrayResult ordinary = array;
     std::erase_if(ordinary.analysis.casts, [](const CastStats& c) { return c.declared_only; });
     ordinary.declared.clear();
-    judge(ordinary, semantics_, out);
+    judge(ordinary, profile, out);
   }
   if (!array.declared.empty()) plans_->array(array, out);
 }

@@ -2,6 +2,7 @@
 // rules that judge its kind, with the rule settings in force for its path.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,7 +29,14 @@ std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const
 // input, then every unreadable one), it appends the findings evaluate() would give, in its order.
 class Evaluator {
  public:
+  // The configuration in force for a path (nested configurations: the nearest
+  // file's); nullptr: none, every rule at its defaults. Called once per path in a row.
+  using ConfigLookup = std::function<const Config*(const std::string& path)>;
+
+  // One configuration (or none) for every path.
   Evaluator(Semantics semantics, const Config* config);
+  // Each path's rule settings from its own configuration, per_path globs relative to its root.
+  Evaluator(Semantics semantics, ConfigLookup config_for);
   ~Evaluator();
   Evaluator(const Evaluator&) = delete;
   Evaluator& operator=(const Evaluator&) = delete;

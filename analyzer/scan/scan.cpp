@@ -421,7 +421,9 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
         opened[i].requests = opened[i].own_requests;
       }
       try {
-        opened[i].contents = read_input(file, options.max_file_size, opened[i].mapping);
+        opened[i].contents = read_input(
+            file, options.max_file_size_for ? options.max_file_size_for(file) : options.max_file_size,
+            opened[i].mapping);
         bind_declarations(
             opened[i],
             options.declarations_for ? options.declarations_for(file) : std::vector<FileDeclaration>{},

@@ -66,6 +66,10 @@ struct ScanOptions {
   // Files larger than this are not read, only noted (DT204): a bound for huge
   // or sparse inputs (--max-file-size). None: every file is read.
   std::optional<std::uint64_t> max_file_size;
+  // The bound for one input file, when it depends on its path (nested
+  // configurations); when empty, `max_file_size` applies to every input. Called once per file, from any
+  // thread.
+  std::function<std::optional<std::uint64_t>(const std::string& file)> max_file_size_for;
   // The declarations bound to one input file (pipeline entries, model
   // configs), as discovery names it; each matching array is simulated with
   // their casts as well. Called once per file, from any thread.

@@ -4,7 +4,9 @@
 #   run_test.sh DTLINT_BINARY SOURCE_DIR
 # A "hooks" repository holds a copy of the manifest; a "project" repository uses
 # it by path and commit. Then (a) a clean array commits, (b) an array that
-# overflows float16 is refused with DT101, (c) a commit without arrays skips dtlint.
+# overflows float16 is refused with DT101, (c) a commit without arrays skips dtlint,
+# (d) a monorepo whose projects have their own configurations: each file is
+# judged by its nearest one, in a commit and in `pre-commit run --all-files`.
 # Everything lives in a temporary folder: HOME, PRE_COMMIT_HOME and git's
 # configuration included, so nothing of the user's is read or written.
 set -euo pipefail
@@ -107,5 +109,28 @@ grep -Eq '^dtlint\.+\(no files to check\)Skipped' <<<"$output" ||
   fail "(c) expected 'dtlint...(no files to check)Skipped'" "$output"
 [ "$(commits)" -eq 3 ] || fail "(c) expected 3 commits, found $(commits)" "$(git log --oneline)"
 echo "precommit_hook: (c) commit without arrays skipped dtlint"
+
+# (d) Two projects, two configurations: a/ casts to float32 only (the pressure
+# readings fit), b/ to float16. The hook passes both files of a commit at once.
+mkdir a b
+printf 'targets: [float32]\n' >a/.dtlint.yaml
+printf 'targets: [float16]\n' >b/.dtlint.yaml
+cp "$source_dir/examples/pressure_pa.npy" a/pressure_pa.npy
+cp "$source_dir/examples/pixels.npy" b/pixels.npy
+git add a b
+output=$(git commit -m "monorepo" 2>&1) || fail "(d) committing two projects with their own configurations failed" "$output"
+grep -Eq '^dtlint\.+Passed' <<<"$output" || fail "(d) the hook did not report 'dtlint...Passed'" "$output"
+output=$(pre-commit run --all-files 2>&1) || fail "(d) pre-commit run --all-files failed on the monorepo" "$output"
+# The same data in b/ overflows b/'s float16; a/'s copy still passes under a/'s configuration.
+cp "$source_dir/examples/pressure_pa.npy" b/pressure_pa.npy
+git add b/pressure_pa.npy
+if output=$(pre-commit run --all-files 2>&1); then
+  fail "(d) b/pressure_pa.npy overflows b/'s float16 target; pre-commit run --all-files should fail" "$output"
+fi
+grep -q 'b/pressure_pa.npy.*DT101' <<<"$output" || fail "(d) no DT101 for b/pressure_pa.npy" "$output"
+if grep -q 'a/pressure_pa.npy.*DT101' <<<"$output"; then fail "(d) a/'s configuration was not applied to a/" "$output"; fi
+git rm -q --cached b/pressure_pa.npy
+rm b/pressure_pa.npy
+echo "precommit_hook: (d) monorepo: each file judged by its nearest configuration"
 
 echo "precommit_hook: PASS"
