@@ -188,9 +188,12 @@ class TextReportStream final : public ReportStream {
 
  private:
   static constexpr std::uint64_t kLinesPerRuleAndFile = 20;
+  // A folder of many small files: past this many lines of one rule, its files are counted.
+  static constexpr std::uint64_t kLinesPerRuleAndFolder = 50;
   static constexpr std::uint64_t kFilesForRuleTable = 10;
 
-  // The file the next lines are about: when it changes, the one before says what it left out.
+  // The file the next lines are about: when it changes, the one before says
+  // what it left out; when its folder changes, the folder does.
   void enter_file(const std::string& path) {
     if (path == file_ && files_) return;
     if (!elided_.empty()) {
@@ -206,8 +209,30 @@ class TextReportStream final : public ReportStream {
       elided_any_ = true;
     }
     lines_.clear();
+    const std::string folder = folder_of(path);
+    if (folder != folder_ || path.empty()) {
+      if (!folder_elided_.empty()) {
+        std::string line = style_("1", printable_text(folder_.empty() ? "." : folder_)) + "/: …";
+        bool first = true;
+        for (const auto& [code, left_out] : folder_elided_) {
+          line += (first ? " " : ", ") + std::string(code) + " in " + std::to_string(left_out.files) +
+                  " more " + (left_out.files == 1 ? "file" : "files");
+          first = false;
+        }
+        out_ << line << " of this folder (every finding is in --format json)\n";
+        folder_elided_.clear();
+        elided_any_ = true;
+      }
+      folder_lines_.clear();
+      folder_ = folder;
+    }
     file_ = path;
     if (!path.empty()) ++files_;
+  }
+
+  static std::string folder_of(const std::string& path) {
+    const std::size_t slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
   }
 
   // The held array's findings as one line per rule, in the order the rules came.
@@ -225,6 +250,14 @@ class TextReportStream final : public ReportStream {
       }
       if (++lines_[rule->code()] > kLinesPerRuleAndFile) {
         ++elided_[rule->code()];
+        continue;
+      }
+      if (++folder_lines_[rule->code()] > kLinesPerRuleAndFolder) {
+        FolderElided& left_out = folder_elided_[rule->code()];
+        if (left_out.last_file != file_) {
+          ++left_out.files;
+          left_out.last_file = file_;
+        }
         continue;
       }
       out_ << line_for(*same.front(), same);
@@ -305,6 +338,13 @@ class TextReportStream final : public ReportStream {
   std::uint64_t files_ = 0;                           // files with findings so far
   std::map<std::string_view, std::uint64_t> lines_;   // this file's lines per rule code
   std::map<std::string_view, std::uint64_t> elided_;  // this file's lines left out per rule code
+  std::string folder_;  // the folder of file_ ('/'-separated as given; empty: none)
+  std::map<std::string_view, std::uint64_t> folder_lines_;  // this folder's lines per rule code
+  struct FolderElided {
+    std::uint64_t files = 0;  // files whose lines of the rule were left out
+    std::string last_file;
+  };
+  std::map<std::string_view, FolderElided> folder_elided_;  // per rule code
   bool elided_any_ = false;
 };
 

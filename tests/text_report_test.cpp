@@ -170,6 +170,30 @@ TEST(TextReport, ABigFileSaysWhatItLeftOut) {
   EXPECT_TRUE(lines[41].starts_with("small.npy: error DT101 "));
 }
 
+// A folder of many small files: past 50 lines of one rule in one folder, the
+// folder's other files with that rule are counted in one line when it is done.
+TEST(TextReport, AFolderOfManyFilesSaysWhatItLeftOut) {
+  Report report;
+  for (int i = 0; i < 60; ++i) {
+    const std::string file = "shard/a" + std::to_string(100 + i) + ".npy";
+    report.findings.push_back(array_finding("DT101", file, "", DType::Float16, 1));
+    report.findings.back().location.member.reset();
+    if (i % 2 == 0) {
+      report.findings.push_back(array_finding("DT104", file, "", DType::Float16, 1));
+      report.findings.back().location.member.reset();
+    }
+  }
+  report.findings.push_back(array_finding("DT101", "top.npy", "", DType::Float16, 1));
+  report.findings.back().location.member.reset();
+  const std::vector<std::string> lines = lines_of(render_text(report, false, false));
+  ASSERT_EQ(lines.size(), 50u + 30u + 1u + 1u);
+  // a100…a149 show DT101; a150…a159 do not; every DT104 (30 lines) shows.
+  EXPECT_TRUE(lines[74].starts_with("shard/a149.npy: error DT101 ")) << lines[74];
+  EXPECT_TRUE(lines[79].starts_with("shard/a158.npy: warning DT104 ")) << lines[79];
+  EXPECT_EQ(lines[80], "shard/: … DT101 in 10 more files of this folder (every finding is in --format json)");
+  EXPECT_TRUE(lines[81].starts_with("top.npy: error DT101 "));
+}
+
 // Many files: the findings per rule before the verdict (ruff's --statistics
 // layout), unless --quiet; with --statistics, only that table and the verdict.
 TEST(TextReport, ManyFilesEndWithTheFindingsPerRuleAndStatisticsReplaceTheFindings) {
