@@ -16,8 +16,9 @@ struct TextOptions {
 
 // One line per array and cause (a tensor's findings of one rule for several
 // targets are one line), at most 20 lines per rule and file (the rest named
-// in one line), then unless `summary` is false the findings per rule (for a
-// scan of many files) and the summary line. ANSI colour only when asked.
+// in one line; past 50 of one rule in a folder its other files counted in
+// one line), then unless `summary` is false the findings per rule (for a scan
+// of many files) and the summary line. ANSI colour only when asked.
 std::string render_text(const Report& report, bool colour, bool summary = true);
 std::string render_text(const Report& report, const TextOptions& options);
 // The one-line verdict: inputs, arrays, findings per severity, suppressed and baseline counts.
