@@ -304,6 +304,10 @@ class TextReportStream final : public ReportStream {
     }
     if (f.first_index && f.first_value) {
       line += "; first at " + index_text(*f.first_index) + " = " + format_number(*f.first_value);
+      // The targets may meet their first offending element at different places: say whose it is.
+      if (merged && std::any_of(same.begin(), same.end(),
+                                [&f](const Finding* g) { return g->first_index != f.first_index; }))
+        line += " for " + std::string(name(*f.target));
     }
     // The fix, once when the targets agree on it.
     std::vector<std::string> fixes;
