@@ -135,6 +135,8 @@ TEST(TextReport, OneLinePerArrayAndCause) {
   f16.suggestion = "bfloat16 fits";
   Finding f8 = array_finding("DT101", "x.npz", "w", DType::Float8E4M3FN, 96);
   f8.suggestion = "bfloat16 fits";
+  f8.first_index = f16.first_index;  // the same first element: no need to say whose
+  f8.first_value = f16.first_value;
   Finding sub = array_finding("DT105", "x.npz", "w", DType::Float16, 5);
   report.findings = {f16, sub, f8};
   Finding alone = array_finding("DT101", "x.npz", "b", DType::Float16, 1, 4);
