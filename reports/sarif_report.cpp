@@ -273,8 +273,11 @@ class SarifReportStream final : public ReportStream {
     const auto severity = static_cast<std::size_t>(f.severity);
     Held& held = held_[severity];
     ++held.total;
-    // Beyond the cap within its own severity a result can never be written.
-    if (held.ends.size() >= kMaxSarifResults) {
+    // A result can never be written once the cap is full of results as severe or
+    // more (those held can only grow): it is counted, not rendered.
+    std::size_t as_severe = 0;
+    for (std::size_t s = severity; s < held_.size(); ++s) as_severe += held_[s].ends.size();
+    if (as_severe >= kMaxSarifResults) {
       ++held.past_cap[f.rule->code()];
       return;
     }
@@ -323,7 +326,7 @@ class SarifReportStream final : public ReportStream {
     std::vector<std::size_t> ends;                       // the spool's size after each result
     std::vector<std::string_view> codes;                 // each result's rule
     std::uint64_t total = 0;                             // results of this severity, kept or not
-    std::map<std::string_view, std::uint64_t> past_cap;  // by rule: those not even held
+    std::map<std::string_view, std::uint64_t> past_cap;  // by rule: those never held
   };
 
   Json invocation_json(const ReportSummary& summary, std::span<const Problem> problems,
