@@ -426,6 +426,10 @@ int show_files(const ScanRequest& request, std::ostream& out) {
 ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   const ReportWriter* writer = find_writer(request.format);
   if (!writer) throw UsageError("--format: unknown format '" + request.format + "'");
+  // Counting per rule is a view for people; machines count the JSON findings' "rule" (SARIF: ruleId).
+  if (request.statistics && writer->name != "text")
+    throw UsageError("--statistics counts findings per rule in the text format; with --format " +
+                     request.format + " count the findings' rules in the report instead");
   const std::vector<std::string> given = paths_of(request);
   for (const std::string& path : given) {
     if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
@@ -484,6 +488,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   write_options.root = fs::current_path();
   write_options.colour = request.colour && request.output.empty();
   write_options.summary = !request.quiet;
+  write_options.statistics = request.statistics;
   std::ofstream file;
   std::unique_ptr<ReportStream> report;
   // Once the inputs are known and before any is read: outputs may not overwrite

@@ -40,6 +40,7 @@ struct ScanRequest {
   std::optional<std::string> max_file_size;  // --max-file-size SIZE ("10G"), over max_file_size
   unsigned threads = 0;                      // 0: every core
   bool quiet = false;                        // text: findings only
+  bool statistics = false;                   // text: findings per rule instead of the findings
   bool progress = false;
   bool colour = false;  // text on a terminal
 };

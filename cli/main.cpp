@@ -68,6 +68,8 @@ int run(int argc, char** argv) {
                    "(DT204) instead of reading them (default: no limit)")
       ->type_name("SIZE");
   scan_cmd->add_flag("--quiet,-q", args.quiet, "Print findings only, without the summary line");
+  scan_cmd->add_flag("--statistics", args.statistics,
+                     "Print the number of findings per rule instead of the findings (text format)");
   bool list_files = false;
   scan_cmd->add_flag(
       "--show-files", list_files,

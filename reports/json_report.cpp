@@ -50,10 +50,12 @@ std::string base64(std::string_view bytes) {
 // than the scan. value() writes what value_json() builds.
 class JsonReport {
  public:
-  JsonReport(std::string& out, Semantics semantics) : w_(out), semantics_(semantics) {}
+  JsonReport(std::string& out, Semantics semantics, const std::filesystem::path& root = {})
+      : w_(out), semantics_(semantics), root_(root) {}
   // Continues a top-level list, "arrays" or "findings" (see JsonWriter's
   // continuation constructor), from its first element.
-  JsonReport(std::string& out, Semantics semantics, bool first) : w_(out, 2, first), semantics_(semantics) {}
+  JsonReport(std::string& out, Semantics semantics, const std::filesystem::path& root, bool first)
+      : w_(out, 2, first), semantics_(semantics), root_(root) {}
 
   void flush() { w_.flush(); }
 
@@ -116,6 +118,10 @@ class JsonReport {
     optional_value("finite_max", s.finite_max, integer);
     optional_value("abs_min_nonzero", s.abs_min_nonzero, integer);
     optional_value("abs_max", s.abs_max, integer);
+    // The finite values' spread: never integers (a mean of integers is not one).
+    const std::optional<long double> spread = s.moments.stddev();
+    optional_value("mean", spread ? std::optional<long double>(s.moments.mean) : std::nullopt, false);
+    optional_value("std", spread, false);
     w_.end_object();
   }
 
@@ -208,6 +214,19 @@ class JsonReport {
     } else {
       w_.null();
     }
+    // Self-contained: the share of the array, the dtype cast from, the identity
+    // the baseline and SARIF know the finding by, and the fix.
+    w_.key("fraction");
+    if (f.elements) {
+      w_.number(static_cast<double>(f.count) / static_cast<double>(f.elements));
+    } else {
+      w_.null();
+    }
+    optional_string("source_dtype",
+                    f.source_dtype ? std::optional<std::string>(name(*f.source_dtype)) : std::nullopt);
+    text("fingerprint", fingerprint(f, root_));
+    optional_string("suggestion",
+                    f.suggestion.empty() ? std::nullopt : std::optional<std::string>(f.suggestion));
     w_.end_object();
   }
 
@@ -277,13 +296,15 @@ class JsonReport {
  private:
   JsonWriter w_;
   Semantics semantics_;
+  std::filesystem::path root_;  // fingerprints' paths are relative to it
 };
 
 // A list written apart, after the summary: its text goes to a spool a
 // block at a time.
 class SpooledList {
  public:
-  explicit SpooledList(Semantics semantics) : writer_(text_, semantics, true) {}
+  SpooledList(Semantics semantics, const std::filesystem::path& root)
+      : writer_(text_, semantics, root, true) {}
   JsonReport& writer() { return writer_; }
   // Called after each element: moves finished text to the spool.
   void written() {
@@ -314,8 +335,8 @@ class SpooledList {
 // after it at the end.
 class JsonReportStream final : public ReportStream {
  public:
-  JsonReportStream(const ReportHead& head, std::ostream& out)
-      : head_(head), out_(out), arrays_(head.semantics), findings_(head.semantics) {}
+  JsonReportStream(const ReportHead& head, const std::filesystem::path& root, std::ostream& out)
+      : head_(head), out_(out), arrays_(head.semantics, root), findings_(head.semantics, root) {}
 
   void array(const ArrayResult& a) override {
     arrays_.writer().array(a);
@@ -355,18 +376,19 @@ class JsonReportStream final : public ReportStream {
 
 }  // namespace
 
-std::unique_ptr<ReportStream> json_report_stream(const ReportHead& head, std::ostream& out) {
-  return std::make_unique<JsonReportStream>(head, out);
+std::unique_ptr<ReportStream> json_report_stream(const ReportHead& head, const std::filesystem::path& root,
+                                                 std::ostream& out) {
+  return std::make_unique<JsonReportStream>(head, root, out);
 }
 
-void write_json(const Report& report, std::ostream& out) {
-  JsonReportStream stream(report.head(), out);
+void write_json(const Report& report, std::ostream& out, const std::filesystem::path& root) {
+  JsonReportStream stream(report.head(), root, out);
   stream_report(report, stream);
 }
 
-std::string render_json(const Report& report) {
+std::string render_json(const Report& report, const std::filesystem::path& root) {
   std::ostringstream out;
-  write_json(report, out);
+  write_json(report, out, root);
   return std::move(out).str();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <iosfwd>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -16,11 +17,16 @@ nlohmann::ordered_json value_json(long double value, bool integer);
 
 // The canonical JSON report (DESIGN §7), keys in the documented order,
 // pretty-printed with a final newline; deterministic. Written as a stream.
-std::string render_json(const Report& report);
+// Findings' fingerprints (rules/baseline.h) take their paths relative to
+// `root`, as SARIF's partialFingerprints and a baseline written there do.
+std::string render_json(const Report& report,
+                        const std::filesystem::path& root = std::filesystem::current_path());
 // The same text written to `out` piece by piece, without holding it whole.
-void write_json(const Report& report, std::ostream& out);
+void write_json(const Report& report, std::ostream& out,
+                const std::filesystem::path& root = std::filesystem::current_path());
 // The same report written as a scan goes (ReportStream); the arrays and the
 // findings are spooled until the summary, which comes before them, is known.
-std::unique_ptr<ReportStream> json_report_stream(const ReportHead& head, std::ostream& out);
+std::unique_ptr<ReportStream> json_report_stream(const ReportHead& head, const std::filesystem::path& root,
+                                                 std::ostream& out);
 
 }  // namespace dtlint

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analyzer/scan/scan.h"
@@ -14,6 +15,13 @@
 namespace dtlint {
 
 inline constexpr int kSchemaVersion = 1;
+
+// The project's home, where its README and docs/ are read (the repository the
+// README tells users to clone, without ".git"): SARIF's informationUri, and
+// with kRuleDocsPath each rule's helpUri. The one place that names it.
+inline constexpr std::string_view kProjectHome = "https://example.org/dtlint";
+// A rule's page is kProjectHome + kRuleDocsPath + CODE + ".md" (docs/rules/, on main).
+inline constexpr std::string_view kRuleDocsPath = "/blob/main/docs/rules/";
 
 // What a report says that is known before the scan starts.
 struct ReportHead {

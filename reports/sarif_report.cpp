@@ -1,6 +1,7 @@
 #include "reports/sarif_report.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -11,6 +12,7 @@
 
 #include "reports/json_report.h"
 #include "reports/rule_docs.h"
+#include "reports/spool.h"
 #include "rules/evaluate.h"
 #include "rules/registry.h"
 
@@ -56,6 +58,10 @@ std::string indented(std::string_view text) {
   return out;
 }
 
+std::string rule_help_uri(const Rule& rule) {
+  return std::string(kProjectHome) + std::string(kRuleDocsPath) + std::string(rule.code()) + ".md";
+}
+
 // help.text: the `dtlint explain` sections without Markdown; the example is indented.
 std::string help_text(const Rule& rule) {
   return heading(rule) + "\n" + std::string(rule.doc().summary) + "\n\nWhat it does:\n" +
@@ -72,6 +78,7 @@ Json rule_json(const Rule& rule) {
   j["fullDescription"] = {{"text", std::string(rule.doc().what)}};
   j["help"] = {{"text", help_text(rule)}, {"markdown", render_rule_body_markdown(rule)}};
   j["defaultConfiguration"] = {{"level", std::string(to_string(rule.default_severity()))}};
+  j["helpUri"] = rule_help_uri(rule);
   j["properties"] = {{"tags", {"dtype", "precision", category(rule)}}};
   return j;
 }
@@ -100,6 +107,9 @@ Json properties_json(const Finding& f) {
   if (f.count) j["count"] = f.count;
   if (f.first_index) j["first_index"] = *f.first_index;
   if (f.first_value) j["first_value"] = value_json(*f.first_value, f.first_value_is_integer);
+  if (f.elements) j["fraction"] = static_cast<double>(f.count) / static_cast<double>(f.elements);
+  if (f.source_dtype) j["source_dtype"] = std::string(name(*f.source_dtype));
+  if (!f.suggestion.empty()) j["suggestion"] = f.suggestion;
   return j;
 }
 
@@ -185,14 +195,37 @@ std::string annotation_message(const Finding& finding) {
     }
     text += "] = " + format_number(*finding.first_value);
   }
+  if (!finding.suggestion.empty()) text += " — " + finding.suggestion;
   return text;
 }
 
 namespace {
 
-// The log streams: its skeleton is rendered once around a placeholder result,
-// cut there, and each result is written into the cut as its finding comes, in
-// the layout the whole log's dump(2) would give it.
+// Re-indents a pretty-printed JSON value for its place in the log: every line
+// after the first gets `indent` in front.
+std::string indented_after_first(const std::string& text, const std::string& indent) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out += indent;
+  }
+  return out;
+}
+
+std::string dump(const Json& value) {
+  // File names and members need not be UTF-8: invalid bytes become U+FFFD
+  // instead of an exception (URIs are percent-encoded and stay exact).
+  return value.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+// The log: its skeleton is rendered once around placeholders for the results
+// and the invocation, and cut there. Results are rendered as their findings
+// come and held back per severity (spooled: memory stays bounded), because
+// the log lists the most severe first and keeps at most kMaxSarifResults;
+// the invocation, which says what was left out and whether the inputs could
+// be read, is known only at the end. The layout is what dump(2) of the whole
+// log would give.
 class SarifReportStream final : public ReportStream {
  public:
   SarifReportStream(const ReportHead& head, const fs::path& root, std::ostream& out)
@@ -207,13 +240,15 @@ class SarifReportStream final : public ReportStream {
     Json driver;
     driver["name"] = "dtlint";
     driver["version"] = DTLINT_VERSION;
+    driver["informationUri"] = std::string(kProjectHome);
     driver["rules"] = std::move(rules);
 
     Json run;
     run["tool"] = {{"driver", std::move(driver)}};
-    run["invocations"] = Json::array({{{"executionSuccessful", true}}});
     run["originalUriBaseIds"] = {{kSourceRoot, {{"uri", root_uri(root)}}}};
-    run["results"] = Json::array({kPlaceholder});
+    run["results"] = Json::array({kResultsPlaceholder});
+    // After the results: what it says is known at the end.
+    run["invocations"] = Json::array({kInvocationPlaceholder});
     run["columnKind"] = "unicodeCodePoints";
     Json targets = Json::array();
     for (DType t : head.targets) targets.push_back(std::string(name(t)));
@@ -224,42 +259,147 @@ class SarifReportStream final : public ReportStream {
     log["$schema"] = kSchemaUri;
     log["version"] = "2.1.0";
     log["runs"] = Json::array({std::move(run)});
-    // File names and members need not be UTF-8: invalid bytes become U+FFFD
-    // instead of an exception (URIs are percent-encoded and stay exact).
-    const std::string text = log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
-    const std::string placeholder = Json(kPlaceholder).dump();
+    const std::string text = dump(log) + "\n";
+    const std::string placeholder = Json(kResultsPlaceholder).dump();
     const std::size_t at = text.find(placeholder);
     const std::size_t line = text.rfind('\n', at);
     indent_ = std::string(at - line - 1, ' ');
-    out_ << std::string_view(text).substr(0, line);  // up to the results' '['
-    after_ = text.substr(at + placeholder.size());   // "\n      ]," and the rest
+    head_ = text.substr(0, line);                   // up to the results' '['
+    after_ = text.substr(at + placeholder.size());  // "\n      ]," and the rest
   }
 
   void array(const ArrayResult&) override {}
   void finding(const Finding& f) override {
-    // Every finding's rule comes from the catalogue, so the lookup cannot fail.
-    const std::string result = result_json(f, rule_index_.at(f.rule->code()), root_)
-                                   .dump(2, ' ', false, Json::error_handler_t::replace);
-    std::string text = (any_ ? ",\n" : "\n") + indent_;
-    for (const char c : result) {
-      text += c;
-      if (c == '\n') text += indent_;
+    const auto severity = static_cast<std::size_t>(f.severity);
+    Held& held = held_[severity];
+    ++held.total;
+    // A result can never be written once the cap is full of results as severe or
+    // more (those held can only grow): it is counted, not rendered.
+    std::size_t as_severe = 0;
+    for (std::size_t s = severity; s < held_.size(); ++s) as_severe += held_[s].ends.size();
+    if (as_severe >= kMaxSarifResults) {
+      ++held.past_cap[f.rule->code()];
+      return;
     }
-    out_ << text;
-    any_ = true;
+    // Every finding's rule comes from the catalogue, so the lookup cannot fail.
+    const std::string result = dump(result_json(f, rule_index_.at(f.rule->code()), root_));
+    held.spool.append((held.ends.empty() ? "\n" : ",\n") + indent_ + indented_after_first(result, indent_));
+    held.ends.push_back(held.spool.size());
+    held.codes.push_back(f.rule->code());
   }
-  void finish(const ReportSummary&, std::span<const Problem>, std::span<const Skipped>) override {
-    out_ << (any_ ? std::string_view(after_) : std::string_view(after_).substr(after_.find(']')));
+  void finish(const ReportSummary& summary, std::span<const Problem> problems,
+              std::span<const Skipped>) override {
+    out_ << head_;
+    // The most severe first, each severity in report order, kMaxSarifResults in all.
+    std::size_t room = kMaxSarifResults;
+    bool any = false;
+    std::array<std::uint64_t, 3> omitted{};
+    std::map<std::string_view, std::uint64_t> omitted_by_rule;
+    for (std::size_t s = held_.size(); s-- > 0;) {
+      Held& held = held_[s];
+      const std::size_t written = std::min(room, held.ends.size());
+      if (written) {
+        if (any) out_ << ',';
+        held.spool.copy_to(out_, held.ends[written - 1]);
+        any = true;
+      }
+      room -= written;
+      omitted[s] = held.total - written;
+      for (std::size_t i = written; i < held.codes.size(); ++i) ++omitted_by_rule[held.codes[i]];
+      for (const auto& [code, n] : held.past_cap) omitted_by_rule[code] += n;
+    }
+    std::string rest = any ? after_ : after_.substr(after_.find(']'));
+    const std::string placeholder = Json(kInvocationPlaceholder).dump();
+    const std::size_t at = rest.find(placeholder);
+    const std::size_t line = rest.rfind('\n', at);
+    const std::string indent(at - line - 1, ' ');
+    rest.replace(
+        at, placeholder.size(),
+        indented_after_first(dump(invocation_json(summary, problems, omitted, omitted_by_rule)), indent));
+    out_ << rest;
   }
 
  private:
-  // A string no catalogue text or setting contains (it begins with a control character).
-  static constexpr const char* kPlaceholder = "\x01dtlint results\x01";
+  // Results of one severity, rendered, in report order.
+  struct Held {
+    Spool spool;
+    std::vector<std::size_t> ends;                       // the spool's size after each result
+    std::vector<std::string_view> codes;                 // each result's rule
+    std::uint64_t total = 0;                             // results of this severity, kept or not
+    std::map<std::string_view, std::uint64_t> past_cap;  // by rule: those never held
+  };
+
+  Json invocation_json(const ReportSummary& summary, std::span<const Problem> problems,
+                       const std::array<std::uint64_t, 3>& omitted,
+                       const std::map<std::string_view, std::uint64_t>& omitted_by_rule) const {
+    Json notifications = Json::array();
+    // SARIF §3.20.21 and Appendix I: an error-level execution notification says
+    // the tool could not run every rule on every target, so the results are not
+    // complete. An unreadable input is that.
+    std::size_t listed = 0;
+    for (const Problem& p : problems) {
+      if (listed == kMaxUnreadableNotifications) break;
+      ++listed;
+      Json n;
+      n["level"] = "error";
+      n["message"] = {{"text", "not analysed: " + p.location.display() + ": " + p.message}};
+      n["locations"] = Json::array({location_json(p.location, root_)});
+      n["associatedRule"] = {{"id", "E901"}, {"index", rule_index_.at("E901")}};
+      notifications.push_back(std::move(n));
+    }
+    if (problems.size() > listed) {
+      notifications.push_back({{"level", "error"},
+                               {"message",
+                                {{"text", "not analysed: " + std::to_string(problems.size() - listed) +
+                                              " more unreadable inputs (their E901 results name them)"}}},
+                               {"associatedRule", {{"id", "E901"}, {"index", rule_index_.at("E901")}}}});
+    }
+    const std::uint64_t left_out = omitted[0] + omitted[1] + omitted[2];
+    if (left_out) {
+      // Every input was analysed; only the log is shorter: a warning, not an error.
+      std::string text = std::to_string(left_out) +
+                         " more results were left out: GitHub code scanning accepts at most " +
+                         std::to_string(kMaxSarifResults) +
+                         " per run, so this log keeps the most severe (errors, then warnings, then notes, "
+                         "each in report order). Left out:";
+      const char* names[] = {"notes", "warnings", "errors"};
+      bool first = true;
+      for (std::size_t s = omitted.size(); s-- > 0;) {
+        if (!omitted[s]) continue;
+        text += (first ? " " : ", ") + std::to_string(omitted[s]) + " " + names[s];
+        first = false;
+      }
+      text +=
+          ". The text and JSON reports list every finding; dtlint scan --statistics counts them per rule.";
+      Json by_rule = Json::object();
+      for (const auto& [code, n] : omitted_by_rule) by_rule[std::string(code)] = n;
+      notifications.push_back({{"level", "warning"},
+                               {"message", {{"text", text}}},
+                               {"properties",
+                                {{"omitted",
+                                  {{"error", omitted[static_cast<std::size_t>(Severity::Error)]},
+                                   {"warning", omitted[static_cast<std::size_t>(Severity::Warning)]},
+                                   {"note", omitted[static_cast<std::size_t>(Severity::Note)]}}},
+                                 {"omittedByRule", std::move(by_rule)}}}});
+    }
+    Json invocation;
+    // SARIF §3.20.14: whether the tool succeeded. A scan that read what it could
+    // and reported the rest as E901 did; one that could read nothing at all did not.
+    invocation["executionSuccessful"] = !(summary.unreadable > 0 && summary.arrays == 0);
+    if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
+    return invocation;
+  }
+
+  // Strings no catalogue text or setting contains (they begin with a control character).
+  static constexpr const char* kResultsPlaceholder = "\x01dtlint results\x01";
+  static constexpr const char* kInvocationPlaceholder = "\x01dtlint invocation\x01";
+  // One notification per unreadable input up to this many, then one for the rest.
+  static constexpr std::size_t kMaxUnreadableNotifications = 100;
   fs::path root_;
   std::ostream& out_;
   std::map<std::string_view, std::size_t> rule_index_;  // code → index in driver.rules
-  std::string indent_, after_;
-  bool any_ = false;
+  std::string head_, indent_, after_;
+  std::array<Held, 3> held_;  // indexed by Severity
 };
 
 }  // namespace

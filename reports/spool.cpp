@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -54,19 +55,21 @@ void Spool::append(std::string_view text) {
   write_all(fd_, text);
 }
 
-void Spool::copy_to(std::ostream& out) {
+void Spool::copy_to(std::ostream& out, std::size_t bytes) {
+  bytes = std::min(bytes, size_);
   if (fd_ < 0) {
-    out << memory_;
+    out.write(memory_.data(), static_cast<std::streamsize>(bytes));
     return;
   }
   std::vector<char> buffer(std::size_t{1} << 20);
-  for (off_t at = 0;;) {
-    const ssize_t n = ::pread(fd_, buffer.data(), buffer.size(), at);
+  for (std::size_t at = 0; at < bytes;) {
+    const ssize_t n =
+        ::pread(fd_, buffer.data(), std::min(buffer.size(), bytes - at), static_cast<off_t>(at));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw spool_error("cannot read");
-    if (n == 0) break;
+    if (n == 0) throw spool_error("cannot read (the file is shorter than what was written)");
     out.write(buffer.data(), n);
-    at += n;
+    at += static_cast<std::size_t>(n);
   }
 }
 

@@ -20,8 +20,11 @@ class Spool {
   // Throws std::runtime_error when the temporary file cannot be made or written.
   void append(std::string_view text);
   bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
   // Writes everything appended so far to `out`, in order.
-  void copy_to(std::ostream& out);
+  void copy_to(std::ostream& out) { copy_to(out, size_); }
+  // Writes the first `bytes` appended (at most all of them).
+  void copy_to(std::ostream& out, std::size_t bytes);
 
  private:
   void spill();

@@ -12,11 +12,15 @@ namespace {
 
 std::unique_ptr<ReportStream> open_text(const ReportHead& head, const WriteOptions& options,
                                         std::ostream& out) {
-  return text_report_stream(head, options.colour, options.summary, out);
+  return text_report_stream(
+      head,
+      TextOptions{.colour = options.colour, .summary = options.summary, .statistics = options.statistics},
+      out);
 }
 
-std::unique_ptr<ReportStream> open_json(const ReportHead& head, const WriteOptions&, std::ostream& out) {
-  return json_report_stream(head, out);
+std::unique_ptr<ReportStream> open_json(const ReportHead& head, const WriteOptions& options,
+                                        std::ostream& out) {
+  return json_report_stream(head, options.root, out);
 }
 
 std::unique_ptr<ReportStream> open_sarif(const ReportHead& head, const WriteOptions& options,

@@ -18,6 +18,7 @@ struct WriteOptions {
   std::filesystem::path root;  // paths in SARIF and GitHub annotations are relative to it
   bool colour = false;         // text: ANSI colour
   bool summary = true;         // text: the closing summary line
+  bool statistics = false;     // text: the findings per rule instead of the findings (--statistics)
 };
 
 struct ReportWriter {

@@ -19,12 +19,13 @@ std::string scale_text(int k) {
   return "2^" + std::to_string(k);
 }
 
-// "0 of 3000 values overflow, 2 flush to zero": what a cast still does.
+// "simulated: 0 of 3000 overflow, 2 flush to zero, 0 subnormal; max error 0.5": what a cast still does.
 std::string outcome_text(const ArrayResult& array, const CastStats& c) {
-  std::string text = std::to_string(c[CastCounter::Overflow].count) + " of " +
-                     std::to_string(array.elements) + " values overflow, " +
+  std::string text = "simulated: " + std::to_string(c[CastCounter::Overflow].count) + " of " +
+                     std::to_string(array.elements) + " overflow, " +
                      std::to_string(c[CastCounter::UnderflowToZero].count) + " flush to zero, " +
                      std::to_string(c[CastCounter::ToSubnormal].count) + " subnormal";
+  if (is_float(c.target) && c.max_abs_error > 0) text += "; max error " + format_number(c.max_abs_error);
   return text;
 }
 
@@ -69,11 +70,19 @@ std::string suggest_fix(const ArrayResult& array, const Finding& finding) {
       best = &c;
   }
   std::string text;
+  const SourceStats& source = array.analysis.source;
+  if (finding.rule && finding.rule->code() == "DT101" && is_float(array.dtype) &&
+      array.dtype != DType::LongDouble && source.abs_max &&
+      *source.abs_max == float_format(array.dtype).max_finite && is_float(failing)) {
+    // float32's own extreme is no measurement: a mask or padding fill (torch.finfo(dtype).min).
+    return "±" + format_number(*source.abs_max) + " is " + std::string(name(array.dtype)) +
+           "'s extreme, a fill or mask value: fill with " + std::string(name(failing)) + "'s own (±" +
+           format_number(float_format(failing).max_finite) + ", finfo(" + std::string(name(failing)) +
+           ").min) instead";
+  }
   if (best) {
-    text = std::string(name(best->target)) + " fits (simulated in this run: " + outcome_text(array, *best);
-    if (is_float(best->target) && best->max_abs_error > 0)
-      text += ", max error " + format_number(best->max_abs_error);
-    text += ")";
+    text = (best->target == array.dtype ? "keep " : "") + std::string(name(best->target)) + " fits (" +
+           outcome_text(array, *best) + ")";
   }
   // A power-of-two scale before the cast (and its inverse after): loss scaling, FP8 amax scaling.
   for (const CastStats& s : array.analysis.scaled) {

@@ -64,16 +64,20 @@ TEST(Calibration, EachDamagingCastGivesOneFindingWithAFixThePeersConfirm) {
     EXPECT_EQ(f.at("severity"), c.at("severity"));
     EXPECT_EQ(f.at("target"), c.at("target"));
     EXPECT_EQ(f.at("count"), peer_count(c.at("outcome"), c.at("rule")));
-    if (!c.contains("suggested")) continue;
-    // The suggestion names the dtype the peers find fits, with the counts they give.
     const std::string suggestion =
         f.at("suggestion").is_string() ? f.at("suggestion").get<std::string>() : "";
+    if (c.contains("suggestion_contains")) {
+      EXPECT_NE(suggestion.find(c.at("suggestion_contains").get<std::string>()), std::string::npos)
+          << suggestion;
+    }
+    if (!c.contains("suggested")) continue;
+    // The suggestion names the dtype the peers find fits, with the counts they give.
     const json& o = c.at("suggested_outcome");
     EXPECT_NE(suggestion.find(c.at("suggested").get<std::string>() + " fits"), std::string::npos)
         << suggestion;
     if (o.contains("overflow")) {
-      const std::string counts = std::to_string(o.at("overflow").get<int>()) + " of " +
-                                 std::to_string(c.at("elements").get<int>()) + " values overflow, " +
+      const std::string counts = "simulated: " + std::to_string(o.at("overflow").get<int>()) + " of " +
+                                 std::to_string(c.at("elements").get<int>()) + " overflow, " +
                                  std::to_string(o.at("underflow_to_zero").get<int>()) + " flush to zero, " +
                                  std::to_string(o.at("to_subnormal").get<int>()) + " subnormal";
       EXPECT_NE(suggestion.find(counts), std::string::npos) << suggestion << "\nexpected " << counts;

@@ -64,6 +64,38 @@ TEST(Cli, UsageErrorsNameTheArgument) {
   }
 }
 
+// --statistics (ruff's meaning): the findings per rule instead of the findings,
+// counted as the full report counts them; the gate is the same. A text view only.
+TEST(Cli, StatisticsCountFindingsPerRule) {
+  const auto full = run_dtlint("scan examples --format json --no-progress");
+  const auto report = nlohmann::json::parse(full.out);
+  std::map<std::string, std::uint64_t> per_rule;
+  for (const auto& f : report["findings"]) ++per_rule[f["rule"].get<std::string>()];
+  const auto r = run_dtlint("scan examples --statistics --no-progress");
+  EXPECT_EQ(r.exit_code, full.exit_code) << r.err;
+  std::istringstream lines(r.out);
+  std::string line;
+  std::size_t rows = 0;
+  std::uint64_t previous = UINT64_MAX;
+  while (std::getline(lines, line) && !line.starts_with("dtlint (")) {
+    std::istringstream row(line);
+    std::uint64_t n = 0;
+    std::string code, name, severity;
+    row >> n >> code >> name >> severity;
+    SCOPED_TRACE(line);
+    EXPECT_EQ(n, per_rule[code]);
+    EXPECT_LE(n, previous);  // most first
+    EXPECT_EQ(severity.front(), '[');
+    previous = n;
+    ++rows;
+  }
+  EXPECT_EQ(rows, per_rule.size());
+  EXPECT_TRUE(line.starts_with("dtlint (numpy): ")) << r.out;
+  const auto json_statistics = run_dtlint("scan examples --statistics --format json");
+  EXPECT_EQ(json_statistics.exit_code, 2);
+  EXPECT_NE(json_statistics.err.find("--statistics"), std::string::npos) << json_statistics.err;
+}
+
 TEST(Cli, UnreadableInputsAreReportedAndTheScanGoesOn) {
   TempDir dir;
   std::filesystem::copy_file(testing_support::kSourceDir + "/examples/pressure_pa.npy", dir / "good.npy");

@@ -93,6 +93,14 @@ const json& results_of(const json& log) {
   return log["runs"][0]["results"];
 }
 
+// The order the log lists results in (its documented contract): the most
+// severe first, each severity in report order.
+std::vector<Finding> in_log_order(std::vector<Finding> findings) {
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const Finding& a, const Finding& b) { return a.severity > b.severity; });
+  return findings;
+}
+
 // A hand-made report of one finding per path (rule DT101, message "overflow").
 Report report_of(const std::vector<std::string>& paths) {
   Report report;
@@ -139,7 +147,12 @@ TEST(SarifReport, RealOutputValidatesAgainstTheOfficialSchema) {
   const json& run = log["runs"][0];
   EXPECT_EQ(run["tool"]["driver"]["name"], "dtlint");
   EXPECT_EQ(run["tool"]["driver"]["version"], DTLINT_VERSION);
-  EXPECT_EQ(run["invocations"], json::parse(R"([{"executionSuccessful": true}])"));
+  // One input is missing: the scan succeeded, its results are incomplete (SARIF Appendix I).
+  ASSERT_EQ(run["invocations"].size(), 1u);
+  EXPECT_EQ(run["invocations"][0]["executionSuccessful"], true);
+  ASSERT_EQ(run["invocations"][0]["toolExecutionNotifications"].size(), report.scan.problems.size());
+  for (const json& n : run["invocations"][0]["toolExecutionNotifications"]) EXPECT_EQ(n["level"], "error");
+  EXPECT_EQ(run["tool"]["driver"]["informationUri"], std::string(kProjectHome));
   EXPECT_EQ(run["columnKind"], "unicodeCodePoints");
   EXPECT_EQ(run["originalUriBaseIds"]["%SRCROOT%"]["uri"],
             "file://" + percent_encode_path(fs::path(kSourceDir).lexically_normal().generic_string()) + "/");
@@ -212,9 +225,10 @@ TEST(SarifReport, ResultsFollowGitHubCodeScanningRules) {
   const json log = sarif(report, kSourceDir);
   const json& rules = log["runs"][0]["tool"]["driver"]["rules"];
   const json& results = results_of(log);
-  ASSERT_EQ(results.size(), report.findings.size());
+  const std::vector<Finding> findings = in_log_order(report.findings);
+  ASSERT_EQ(results.size(), findings.size());
   for (std::size_t i = 0; i < results.size(); ++i) {
-    const Finding& f = report.findings[i];
+    const Finding& f = findings[i];
     const json& r = results[i];
     SCOPED_TRACE(r.dump());
     EXPECT_EQ(r["ruleId"], f.rule->code());
@@ -287,11 +301,12 @@ TEST(SarifReport, ArchiveMembersAreNamedInResults) {
   const json log = sarif(report, kSourceDir);
   EXPECT_EQ(sarif_schema_errors(log), "");
   const json& results = results_of(log);
-  ASSERT_EQ(results.size(), report.findings.size());
+  const std::vector<Finding> findings = in_log_order(report.findings);
+  ASSERT_EQ(results.size(), findings.size());
   std::map<std::string, std::vector<std::string>> members_by_key;  // rule/target → members
   std::set<std::string> prints;
   for (std::size_t i = 0; i < results.size(); ++i) {
-    const Finding& f = report.findings[i];
+    const Finding& f = findings[i];
     const json& r = results[i];
     SCOPED_TRACE(r.dump());
     ASSERT_TRUE(f.location.member);
@@ -446,6 +461,148 @@ TEST(SarifReport, PipelineFindingsPointAtTheConfigLineWithTheDataRelated) {
   EXPECT_EQ(result["partialFingerprints"][kFingerprintKey], fingerprint(moved, dir.path()));
   EXPECT_EQ(results_of(log)[1]["locations"][0]["physicalLocation"]["region"],
             json::parse(R"({"startLine": 4, "startColumn": 5, "endLine": 4, "endColumn": 20})"));
+}
+
+// Every rule's helpUri is its page in docs/rules at the project's home, and the page exists.
+TEST(SarifReport, EveryRuleHasAHelpUriToItsDocsPage) {
+  const json log = sarif(Report{}, kSourceDir);
+  const std::string prefix = std::string(kProjectHome) + std::string(kRuleDocsPath);
+  for (const json& rule : log["runs"][0]["tool"]["driver"]["rules"]) {
+    const std::string id = rule["id"];
+    SCOPED_TRACE(id);
+    EXPECT_EQ(rule["helpUri"], prefix + id + ".md");
+    EXPECT_TRUE(fs::is_regular_file(kSourceDir + "/docs/rules/" + id + ".md"));
+  }
+  EXPECT_TRUE(fs::is_regular_file(kSourceDir + "/README.md"));  // what informationUri shows
+}
+
+// SARIF §3.20.14: executionSuccessful says whether the tool succeeded. A scan
+// that read nothing of what it was given did not; one that read some inputs
+// did, and each unreadable input is an error-level execution notification
+// (Appendix I: then the results cannot be assumed complete).
+TEST(SarifReport, UnreadableInputsAreExecutionNotificationsAndNothingReadIsAFailure) {
+  const Report none_read =
+      scan_report({kSourceDir + "/examples/broken.npy", kSourceDir + "/no-such-file.npy"});
+  ASSERT_EQ(none_read.scan.problems.size(), 2u);
+  ASSERT_TRUE(none_read.scan.arrays.empty());
+  const json failed = sarif(none_read, kSourceDir);
+  EXPECT_EQ(sarif_schema_errors(failed), "");
+  const json& invocation = failed["runs"][0]["invocations"][0];
+  EXPECT_EQ(invocation["executionSuccessful"], false);
+  const json& notes = invocation["toolExecutionNotifications"];
+  ASSERT_EQ(notes.size(), 2u);
+  for (const json& n : notes) {
+    EXPECT_EQ(n["level"], "error");
+    EXPECT_EQ(n["associatedRule"]["id"], "E901");
+    EXPECT_TRUE(n["message"]["text"].get<std::string>().starts_with("not analysed: "));
+  }
+  std::set<std::string> uris;
+  for (const json& n : notes) uris.insert(n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]);
+  EXPECT_EQ(uris, (std::set<std::string>{"examples/broken.npy", "no-such-file.npy"}));
+  EXPECT_EQ(results_of(failed).size(), 2u);  // the E901 results stay: they gate and annotate
+
+  const Report some_read =
+      scan_report({kSourceDir + "/examples/broken.npy", kSourceDir + "/examples/labels.npy"});
+  const json partial = sarif(some_read, kSourceDir);
+  EXPECT_EQ(sarif_schema_errors(partial), "");
+  EXPECT_EQ(partial["runs"][0]["invocations"][0]["executionSuccessful"], true);
+  EXPECT_EQ(partial["runs"][0]["invocations"][0]["toolExecutionNotifications"].size(), 1u);
+
+  const json clean = sarif(scan_report({kSourceDir + "/examples/labels.npy"}), kSourceDir);
+  EXPECT_EQ(clean["runs"][0]["invocations"], json::parse(R"([{"executionSuccessful": true}])"));
+}
+
+// GitHub code scanning rejects a run of more than 25,000 results: the log keeps
+// the most severe (errors, warnings, notes, each in report order) and counts
+// the rest, per severity and per rule, in an execution notification.
+TEST(SarifReport, AtMost25000ResultsTheMostSevereFirstTheRestCounted) {
+  Report report;
+  const auto add = [&report](const char* code, Severity severity, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      Finding f;
+      f.rule = find_rule(code);
+      f.severity = severity;
+      f.message = std::string(code) + " #" + std::to_string(i);
+      f.location = Location("data/f" + std::to_string(i % 7) + ".npz", "m" + std::to_string(i));
+      report.findings.push_back(f);
+    }
+  };
+  add("DT105", Severity::Note, 6000);  // the least severe come first in report order
+  add("DT104", Severity::Warning, 12000);
+  add("DT101", Severity::Error, 4000);
+  add("DT110", Severity::Error, 4000);
+  add("DT106", Severity::Warning, 3000);
+  ASSERT_EQ(report.findings.size(), 29000u);
+  const json log = sarif(report, kSourceDir);
+  const json& results = results_of(log);
+  ASSERT_EQ(results.size(), kMaxSarifResults);
+  // 8,000 errors in report order, then 15,000 warnings, then the first 2,000 notes.
+  EXPECT_EQ(results[0]["message"]["text"], "member 'm0': DT101 #0");
+  EXPECT_EQ(results[4000]["message"]["text"], "member 'm0': DT110 #0");
+  EXPECT_EQ(results[7999]["level"], "error");
+  EXPECT_EQ(results[8000]["message"]["text"], "member 'm0': DT104 #0");
+  EXPECT_EQ(results[20000]["message"]["text"], "member 'm0': DT106 #0");
+  EXPECT_EQ(results[22999]["level"], "warning");
+  EXPECT_EQ(results[23000]["message"]["text"], "member 'm0': DT105 #0");
+  EXPECT_EQ(results[24999]["message"]["text"], "member 'm1999': DT105 #1999");
+  for (std::size_t i = 1; i < results.size(); ++i) {
+    EXPECT_EQ(results[i]["ruleIndex"].is_number(), true);
+  }
+  const json& invocation = log["runs"][0]["invocations"][0];
+  EXPECT_EQ(invocation["executionSuccessful"], true);
+  ASSERT_EQ(invocation["toolExecutionNotifications"].size(), 1u);
+  const json& note = invocation["toolExecutionNotifications"][0];
+  EXPECT_EQ(note["level"], "warning");
+  EXPECT_EQ(note["properties"]["omitted"], json::parse(R"({"error": 0, "warning": 0, "note": 4000})"));
+  EXPECT_EQ(note["properties"]["omittedByRule"], json::parse(R"({"DT105": 4000})"));
+  const std::string text = note["message"]["text"];
+  EXPECT_NE(text.find("4000 more results were left out"), std::string::npos) << text;
+  EXPECT_NE(text.find("at most 25000 per run"), std::string::npos) << text;
+  // The whole log is still valid SARIF (checked on a copy with fewer results: the validator is slow).
+  json small = log;
+  small["runs"][0]["results"].erase(small["runs"][0]["results"].begin() + 10,
+                                    small["runs"][0]["results"].end());
+  EXPECT_EQ(sarif_schema_errors(small), "");
+}
+
+// Past the cap within one severity too: errors alone beyond 25,000 are counted by rule.
+TEST(SarifReport, TheCapHoldsWithinOneSeverity) {
+  Report report;
+  for (std::size_t i = 0; i < kMaxSarifResults + 3; ++i) {
+    Finding f;
+    f.rule = find_rule(i % 2 ? "DT101" : "DT102");
+    f.severity = Severity::Error;
+    f.message = "x";
+    f.location = Location("a.npy");
+    report.findings.push_back(f);
+  }
+  Finding warning = report.findings[0];
+  warning.severity = Severity::Warning;
+  report.findings.push_back(warning);
+  const json log = sarif(report, kSourceDir);
+  EXPECT_EQ(results_of(log).size(), kMaxSarifResults);
+  const json& note = log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+  EXPECT_EQ(note["properties"]["omitted"], json::parse(R"({"error": 3, "warning": 1, "note": 0})"));
+  EXPECT_EQ(note["properties"]["omittedByRule"], json::parse(R"({"DT101": 1, "DT102": 3})"));
+}
+
+// A finding's share, source dtype and fix travel in properties; the fix closes the message.
+TEST(SarifReport, PropertiesCarryTheFractionSourceDtypeAndSuggestion) {
+  Report report = report_of({"data/x.npz"});
+  Finding& f = report.findings[0];
+  f.location.member = "w";
+  f.target = DType::Float16;
+  f.source_dtype = DType::Float32;
+  f.count = 48;
+  f.elements = 3000;
+  f.suggestion = "bfloat16 fits: 0 of 3000 values overflow";
+  const json log = sarif(report, kSourceDir);
+  EXPECT_EQ(sarif_schema_errors(log), "");
+  const json& r = results_of(log)[0];
+  EXPECT_DOUBLE_EQ(r["properties"]["fraction"].get<double>(), 48.0 / 3000.0);
+  EXPECT_EQ(r["properties"]["source_dtype"], "float32");
+  EXPECT_EQ(r["properties"]["suggestion"], f.suggestion);
+  EXPECT_EQ(r["message"]["text"], "member 'w': overflow — bfloat16 fits: 0 of 3000 values overflow");
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ def main():
     n = 1024
     cases = {}
 
-    def case(file_name, x, targets, rule, target, severity, why):
+    def case(file_name, x, targets, rule, target, severity, why, hint=None):
         np.save(os.path.join(HERE, "damaging", file_name), x)
         candidates = [t for t in targets if t != target]
         # The suggestion: the narrowest fitting candidate, the source's kind first.
@@ -162,7 +162,9 @@ def main():
         fitting.sort(key=lambda t: ((not t.startswith("int")) != source_is_float, size(t)))
         expected = {"targets": targets, "rule": rule, "target": target, "severity": severity, "why": why,
                     "outcome": outcome(x, target), "elements": int(x.size)}
-        if fitting:
+        if hint:
+            expected["suggestion_contains"] = hint
+        elif fitting:
             expected["suggested"] = fitting[0]
             expected["suggested_outcome"] = outcome(x, fitting[0])
         cases[file_name] = expected
@@ -193,8 +195,9 @@ def main():
     labels[rng.random(n) < 0.01] = np.nan
     case("labels_nan.npy", labels, ["int32", "float16"], "DT103", "int32", "error",
          "NaN labels become -2147483648 in int32")
-    case("mask_min.npy", np.array(np.finfo(np.float32).min, dtype=np.float32), ["float16", "float32"],
-         "DT101", "float16", "error", "float32's lowest as a mask fill overflows float16")
+    case("mask_min.npy", np.array(np.finfo(np.float32).min, dtype=np.float32), ["float16"],
+         "DT101", "float16", "error", "float32's lowest as a mask fill overflows float16",
+         hint=f"fill with float16's own (±{float(np.finfo(np.float16).max):.0f}, finfo(float16).min)")
 
     with open(os.path.join(HERE, "damaging/.dtlint.yaml"), "w") as f:
         f.write("# Each file with the cast it would get and the candidates a fix is chosen from\n"
