@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,12 +20,14 @@
 #include "analyzer/pipeline/loaders.h"
 #include "analyzer/scan/discovery.h"
 #include "app/plan.h"
+#include "document/spelling.h"
 #include "reports/printable_text.h"
 #include "reports/text_report.h"
 #include "reports/writers.h"
 #include "rules/baseline.h"
 #include "rules/evaluate.h"
 #include "rules/registry.h"
+#include "rules/selection.h"
 #include "rules/suppressions.h"
 
 namespace dtlint {
@@ -44,15 +47,19 @@ std::vector<DType> parse_targets(const std::string& list) {
   std::string item;
   while (std::getline(stream, item, ',')) {
     const auto type = target_dtype(item);
-    if (!type) {
-      throw UsageError("--targets: unknown target dtype '" + item +
-                       "' (use float16, bfloat16, float32, float64, float8_e4m3fn, float8_e5m2, "
-                       "int8…int64 or uint8…uint64)");
-    }
+    if (!type) throw UsageError("--targets: " + target_dtype_problem(item));
     if (std::find(targets.begin(), targets.end(), *type) == targets.end()) targets.push_back(*type);
   }
   if (targets.empty()) throw UsageError("--targets: the list is empty");
   return targets;
+}
+
+RuleSelection selection_of(const ScanRequest& request) {
+  try {
+    return RuleSelection::parse(request.select, request.extend_select, request.ignore);
+  } catch (const SelectionError& e) {
+    throw UsageError(e.what());
+  }
 }
 
 // The configuration file for this run: --config, or the nearest one above the
@@ -100,10 +107,20 @@ Config effective_config_for(const ScanRequest& request, const std::vector<std::s
   if (!config.settings.targets) config.settings.targets = kDefaultTargets;
   if (request.semantics) {
     config.semantics = semantics_from_string(*request.semantics);
-    if (!config.semantics) throw UsageError("--semantics: expected numpy, tensorflow or torch");
+    if (!config.semantics) {
+      throw UsageError("--semantics: expected numpy, tensorflow or torch, found '" + *request.semantics +
+                       "'" + semantics_suggestion(*request.semantics));
+    }
   }
   if (!config.semantics) config.semantics = Semantics::NumPy;
-  if (request.fail_on) config.fail_on = request.fail_on;
+  if (request.fail_on) {
+    constexpr std::array<std::string_view, 4> kLevels{"error", "warning", "note", "never"};
+    if (std::find(kLevels.begin(), kLevels.end(), *request.fail_on) == kLevels.end()) {
+      throw UsageError("--fail-on: expected error, warning, note or never, found '" + *request.fail_on + "'" +
+                       did_you_mean(*request.fail_on, kLevels));
+    }
+    config.fail_on = request.fail_on;
+  }
   if (!config.fail_on) config.fail_on = "error";
   if (request.max_file_size) {
     config.max_file_size = parse_byte_size(*request.max_file_size);
@@ -193,9 +210,12 @@ class InputIdentities {
 // arrays or the findings, so memory does not grow with the number of arrays.
 class Judge {
  public:
-  Judge(const Config& config, std::span<const std::string> scanned, const std::optional<Baseline>& baseline,
-        BaselineRecorder* recorder)
-      : evaluator_(*config.semantics, &config), suppressor_(config, scanned), recorder_(recorder) {
+  Judge(const Config& config, RuleSelection selection, std::span<const std::string> scanned,
+        const std::optional<Baseline>& baseline, BaselineRecorder* recorder)
+      : evaluator_(*config.semantics, &config),
+        selection_(std::move(selection)),
+        suppressor_(config, scanned),
+        recorder_(recorder) {
     // --write-baseline records every finding, the known ones too: the baseline is refreshed.
     if (baseline && !recorder) matcher_.emplace(*baseline);
   }
@@ -244,6 +264,9 @@ class Judge {
 
  private:
   void take(const Finding& f, bool suppressible) {
+    // A rule left out by --select / --ignore is not part of this run: its
+    // findings neither use a suppression nor enter the baseline.
+    if (!selection_.selects(*f.rule)) return;
     if (suppressible && suppressor_.hides(f)) return;
     if (recorder_) recorder_->add(f);
     if (matcher_ && matcher_->hides(f)) return;
@@ -252,6 +275,7 @@ class Judge {
   }
 
   Evaluator evaluator_;
+  RuleSelection selection_;
   Suppressor suppressor_;
   std::optional<BaselineMatcher> matcher_;
   BaselineRecorder* recorder_;
@@ -282,6 +306,7 @@ Config effective_config(const ScanRequest& request) {
 }
 
 int show_files(const ScanRequest& request, std::ostream& out) {
+  selection_of(request);  // a mistyped rule is an error here too
   const std::vector<std::string> given = paths_of(request);
   for (const std::string& path : given) {
     if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
@@ -346,7 +371,13 @@ int show_files(const ScanRequest& request, std::ostream& out) {
 
 ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   const ReportWriter* writer = find_writer(request.format);
-  if (!writer) throw UsageError("--format: unknown format '" + request.format + "'");
+  if (!writer) {
+    std::vector<std::string_view> names;
+    for (const ReportWriter& w : report_writers()) names.push_back(w.name);
+    throw UsageError("--format: unknown format '" + request.format + "'" +
+                     did_you_mean(request.format, names));
+  }
+  RuleSelection selection = selection_of(request);
   const std::vector<std::string> given = paths_of(request);
   for (const std::string& path : given) {
     if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
@@ -385,7 +416,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   outcome.head.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
   std::optional<BaselineRecorder> recorder;
   if (!request.write_baseline.empty()) recorder.emplace(request.write_baseline);
-  Judge judge(config, paths, baseline, recorder ? &*recorder : nullptr);
+  Judge judge(config, std::move(selection), paths, baseline, recorder ? &*recorder : nullptr);
 
   WriteOptions write_options;
   write_options.root = fs::current_path();
@@ -452,7 +483,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
                      request.write_baseline + "'\n";
     return outcome;
   }
-  outcome.exit_code = outcome.summary.fails(fail_on) ? kExitFindings : kExitClean;
+  outcome.exit_code = outcome.summary.fails(fail_on) && !request.exit_zero ? kExitFindings : kExitClean;
   return outcome;
 }
 

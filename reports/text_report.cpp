@@ -91,8 +91,10 @@ class TextReportStream final : public ReportStream {
     any_ = true;
   }
   void finish(const ReportSummary& summary, std::span<const Problem>, std::span<const Skipped>) override {
+    // Quiet (no summary) means findings only: with none, nothing at all.
+    if (!summary_) return;
     if (!any_) out_ << "No findings.\n";
-    if (summary_) out_ << render_summary(head_, summary);
+    out_ << render_summary(head_, summary);
   }
 
  private:

@@ -9,7 +9,8 @@
 namespace dtlint {
 
 // One line per finding with its numbers, then (unless `summary` is false) the
-// summary line. ANSI colour only when asked.
+// summary line, after "No findings." when there are none; without the
+// summary (--quiet) only the findings' lines. ANSI colour only when asked.
 std::string render_text(const Report& report, bool colour, bool summary = true);
 // The one-line verdict: inputs, arrays, findings per severity, suppressed and baseline counts.
 std::string render_summary(const Report& report);
