@@ -37,8 +37,9 @@ struct Selector {
   bool matches(const Rule& rule) const { return rule.code().starts_with(prefix); }
 };
 
-// Every prefix at a linter's boundary that some rule has, shortest first:
-// "DT", "DT1", "DT10", ... (whole codes excluded: they are rules).
+// Every prefix at a linter's boundary that some rule has, longest first
+// ("DT10", ..., "DT1", ..., "DT"; whole codes excluded: they are rules), so
+// that a suggestion keeps the length of what was typed where it can.
 std::vector<std::string> known_prefixes() {
   std::set<std::string> seen;
   std::vector<std::string> prefixes;
@@ -50,7 +51,7 @@ std::vector<std::string> known_prefixes() {
     }
   }
   std::stable_sort(prefixes.begin(), prefixes.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   return prefixes;
 }
 
