@@ -228,7 +228,8 @@ int run(int argc, char** argv) {
     if (*explain_cmd) {
       const Rule* rule = find_rule(code);
       if (!rule) {
-        std::cerr << "dtlint: explain: unknown rule code '" << code << "' (see `dtlint rules`)\n";
+        std::cerr << "dtlint: explain: unknown rule code '" << printable_text(code) << "'"
+                  << printable_text(rule_suggestion(code)) << " (see `dtlint rules`)\n";
         return kExitUsage;
       }
       std::cout << render_explanation(*rule);

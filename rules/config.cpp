@@ -280,7 +280,8 @@ class Validator {
     std::string code = upper(written);
     if (rule && rule->code() == code) return code;
     if (rule) fail(line, key, "'" + written + "' is a rule name; use its code " + std::string(rule->code()));
-    fail(line, key, "unknown rule code '" + written + "' (`dtlint rules` lists them)");
+    fail(line, key,
+         "unknown rule code '" + written + "'" + rule_suggestion(written) + " (`dtlint rules` lists them)");
   }
 
   RuleSetting rule_setting(const Node& node, const std::string& key, const Rule& rule) const {

@@ -314,6 +314,9 @@ TEST(CliConventions, DidYouMean) {
            Case{"sacn " + file, "unknown command 'sacn'; did you mean scan?"},
            Case{"explian DT101", "unknown command 'explian'; did you mean explain?"},
            Case{"scan " + file + " --select DT1O1", "unknown rule 'DT1O1' in --select; did you mean DT101?"},
+           Case{"explain DT1O1", "unknown rule code 'DT1O1'; did you mean DT101?"},
+           Case{"explain cast-overflwo", "unknown rule code 'cast-overflwo'; did you mean cast-overflow?"},
+           Case{"rules --markdwon x", "unknown option '--markdwon'; did you mean --markdown?"},
            Case{"scan " + file + " --format jsno", "--format: unknown format 'jsno'; did you mean json?"},
            Case{"scan " + file + " --output-format sarf",
                 "--format: unknown format 'sarf'; did you mean sarif?"},
@@ -481,6 +484,19 @@ TEST(DTypeSpellings, ThroughAConfigurationFile) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find(
                   ":4: pipeline[0].expect_dtype: ambiguous dtype 'i8': NumPy's 'i8' is int64"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(RuleCodes, AMistypedCodeInAConfigurationGetsASuggestion) {
+  TempDir dir;
+  write_text(dir / ".dtlint.yaml", "rules:\n  DT1O5: off\n");
+  try {
+    load_config(dir / ".dtlint.yaml");
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(":2: rules.DT1O5: unknown rule code 'DT1O5'; did you mean DT105?"),
               std::string::npos)
         << e.what();
   }
