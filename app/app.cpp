@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,12 +21,14 @@
 #include "analyzer/scan/discovery.h"
 #include "app/config_set.h"
 #include "app/plan.h"
+#include "document/spelling.h"
 #include "reports/printable_text.h"
 #include "reports/text_report.h"
 #include "reports/writers.h"
 #include "rules/baseline.h"
 #include "rules/evaluate.h"
 #include "rules/registry.h"
+#include "rules/selection.h"
 #include "rules/suppressions.h"
 
 namespace dtlint {
@@ -45,15 +48,19 @@ std::vector<DType> parse_targets(const std::string& list) {
   std::string item;
   while (std::getline(stream, item, ',')) {
     const auto type = target_dtype(item);
-    if (!type) {
-      throw UsageError("--targets: unknown target dtype '" + item +
-                       "' (use float16, bfloat16, float32, float64, float8_e4m3fn, float8_e5m2, "
-                       "int8…int64 or uint8…uint64)");
-    }
+    if (!type) throw UsageError("--targets: " + target_dtype_problem(item));
     if (std::find(targets.begin(), targets.end(), *type) == targets.end()) targets.push_back(*type);
   }
   if (targets.empty()) throw UsageError("--targets: the list is empty");
   return targets;
+}
+
+RuleSelection selection_of(const ScanRequest& request) {
+  try {
+    return RuleSelection::parse(request.select, request.extend_select, request.ignore);
+  } catch (const SelectionError& e) {
+    throw UsageError(e.what());
+  }
 }
 
 // --config FILE, checked: the one configuration of every input.
@@ -100,7 +107,17 @@ std::unique_ptr<ConfigSet> configurations_for(const ScanRequest& request,
   std::optional<Semantics> semantics;
   if (request.semantics) {
     semantics = semantics_from_string(*request.semantics);
-    if (!semantics) throw UsageError("--semantics: expected numpy, tensorflow or torch");
+    if (!semantics) {
+      throw UsageError("--semantics: expected numpy, tensorflow or torch, found '" + *request.semantics + "'" +
+                       semantics_suggestion(*request.semantics));
+    }
+  }
+  if (request.fail_on) {
+    constexpr std::array<std::string_view, 4> kLevels{"error", "warning", "note", "never"};
+    if (std::find(kLevels.begin(), kLevels.end(), *request.fail_on) == kLevels.end()) {
+      throw UsageError("--fail-on: expected error, warning, note or never, found '" + *request.fail_on + "'" +
+                       did_you_mean(*request.fail_on, kLevels));
+    }
   }
   std::optional<std::uint64_t> max_file_size;
   if (request.max_file_size) {
@@ -242,12 +259,13 @@ class Judge {
  public:
   // Each finding is judged and suppressed by the configuration of its path (`configs`, which must outlive
   // it).
-  Judge(ConfigSet& configs, std::span<const std::string> scanned, const std::optional<Baseline>& baseline,
+  Judge(ConfigSet& configs, RuleSelection selection, std::span<const std::string> scanned, const std::optional<Baseline>& baseline,
         BaselineRecorder* recorder)
       : configs_(configs),
         scanned_(scanned),
         evaluator_(*configs.run().config.semantics,
                    [&configs](const std::string& path) { return &configs.for_file(path).config; }),
+        selection_(std::move(selection)),
         recorder_(recorder) {
     // --write-baseline records every finding, the known ones too: the baseline is refreshed.
     if (baseline && !recorder) matcher_.emplace(*baseline);
@@ -310,6 +328,9 @@ class Judge {
   }
 
   void take(const Finding& f, bool suppressible) {
+    // A rule left out by --select / --ignore is not part of this run: its
+    // findings neither use a suppression nor enter the baseline.
+    if (!selection_.selects(*f.rule)) return;
     if (suppressible && suppressor_for(f.location.path).hides(f)) return;
     if (recorder_) recorder_->add(f);
     if (matcher_ && matcher_->hides(f)) return;
@@ -320,6 +341,7 @@ class Judge {
   ConfigSet& configs_;
   std::span<const std::string> scanned_;
   Evaluator evaluator_;
+  RuleSelection selection_;
   std::map<const Config*, std::unique_ptr<Suppressor>> suppressors_;  // made on first use
   std::optional<BaselineMatcher> matcher_;
   BaselineRecorder* recorder_;
@@ -352,6 +374,7 @@ Config effective_config(const ScanRequest& request) {
 }
 
 int show_files(const ScanRequest& request, std::ostream& out) {
+  selection_of(request);  // a mistyped rule is an error here too
   const std::vector<std::string> given = paths_of(request);
   for (const std::string& path : given) {
     if (path.empty()) throw UsageError("scan: an empty path names no file or folder");
@@ -425,7 +448,13 @@ int show_files(const ScanRequest& request, std::ostream& out) {
 
 ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   const ReportWriter* writer = find_writer(request.format);
-  if (!writer) throw UsageError("--format: unknown format '" + request.format + "'");
+  if (!writer) {
+    std::vector<std::string_view> names;
+    for (const ReportWriter& w : report_writers()) names.push_back(w.name);
+    throw UsageError("--format: unknown format '" + request.format + "'" +
+                     did_you_mean(request.format, names));
+  }
+  RuleSelection selection = selection_of(request);
   // Counting per rule is a view for people; machines count the JSON findings' "rule" (SARIF: ruleId).
   if (request.statistics && writer->name != "text")
     throw UsageError("--statistics counts findings per rule in the text format; with --format " +
@@ -482,7 +511,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
   outcome.head.config_file = config.file.empty() ? "" : path_from(config.file, fs::current_path());
   std::optional<BaselineRecorder> recorder;
   if (!request.write_baseline.empty()) recorder.emplace(request.write_baseline);
-  Judge judge(*configs, paths, baseline, recorder ? &*recorder : nullptr);
+  Judge judge(*configs, std::move(selection), paths, baseline, recorder ? &*recorder : nullptr);
 
   WriteOptions write_options;
   write_options.root = fs::current_path();
@@ -556,7 +585,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
                      request.write_baseline + "'\n";
     return outcome;
   }
-  outcome.exit_code = outcome.summary.fails(fail_on) ? kExitFindings : kExitClean;
+  outcome.exit_code = outcome.summary.fails(fail_on) && !request.exit_zero ? kExitFindings : kExitClean;
   return outcome;
 }
 

@@ -178,8 +178,9 @@ class TextReportStream final : public ReportStream {
     flush_group();
     enter_file({});
     if (options_.statistics) out_ << tally_.table(style_);
-    if (!any_) out_ << "No findings.\n";
+    // Quiet (no summary) means findings only: with none, nothing at all.
     if (!options_.summary) return;
+    if (!any_) out_ << "No findings.\n";
     // A run over many files: which rules fired, counted, before the verdict.
     if (!options_.statistics && (files_ > kFilesForRuleTable || elided_any_) && !tally_.empty())
       out_ << "\nFindings per rule:\n" << tally_.table(style_);

@@ -144,7 +144,8 @@ class Validator {
         const std::string text = word(value, key, "numpy, tensorflow or torch");
         config.semantics = semantics_from_string(text);
         if (!config.semantics) {
-          fail(value.position.line, key, "expected numpy, tensorflow or torch, found " + describe(value));
+          fail(value.position.line, key,
+               "expected numpy, tensorflow or torch, found " + describe(value) + semantics_suggestion(text));
         }
       } else if (key == keys::kFailOn) {
         const std::string text = word(value, key, "error, warning, note or never");
@@ -240,12 +241,7 @@ class Validator {
 
   DType dtype(const std::string& name, int line, const std::string& key) const {
     const std::optional<DType> type = target_dtype(name);
-    if (!type) {
-      fail(line, key,
-           "unknown target dtype '" + name +
-               "' (expected float16, bfloat16, float32, float64, float8_e4m3fn, float8_e5m2, "
-               "int8…int64 or uint8…uint64)");
-    }
+    if (!type) fail(line, key, target_dtype_problem(name));
     return *type;
   }
 
@@ -284,7 +280,8 @@ class Validator {
     std::string code = upper(written);
     if (rule && rule->code() == code) return code;
     if (rule) fail(line, key, "'" + written + "' is a rule name; use its code " + std::string(rule->code()));
-    fail(line, key, "unknown rule code '" + written + "' (`dtlint rules` lists them)");
+    fail(line, key,
+         "unknown rule code '" + written + "'" + rule_suggestion(written) + " (`dtlint rules` lists them)");
   }
 
   RuleSetting rule_setting(const Node& node, const std::string& key, const Rule& rule) const {
@@ -507,8 +504,9 @@ class Validator {
           const std::string text = word(value, entry_key, "numpy, tensorflow or torch");
           pipeline_entry.semantics = semantics_from_string(text);
           if (!pipeline_entry.semantics)
-            fail(value.position.line, entry_key,
-                 "expected numpy, tensorflow or torch, found " + describe(value));
+            fail(
+                value.position.line, entry_key,
+                "expected numpy, tensorflow or torch, found " + describe(value) + semantics_suggestion(text));
         } else if (entry.key == keys::kRtol) {
           pipeline_entry.rtol = number(value, entry_key, HUGE_VAL, "a non-negative finite number");
         } else if (entry.key == keys::kAtol) {
@@ -516,8 +514,12 @@ class Validator {
         } else if (entry.key == keys::kExpectDtype) {
           const std::string text = word(value, entry_key, "a dtype name");
           pipeline_entry.expect_dtype = dtype_from_name(text);
-          if (!pipeline_entry.expect_dtype || *pipeline_entry.expect_dtype == DType::Object)
-            fail(value.position.line, entry_key, "unknown dtype '" + text + "'");
+          if (!pipeline_entry.expect_dtype || *pipeline_entry.expect_dtype == DType::Object) {
+            const std::string_view note = ambiguous_dtype_note(text);
+            fail(value.position.line, entry_key,
+                 note.empty() ? "unknown dtype '" + text + "'" + dtype_suggestion(text)
+                              : "ambiguous dtype '" + text + "': " + std::string(note));
+          }
         }
       }
       if (!has_source) {
@@ -678,6 +680,18 @@ std::optional<DType> target_dtype(std::string_view name) {
   const std::optional<DType> type = dtype_from_name(name);
   if (!type || !(is_integer(*type) || is_float(*type)) || *type == DType::LongDouble) return std::nullopt;
   return type;
+}
+
+std::string target_dtype_problem(std::string_view name) {
+  const std::string written(name);
+  if (const std::string_view note = ambiguous_dtype_note(name); !note.empty())
+    return "ambiguous target dtype '" + written + "': " + std::string(note);
+  const std::string suggestion =
+      dtype_suggestion(name, [](DType type) { return target_dtype(dtlint::name(type)).has_value(); });
+  if (!suggestion.empty()) return "unknown target dtype '" + written + "'" + suggestion;
+  return "unknown target dtype '" + written +
+         "' (expected float16, bfloat16, float32, float64, float8_e4m3fn, float8_e5m2, int8…int64 or "
+         "uint8…uint64)";
 }
 
 bool is_config_file_name(std::string_view file_name) {

@@ -109,6 +109,10 @@ struct Config {
 // A target dtype by name ("float16", "int32", ...): any float or integer type
 // except long double; nullopt otherwise. Shared with the command line.
 std::optional<DType> target_dtype(std::string_view name);
+// Why `name` is not a target dtype, for messages: "ambiguous target dtype
+// 'float': ...", "unknown target dtype 'flaot16'; did you mean float16?", or
+// the list of targets.
+std::string target_dtype_problem(std::string_view name);
 
 // Loads and validates one file. The format is chosen by name: *.yaml/*.yml,
 // *.toml; for pyproject.toml the [tool.dtlint] table (a pyproject.toml

@@ -3,6 +3,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdio>
+#include <vector>
+
+#include "document/spelling.h"
 
 namespace dtlint {
 
@@ -74,6 +77,13 @@ const Rule* find_rule(std::string_view code_or_name) {
     }
   }
   return nullptr;
+}
+
+std::string rule_suggestion(std::string_view written) {
+  std::vector<std::string_view> candidates;
+  for (const Rule* rule : rule_registry()) candidates.push_back(rule->code());
+  for (const Rule* rule : rule_registry()) candidates.push_back(rule->name());
+  return did_you_mean(written, candidates);
 }
 
 const RuleOption* Rule::option(std::string_view option_name) const {

@@ -17,6 +17,10 @@ std::span<const Rule* const> rule_registry();
 // "cast-overflow"), or nullptr.
 const Rule* find_rule(std::string_view code_or_name);
 
+// "; did you mean DT101?" for a code or name the registry does not know,
+// naming the nearest code or name (document/spelling.h), or "".
+std::string rule_suggestion(std::string_view written);
+
 // The rule's Options section: its documentation text, then one paragraph per
 // declared option ("`fraction` (a number from 0 to 1; default 0.5): ...").
 std::string rule_options_text(const Rule& rule);

@@ -179,7 +179,7 @@ TEST(ReadmeCli, ChoicesComeFromTheTables) {
   const auto help = run_dtlint("scan --help");
   std::string joined;
   for (const std::string& f : formats) joined += (joined.empty() ? "" : ",") + f;
-  EXPECT_NE(help.out.find("--format TEXT:{" + joined + "}"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("--format,--output-format TEXT:{" + joined + "}"), std::string::npos) << help.out;
 }
 
 }  // namespace

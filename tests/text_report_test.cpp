@@ -224,7 +224,9 @@ TEST(TextReport, ManyFilesEndWithTheFindingsPerRuleAndStatisticsReplaceTheFindin
   EXPECT_EQ(statistics.substr(0, statistics.find("dtlint (numpy)")),
             "24  DT101  cast-overflow      [error ×23, warning ×1]\n"
             " 3  DT104  underflow-to-zero  [warning]\n");
-  EXPECT_EQ(render_text(Report{}, TextOptions{.summary = false, .statistics = true}), "No findings.\n");
+  // Quiet means findings only: with none, nothing at all, statistics or not.
+  EXPECT_EQ(render_text(Report{}, TextOptions{.summary = false, .statistics = true}), "");
+  EXPECT_EQ(render_text(Report{}, TextOptions{.statistics = true}).substr(0, 13), "No findings.\n");
 }
 
 }  // namespace
