@@ -105,6 +105,12 @@ Config effective_config_for(const ScanRequest& request, const std::vector<std::s
   if (!config.semantics) config.semantics = Semantics::NumPy;
   if (request.fail_on) config.fail_on = request.fail_on;
   if (!config.fail_on) config.fail_on = "error";
+  if (request.fp8_scale) {
+    if (!fp8_scale_valid(*request.fp8_scale))
+      throw UsageError("--fp8-scale: expected auto or none, found '" + *request.fp8_scale + "'");
+    config.fp8_scale = request.fp8_scale;
+  }
+  if (!config.fp8_scale) config.fp8_scale = "none";
   if (request.max_file_size) {
     config.max_file_size = parse_byte_size(*request.max_file_size);
     if (!config.max_file_size) {
@@ -122,9 +128,10 @@ Config effective_config_for(const ScanRequest& request, const std::vector<std::s
 }
 
 // The cast requests for a set of settings: its targets (the command line's
-// --targets win over per_path ones), each with its DT106 tolerance.
+// --targets win over per_path ones), each with its DT106 tolerance; float8
+// targets with each array's amax scale when `fp8_amax_scale` (--fp8-scale auto).
 std::vector<CastRequest> requests_for(const Settings& settings, const ScanRequest& request,
-                                      const std::vector<DType>& top_level) {
+                                      const std::vector<DType>& top_level, bool fp8_amax_scale) {
   const std::vector<DType>& targets = request.targets || !settings.targets ? top_level : *settings.targets;
   std::vector<CastRequest> requests;
   for (DType target : targets) {
@@ -133,6 +140,7 @@ std::vector<CastRequest> requests_for(const Settings& settings, const ScanReques
       if (it->second.rtol) cast.rtol = *it->second.rtol;
       if (it->second.atol) cast.atol = *it->second.atol;
     }
+    cast.amax_scale = fp8_amax_scale && (target == DType::Float8E4M3FN || target == DType::Float8E5M2);
     requests.push_back(cast);
   }
   return requests;
@@ -356,11 +364,13 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
 
   ScanOptions options;
   options.semantics = *config.semantics;
-  options.requests = requests_for(config.settings, request, *config.settings.targets);
+  const bool fp8_amax_scale = *config.fp8_scale == "auto";
+  options.requests = requests_for(config.settings, request, *config.settings.targets, fp8_amax_scale);
   const PathSettings path_settings(config);  // per_path globs compiled once for every file
   if (!config.per_path.empty()) {
     options.requests_for = [&](const std::string& file) {
-      return requests_for(path_settings.at(path_from(file, config.root)), request, *config.settings.targets);
+      return requests_for(path_settings.at(path_from(file, config.root)), request, *config.settings.targets,
+                          fp8_amax_scale);
     };
   }
   options.threads = request.threads;

@@ -38,6 +38,7 @@ struct ScanRequest {
   std::string write_baseline;   // --write-baseline FILE
   std::vector<std::string> exclude;
   std::optional<std::string> max_file_size;  // --max-file-size SIZE ("10G"), over max_file_size
+  std::optional<std::string> fp8_scale;      // --fp8-scale auto|none, over fp8_scale
   unsigned threads = 0;                      // 0: every core
   bool quiet = false;                        // text: findings only
   bool progress = false;

@@ -67,6 +67,11 @@ int run(int argc, char** argv) {
                    "Note files larger than SIZE (e.g. 500M, 10G; K/M/G/T are powers of 1024) as skipped "
                    "(DT204) instead of reading them (default: no limit)")
       ->type_name("SIZE");
+  scan_cmd
+      ->add_option("--fp8-scale", args.fp8_scale,
+                   "auto: simulate float8 targets with each array's amax scale, as FP8 is used; "
+                   "none: as plain casts (default none)")
+      ->check(CLI::IsMember({"auto", "none"}));
   scan_cmd->add_flag("--quiet,-q", args.quiet, "Print findings only, without the summary line");
   bool list_files = false;
   scan_cmd->add_flag(
@@ -88,6 +93,8 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"numpy", "tensorflow", "torch"}));
   config_cmd->add_option("--fail-on", config_args.fail_on, "Override fail_on")
       ->check(CLI::IsMember({"error", "warning", "note", "never"}));
+  config_cmd->add_option("--fp8-scale", config_args.fp8_scale, "Override fp8_scale")
+      ->check(CLI::IsMember({"auto", "none"}));
 
   std::string markdown_folder;
   CLI::App* rules_cmd = app.add_subcommand("rules", "List the rule catalogue");

@@ -97,6 +97,9 @@ struct Config {
   std::vector<std::string> exclude;    // globs, added to --exclude
   // Larger files are noted (DT204), not read; --max-file-size overrides it. None: no limit.
   std::optional<std::uint64_t> max_file_size;
+  // "auto": float8 targets are simulated with each array's amax scale, as FP8
+  // is used (--fp8-scale); "none": as plain casts. Unset: the default, none.
+  std::optional<std::string> fp8_scale;
   Settings settings;
   std::vector<PathOverride> per_path;
   std::vector<Suppression> ignore;
@@ -106,6 +109,9 @@ struct Config {
 // A target dtype by name ("float16", "int32", ...): any float or integer type
 // except long double; nullopt otherwise. Shared with the command line.
 std::optional<DType> target_dtype(std::string_view name);
+
+// Whether `text` is a value of fp8_scale / --fp8-scale: "auto" or "none".
+bool fp8_scale_valid(std::string_view text);
 
 // Loads and validates one file. The format is chosen by name: *.yaml/*.yml,
 // *.toml; for pyproject.toml the [tool.dtlint] table (a pyproject.toml
