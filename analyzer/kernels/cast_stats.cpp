@@ -178,11 +178,12 @@ void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics se
     return (ka != usual) != (kb != usual) ? ka == usual : ka < kb;
   });
   bool source_taken = false;
-  for (std::size_t first = 0; first < order.size() || !source_taken;) {
+  for (std::size_t first = 0; first < order.size() || (!source_taken && !partial.casts_only);) {
     const PassKey pass_key = first < order.size() ? key(order[first]) : usual;
     std::size_t last = first;
     while (last < order.size() && last - first < kMaxKernelTargets && key(order[last]) == pass_key) ++last;
     ArrayAnalysis pass;
+    pass.casts_only = source_taken || partial.casts_only;
     for (std::size_t k = first; k < last; ++k) pass.casts.push_back(casts[order[k]]);
     kernel(array, pass_key.first, pass, begin, end);  // no casts at all: the source statistics alone
     for (std::size_t k = first; k < last; ++k) casts[order[k]] = std::move(pass.casts[k - first]);

@@ -141,6 +141,10 @@ struct ArrayAnalysis {
   // (DT113, suggestions): each has scale_exponent != 0 and the target of one
   // of `casts`. The DT rules never judge them as casts the data undergoes.
   std::vector<CastStats> scaled;
+  // Not a statistic but an instruction to the kernels: this pass counts its
+  // casts only and leaves `source` empty (the passes of analyse_range_with
+  // after the one that takes them, the scan's follow-up pass).
+  bool casts_only = false;
   // Adds another part of the same array (same requests). Every statistic merges
   // exactly and order-independently, so any split of the array gives one result.
   void merge(const ArrayAnalysis& other);

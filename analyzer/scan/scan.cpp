@@ -249,6 +249,7 @@ void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests
     window.data = bytes;
     window.elements = n;
     ArrayAnalysis part = prepare_analysis(window, requests);
+    part.casts_only = analysis.casts_only;
     analyse_range_with(kernel, window, options.semantics, part, 0, n);
     part.shift_indices(done);
     analysis.merge(part);
@@ -422,6 +423,7 @@ class BatchCollector {
     const std::size_t size = info(view.dtype).size;
     progress_.add_total(view.elements * size);  // the second reading counts as reading
     ArrayAnalysis analysis = prepare_analysis(view, requests);
+    analysis.casts_only = true;  // the source statistics are the first pass's
     if (view.stream) {
       ArrayView again = view;
       const Opened& current = opened_[input_];
@@ -442,6 +444,7 @@ class BatchCollector {
       const std::uint64_t begin = c * chunk, end = std::min(view.elements, begin + chunk);
       const Progress::Reading reading = progress_.reading(file);
       partials[c] = prepare_analysis(view, requests);
+      partials[c].casts_only = true;
       analyse_range_with(kernel_, view, options_.semantics, partials[c], begin, end);
       const auto bytes = view.data.subspan(begin * size, (end - begin) * size);
       if (view.mapped) release_pages(bytes);
