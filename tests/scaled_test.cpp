@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "analyzer/kernels/dispatch.h"
 #include "analyzer/kernels/scaling.h"
 #include "analyzer/scan/scan.h"
 #include "rules/config.h"
@@ -231,6 +232,43 @@ TEST(ScaledCasts, DeclaredCastsAreNeverAutoScaled) {
   EXPECT_EQ(casts[1].at("scale_exponent"), 0);  // the declared one, simulated apart
   EXPECT_EQ(casts[1].at("declared"), true);
   expect_cast(casts[1], expected().at("fp8_auto").at("unscaled_numpy"), "declared");
+}
+
+// A casts-only pass (the follow-up's) counts exactly what a full pass counts
+// and leaves the source statistics empty; a scaled pass next to an unscaled
+// one in analyse_range_with leaves them to the unscaled one.
+TEST(ScaledCasts, CastsOnlyPassesCountTheSameAndLeaveTheSourceEmpty) {
+  std::vector<float> values(3000);
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values[i] =
+        static_cast<float>((static_cast<double>(i % 97) - 48.0) * 1e-9 * static_cast<double>(i % 13 + 1));
+  ArrayView view;
+  view.location.path = "casts-only";
+  view.dtype = DType::Float32;
+  view.elements = values.size();
+  view.shape = {values.size()};
+  view.data = std::as_bytes(std::span(values));
+  CastRequest scaled = default_request(DType::Float16);
+  scaled.scale_exponent = 20;
+  const std::vector<CastRequest> requests = {default_request(DType::Float16), scaled};
+  for (KernelIsa isa : supported_kernels()) {
+    const ArrayAnalysis full = analyse_array(view, Semantics::NumPy, requests, isa);
+    ArrayAnalysis only = prepare_analysis(view, requests);
+    only.casts_only = true;
+    analyse_range_with(range_kernel(isa), view, Semantics::NumPy, only, 0, view.elements);
+    EXPECT_FALSE(only.source.abs_max.has_value()) << to_string(isa);
+    EXPECT_EQ(only.source.moments.count, 0u) << to_string(isa);
+    EXPECT_EQ(full.source.moments.count, values.size()) << to_string(isa);
+    ASSERT_EQ(full.source.abs_max, analyse_array(view, Semantics::NumPy, {}, isa).source.abs_max);
+    for (std::size_t t = 0; t < requests.size(); ++t) {
+      for (std::size_t c = 0; c < kCastCounterCount; ++c)
+        EXPECT_EQ(only.casts[t].counters[c].count, full.casts[t].counters[c].count) << to_string(isa);
+      EXPECT_EQ(only.casts[t].max_abs_error, full.casts[t].max_abs_error) << to_string(isa);
+    }
+    // Scaling up by 2^20 brings the flushed values back into float16's normal range.
+    EXPECT_GT(full.casts[0][CastCounter::UnderflowToZero].count, 0u);
+    EXPECT_EQ(full.casts[1][CastCounter::UnderflowToZero].count, 0u);
+  }
 }
 
 TEST(ScaleForAmax, IsTheLargestPowerOfTwoThatKeepsAmaxWithinTheLargestFinite) {
