@@ -108,8 +108,8 @@ std::unique_ptr<ConfigSet> configurations_for(const ScanRequest& request,
   if (request.semantics) {
     semantics = semantics_from_string(*request.semantics);
     if (!semantics) {
-      throw UsageError("--semantics: expected numpy, tensorflow or torch, found '" + *request.semantics + "'" +
-                       semantics_suggestion(*request.semantics));
+      throw UsageError("--semantics: expected numpy, tensorflow or torch, found '" + *request.semantics +
+                       "'" + semantics_suggestion(*request.semantics));
     }
   }
   if (request.fail_on) {
@@ -120,6 +120,10 @@ std::unique_ptr<ConfigSet> configurations_for(const ScanRequest& request,
     }
   }
   std::optional<std::uint64_t> max_file_size;
+  if (request.fp8_scale && !fp8_scale_valid(*request.fp8_scale))
+    throw UsageError("--fp8-scale: expected auto or none, found '" + *request.fp8_scale + "'" +
+                     did_you_mean(*request.fp8_scale, std::array<std::string_view, 2>{"auto", "none"}));
+  const std::optional<std::string> fp8_scale = request.fp8_scale;
   if (request.max_file_size) {
     max_file_size = parse_byte_size(*request.max_file_size);
     if (!max_file_size) {
@@ -128,7 +132,7 @@ std::unique_ptr<ConfigSet> configurations_for(const ScanRequest& request,
     }
   }
   // Every configuration, when it is loaded (kept by the set: captures by value).
-  const auto complete = [targets, semantics, max_file_size](Config& config) {
+  const auto complete = [targets, semantics, max_file_size, fp8_scale](Config& config) {
     if (targets) config.settings.targets = targets;
     if (!config.settings.targets) {
       config.settings.targets = kDefaultTargets;
@@ -136,6 +140,8 @@ std::unique_ptr<ConfigSet> configurations_for(const ScanRequest& request,
     }
     if (semantics) config.semantics = semantics;
     if (max_file_size) config.max_file_size = max_file_size;
+    if (fp8_scale) config.fp8_scale = fp8_scale;
+    if (!config.fp8_scale) config.fp8_scale = "none";
     for (DType target : *config.settings.targets) {
       Tolerance& tolerance = config.settings.tolerances[target];
       const CastRequest defaults = default_request(target);
@@ -182,13 +188,15 @@ void resolve_found(ConfigSet& configs, const Discovery& found) {
 
 // The cast requests for a set of settings: its targets (the command line's
 // --targets win over per_path ones), each with its DT106 tolerance. Targets
-// nobody chose (the defaults) are kind_default: integer targets only for integer data.
+// nobody chose (the defaults) are kind_default: integer targets only for integer data;
+// float8 targets with each array's amax scale under fp8_scale auto.
 std::vector<CastRequest> requests_for(const Settings& settings, const ScanRequest& request,
                                       const Config& config) {
   const std::vector<DType>& top_level = *config.settings.targets;
   const bool own = !request.targets && settings.targets && *settings.targets != top_level;
   const std::vector<DType>& targets = own ? *settings.targets : top_level;
   const bool by_default = config.targets_by_default && !own;
+  const bool fp8_amax_scale = config.fp8_scale && *config.fp8_scale == "auto";
   std::vector<CastRequest> requests;
   for (DType target : targets) {
     CastRequest cast = default_request(target);
@@ -197,6 +205,7 @@ std::vector<CastRequest> requests_for(const Settings& settings, const ScanReques
       if (it->second.atol) cast.atol = *it->second.atol;
     }
     cast.kind_default = by_default;
+    cast.amax_scale = fp8_amax_scale && (target == DType::Float8E4M3FN || target == DType::Float8E5M2);
     requests.push_back(cast);
   }
   return requests;
@@ -259,8 +268,8 @@ class Judge {
  public:
   // Each finding is judged and suppressed by the configuration of its path (`configs`, which must outlive
   // it).
-  Judge(ConfigSet& configs, RuleSelection selection, std::span<const std::string> scanned, const std::optional<Baseline>& baseline,
-        BaselineRecorder* recorder)
+  Judge(ConfigSet& configs, RuleSelection selection, std::span<const std::string> scanned,
+        const std::optional<Baseline>& baseline, BaselineRecorder* recorder)
       : configs_(configs),
         scanned_(scanned),
         evaluator_(*configs.run().config.semantics,
@@ -476,8 +485,8 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     // entries), its casts under that configuration's semantics when it sets one.
     options.requests_for = [&](const std::string& file) {
       const ScopedConfig& scoped = configs->for_file(file);
-      std::vector<CastRequest> requests = requests_for(
-          scoped.per_path.at(configs->relative_path(scoped, file)), request, scoped.config);
+      std::vector<CastRequest> requests =
+          requests_for(scoped.per_path.at(configs->relative_path(scoped, file)), request, scoped.config);
       // A configuration without `semantics` means numpy, as on its own: a file's
       // casts do not depend on which folder the scan was started from.
       const Semantics profile = scoped.config.semantics.value_or(Semantics::NumPy);

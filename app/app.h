@@ -38,13 +38,14 @@ struct ScanRequest {
   std::string write_baseline;   // --write-baseline FILE
   std::vector<std::string> exclude;
   std::optional<std::string> max_file_size;  // --max-file-size SIZE ("10G"), over max_file_size
+  std::optional<std::string> fp8_scale;      // --fp8-scale auto|none, over fp8_scale
   // --select, --extend-select, --ignore: each given value (comma-separated
   // rule selectors, rules/selection.h), in order. `ignore` leaves rules out of
   // the run; it is not the configuration's `ignore` (suppressions).
   std::vector<std::string> select, extend_select, ignore;
-  unsigned threads = 0;    // 0: every core
-  bool quiet = false;      // text: findings only, nothing when there are none
-  bool exit_zero = false;  // --exit-zero: findings do not fail the run (exit 0)
+  unsigned threads = 0;     // 0: every core
+  bool quiet = false;       // text: findings only, nothing when there are none
+  bool exit_zero = false;   // --exit-zero: findings do not fail the run (exit 0)
   bool statistics = false;  // text: findings per rule instead of the findings
   bool progress = false;
   bool colour = false;  // text on a terminal

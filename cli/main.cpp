@@ -129,6 +129,11 @@ int run(int argc, char** argv) {
                            "Note files larger than SIZE (e.g. 500M, 10G; K/M/G/T are powers of 1024) as "
                            "skipped (DT204) instead of reading them (default: no limit)"))
       ->type_name("SIZE");
+  last_wins(
+      scan_cmd->add_option("--fp8-scale", args.fp8_scale,
+                           "auto: simulate float8 targets with each array's amax scale, as FP8 is used; "
+                           "none: as plain casts (default none)"))
+      ->type_name(choices_type({"auto", "none"}));
   scan_cmd->add_flag("--quiet,-q", args.quiet,
                      "Print findings only: no summary line, no progress, nothing at all when there are none "
                      "(other formats are unchanged)");
@@ -157,6 +162,8 @@ int run(int argc, char** argv) {
       ->type_name(choices_type({"numpy", "tensorflow", "torch"}));
   last_wins(config_cmd->add_option("--fail-on", config_args.fail_on, "Override fail_on"))
       ->type_name(choices_type({"error", "warning", "note", "never"}));
+  last_wins(config_cmd->add_option("--fp8-scale", config_args.fp8_scale, "Override fp8_scale"))
+      ->type_name(choices_type({"auto", "none"}));
 
   std::string markdown_folder;
   CLI::App* rules_cmd = app.add_subcommand("rules", "List the rule catalogue");

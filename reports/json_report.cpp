@@ -142,6 +142,8 @@ class JsonReport {
     w_.end_object();
     w_.key("rtol").number(c.rtol);
     w_.key("atol").number(c.atol);
+    w_.key("scale_exponent").number(static_cast<std::int64_t>(c.scale_exponent));
+    if (c.amax_scale) w_.key("amax_scale").boolean(true);  // --fp8-scale auto
     // Only on a declared cast's own entries: the ordinary targets' entries stay as they were.
     if (c.semantics) text("semantics", to_string(*c.semantics));
     if (c.declared_only) w_.key("declared").boolean(true);
@@ -171,6 +173,9 @@ class JsonReport {
     source_stats(a.analysis.source, integer);
     w_.key("casts").begin_array();
     for (const CastStats& c : a.analysis.casts) cast(c);
+    w_.end_array();
+    w_.key("scaled").begin_array();
+    for (const CastStats& c : a.analysis.scaled) cast(c);
     w_.end_array();
     w_.end_object();
   }

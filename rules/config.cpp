@@ -108,12 +108,13 @@ constexpr std::string_view kTargets = "targets", kSemantics = "semantics", kFail
                            kPerPath = "per_path", kIgnore = "ignore", kPaths = "paths", kPath = "path",
                            kMember = "member", kReason = "reason", kRtol = "rtol", kAtol = "atol",
                            kSeverity = "severity", kMaxFileSize = "max_file_size", kPipeline = "pipeline",
-                           kSource = "source", kCast = "cast", kExpectDtype = "expect_dtype", kName = "name";
+                           kFp8Scale = "fp8_scale", kSource = "source", kCast = "cast",
+                           kExpectDtype = "expect_dtype", kName = "name";
 }  // namespace keys
 
-constexpr std::array kTopLevelKeys{keys::kTargets,     keys::kSemantics, keys::kFailOn,     keys::kExclude,
-                                   keys::kMaxFileSize, keys::kRules,     keys::kTolerances, keys::kPerPath,
-                                   keys::kIgnore,      keys::kPipeline};
+constexpr std::array kTopLevelKeys{keys::kTargets,     keys::kSemantics, keys::kFailOn,  keys::kExclude,
+                                   keys::kMaxFileSize, keys::kFp8Scale,  keys::kRules,   keys::kTolerances,
+                                   keys::kPerPath,     keys::kIgnore,    keys::kPipeline};
 constexpr std::array kPerPathKeys{keys::kPaths, keys::kTargets, keys::kRules, keys::kTolerances};
 constexpr std::array kIgnoreKeys{keys::kPath, keys::kMember, keys::kRules, keys::kReason};
 constexpr std::array kToleranceKeys{keys::kRtol, keys::kAtol};
@@ -157,6 +158,11 @@ class Validator {
         config.exclude = globs(value, key, false);
       } else if (key == keys::kMaxFileSize) {
         config.max_file_size = byte_size(value, key);
+      } else if (key == keys::kFp8Scale) {
+        const std::string text = word(value, key, "auto or none");
+        if (!fp8_scale_valid(text))
+          fail(value.position.line, key, "expected auto or none, found " + describe(value));
+        config.fp8_scale = text;
       } else if (key == keys::kRules) {
         config.settings.rules = rules(value, key);
       } else if (key == keys::kTolerances) {
@@ -694,6 +700,10 @@ std::string target_dtype_problem(std::string_view name) {
          "uint8…uint64)";
 }
 
+bool fp8_scale_valid(std::string_view text) {
+  return text == "auto" || text == "none";
+}
+
 bool is_config_file_name(std::string_view file_name) {
   return file_name == ".dtlint.yaml" || file_name == ".dtlint.yml" || file_name == ".dtlint.toml" ||
          file_name == "pyproject.toml";
@@ -790,6 +800,7 @@ std::string render_config(const Config& config) {
   }
   if (!config.exclude.empty()) out += field(keys::kExclude) + render_list(config.exclude) + "\n";
   if (config.max_file_size) out += field(keys::kMaxFileSize) + std::to_string(*config.max_file_size) + "\n";
+  if (config.fp8_scale) out += field(keys::kFp8Scale) + quote(*config.fp8_scale) + "\n";
   Settings rest = config.settings;  // targets were written above, in their fixed place
   rest.targets.reset();
   render_settings(out, rest, "");

@@ -97,6 +97,9 @@ struct Config {
   std::vector<std::string> exclude;    // globs, added to --exclude
   // Larger files are noted (DT204), not read; --max-file-size overrides it. None: no limit.
   std::optional<std::uint64_t> max_file_size;
+  // "auto": float8 targets are simulated with each array's amax scale, as FP8
+  // is used (--fp8-scale); "none": as plain casts. Unset: the default, none.
+  std::optional<std::string> fp8_scale;
   Settings settings;
   // No --targets and no `targets` key: settings.targets holds the defaults,
   // whose integer targets apply to integer data only (CastRequest::kind_default).
@@ -113,6 +116,9 @@ std::optional<DType> target_dtype(std::string_view name);
 // 'float': ...", "unknown target dtype 'flaot16'; did you mean float16?", or
 // the list of targets.
 std::string target_dtype_problem(std::string_view name);
+
+// Whether `text` is a value of fp8_scale / --fp8-scale: "auto" or "none".
+bool fp8_scale_valid(std::string_view text);
 
 // Loads and validates one file. The format is chosen by name: *.yaml/*.yml,
 // *.toml; for pyproject.toml the [tool.dtlint] table (a pyproject.toml

@@ -125,7 +125,7 @@ std::string readme_lines_of(const std::string& subcommand) {
 
 std::set<std::string> long_options(const std::string& text) {
   std::set<std::string> options;
-  const std::regex option(R"((^|[\s,\[])(--[a-z][a-z-]*))");
+  const std::regex option(R"((^|[\s,\[])(--[a-z][a-z0-9-]*))");
   for (std::sregex_iterator it(text.begin(), text.end(), option), end; it != end; ++it)
     options.insert((*it)[2]);
   options.erase("--help");

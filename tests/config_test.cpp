@@ -327,8 +327,10 @@ struct ErrorCase {
 const ErrorCase kErrorCases[] = {
     // unknown keys, at every level
     {"targets: [float16]\ncolour: red\n", 2, "targets = [\"float16\"]\ncolour = \"red\"\n", 2, "colour",
-     "unknown key (expected one of: targets, semantics, fail_on, exclude, max_file_size, rules, tolerances, "
-     "per_path, ignore, pipeline)"},
+     "unknown key (expected one of: targets, semantics, fail_on, exclude, max_file_size, fp8_scale, rules, "
+     "tolerances, per_path, ignore, pipeline)"},
+    {"fp8_scale: always\n", 1, "fp8_scale = \"always\"\n", 1, "fp8_scale", "expected auto or none, found"},
+    {"fp8_scale: [auto]\n", 1, "fp8_scale = [\"auto\"]\n", 1, "fp8_scale", "expected auto or none, found"},
     {"per_path:\n  - paths: [a]\n    target: [float16]\n", 3,
      "[[per_path]]\npaths = [\"a\"]\ntarget = [\"float16\"]\n", 3, "per_path[0].target",
      "unknown key (expected one of: paths, targets, rules, tolerances)"},

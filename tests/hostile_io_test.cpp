@@ -88,6 +88,8 @@ class ShrinkingInput : public ::testing::Test {
     EXPECT_EQ(fs::path(result.arrays[0].location.path).filename(), "good.npy");
     EXPECT_EQ(result.arrays[0].elements, 1000u);
     EXPECT_EQ(result.arrays[0].analysis.source.finite_max, 70000.0L);
+    ASSERT_EQ(result.arrays[0].analysis.scaled.size(), 1u);  // its float16 overflow's rescaling, 2^-1
+    EXPECT_EQ(result.arrays[0].analysis.scaled[0].scale_exponent, -1);
   }
 };
 
@@ -97,6 +99,12 @@ TEST_F(ShrinkingInput, ToNothingBeforeItsHeaderIsRead) {
 
 TEST_F(ShrinkingInput, InTheMiddleOfItsData) {
   expect_shrunk_file_reported("big.npy", npy_bytes("<f8", "(524288,)", doubles(524288, 1.0)), 1 << 20);
+}
+
+// Values that overflow float16: the array would get a second pass (its amax
+// rescaling), which must not turn the shrunk file into more than one E901.
+TEST_F(ShrinkingInput, InTheMiddleOfDataThatNeedsAScaledCast) {
+  expect_shrunk_file_reported("big.npy", npy_bytes("<f8", "(524288,)", doubles(524288, 1e5)), 1 << 20);
 }
 
 TEST_F(ShrinkingInput, SafetensorsPastItsHeader) {

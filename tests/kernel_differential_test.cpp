@@ -179,7 +179,8 @@ void expect_same(const ArrayAnalysis& a, const ArrayAnalysis& b, const std::stri
     for (std::size_t p = 0; p < 3; ++p) {
       expect_same_counter(a.casts[t].diverging[p], b.casts[t].diverging[p], where + " diverging");
     }
-    EXPECT_EQ(a.casts[t].max_abs_error, b.casts[t].max_abs_error) << where;
+    EXPECT_EQ(a.casts[t].max_abs_error, b.casts[t].max_abs_error)
+        << where << std::hexfloat << " " << a.casts[t].max_abs_error << " " << b.casts[t].max_abs_error;
     EXPECT_EQ(a.casts[t].max_rel_error, b.casts[t].max_rel_error) << where;
   }
 }
@@ -346,6 +347,49 @@ TEST_P(KernelDifferential, RelativeMaximumThatCreepsUpIsFoundInEveryBlock) {
   for (Semantics semantics : kAllSemantics) {
     const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
     expect_same(analyse_array(view, semantics, requests, isa), expected, std::string(to_string(semantics)));
+  }
+}
+
+// Scaled casts (cast(x·2^k), errors in x's units) next to unscaled ones, for
+// scales down and up: every kernel gives the reference's numbers, split or whole.
+TEST_P(KernelDifferential, ScaledCastsAgreeWithTheReference) {
+  const KernelIsa isa = GetParam();
+  if (!kernel_supported(isa)) GTEST_SKIP() << "this CPU cannot run " << to_string(isa);
+  std::mt19937_64 rng(0x5CA1ED);
+  for (int k : {-20, -1, 1, 8, 30}) {
+    std::vector<CastRequest> requests;
+    for (DType t : {DType::Float16, DType::BFloat16, DType::Float8E4M3FN, DType::Float8E5M2, DType::Int16}) {
+      CastRequest scaled = default_request(t);
+      scaled.scale_exponent = k;
+      requests.push_back(scaled);
+    }
+    requests.push_back(default_request(DType::Float16));  // unscaled, in the same analysis
+    requests[0].atol = 1e-6;                              // DT106's atol is in the source's units
+    for (DType source : {DType::Float64, DType::Float32, DType::Float16, DType::Int32, DType::Int64}) {
+      const std::size_t count = 3000 + rng() % 700;
+      const std::vector<std::byte> bytes = edge_bytes(source, count, rng);
+      ArrayView view;
+      view.location.path = "scaled";
+      view.dtype = source;
+      view.elements = count;
+      view.shape = {count};
+      view.data = bytes;
+      for (Semantics semantics : kAllSemantics) {
+        const std::string what = std::string(name(source)) + " ×2^" + std::to_string(k) + " under " +
+                                 std::string(to_string(semantics));
+        const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
+        ArrayAnalysis got = prepare_analysis(view, requests);
+        ArrayAnalysis tail = prepare_analysis(view, requests);
+        const std::uint64_t split = 1 + rng() % (count - 1);
+        analyse_range_with(range_kernel(isa), view, semantics, got, 0, split);
+        analyse_range_with(range_kernel(isa), view, semantics, tail, split, count);
+        got.merge(tail);
+        expect_same(got, expected, what);
+        for (std::size_t t = 0; t + 1 < requests.size(); ++t) EXPECT_EQ(got.casts[t].scale_exponent, k);
+        expect_same(analyse_array(view, semantics, requests, isa), expected, what + " whole");
+        if (HasFailure()) return;
+      }
+    }
   }
 }
 

@@ -24,6 +24,9 @@ class ElementStream {
   // InputError (the member named in the message) when the data is corrupt,
   // shorter or longer than declared.
   virtual std::size_t read(std::span<std::byte> buffer) = 0;
+  // A new stream of the same element bytes from their start, for a second
+  // pass over the array (scaled casts); nullptr when this stream cannot.
+  virtual std::shared_ptr<ElementStream> restarted() const { return nullptr; }
 };
 
 // A storage that several tensors of a checkpoint view (tied weights): each

@@ -124,11 +124,14 @@ ArrayAnalysis prepare_analysis(const ArrayView& array, std::span<const CastReque
     stats.target = request.target;
     stats.rtol = request.rtol;
     stats.atol = request.atol;
-    stats.lossless = is_lossless(array.dtype, request.target);
+    // A scaled cast is never the identity: x·2^k can leave the target's range.
+    stats.lossless =
+        request.scale_exponent == 0 && !request.amax_scale && is_lossless(array.dtype, request.target);
     stats.semantics = request.semantics;
     stats.declared_only = request.declared_only;
     stats.scale_exponent = request.scale_exponent;
     stats.kind_default = request.kind_default;
+    stats.amax_scale = request.amax_scale;
     analysis.casts.push_back(stats);
   }
   return analysis;
@@ -160,30 +163,37 @@ void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics se
   const auto profile = [&](const CastStats& c) {
     return c.semantics && profiles_may_diverge(array.dtype, c.target) ? *c.semantics : semantics;
   };
+  // Casts awaiting their amax scale are simulated by the scan's follow-up pass.
+  const auto pending = [](const CastStats& c) { return c.amax_scale && !c.lossless; };
   std::vector<CastStats>& casts = partial.casts;
-  if (casts.size() <= kMaxKernelTargets &&
-      std::all_of(casts.begin(), casts.end(), [&](const CastStats& c) { return profile(c) == semantics; })) {
+  if (casts.size() <= kMaxKernelTargets && std::all_of(casts.begin(), casts.end(), [&](const CastStats& c) {
+        return profile(c) == semantics && c.scale_exponent == 0 && !pending(c);
+      })) {
     kernel(array, semantics, partial, begin, end);  // the usual case: one pass for everything
     return;
   }
-  // The scan's profile first: its pass takes the source statistics; the other
-  // passes count their casts only.
-  std::vector<std::size_t> order(casts.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // The scan's profile unscaled first: its pass takes the source statistics;
+  // the other passes count their casts only.
+  using PassKey = std::pair<Semantics, int>;
+  const auto key = [&](std::size_t i) { return PassKey{profile(casts[i]), casts[i].scale_exponent}; };
+  const PassKey usual{semantics, 0};
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < casts.size(); ++i) {
+    if (!pending(casts[i])) order.push_back(i);
+  }
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const Semantics pa = profile(casts[a]), pb = profile(casts[b]);
-    return (pa != semantics) != (pb != semantics) ? pa == semantics : pa < pb;
+    const PassKey ka = key(a), kb = key(b);
+    return (ka != usual) != (kb != usual) ? ka == usual : ka < kb;
   });
   bool source_taken = false;
-  for (std::size_t first = 0; first < order.size();) {
-    const Semantics pass_profile = profile(casts[order[first]]);
+  for (std::size_t first = 0; first < order.size() || (!source_taken && !partial.casts_only);) {
+    const PassKey pass_key = first < order.size() ? key(order[first]) : usual;
     std::size_t last = first;
-    while (last < order.size() && last - first < kMaxKernelTargets &&
-           profile(casts[order[last]]) == pass_profile)
-      ++last;
+    while (last < order.size() && last - first < kMaxKernelTargets && key(order[last]) == pass_key) ++last;
     ArrayAnalysis pass;
+    pass.casts_only = source_taken || partial.casts_only;
     for (std::size_t k = first; k < last; ++k) pass.casts.push_back(casts[order[k]]);
-    kernel(array, pass_profile, pass, begin, end);
+    kernel(array, pass_key.first, pass, begin, end);  // no casts at all: the source statistics alone
     for (std::size_t k = first; k < last; ++k) casts[order[k]] = std::move(pass.casts[k - first]);
     if (!source_taken) partial.source.merge(pass.source);
     source_taken = true;

@@ -117,6 +117,11 @@ struct CastRequest {
   // every finite value is integral: labels, counts); for real-valued floats
   // (weights) nobody casts to an integer, and its cast is dropped after the pass.
   bool kind_default = false;
+  // Simulate with the array's own amax scale (--fp8-scale auto): the k that
+  // scale_for_amax picks from the array's largest |x|. The first pass leaves
+  // such a cast alone (analyse_range_with skips it); the scan's follow-up pass
+  // fills it in, with CastStats::scale_exponent the k chosen. Never lossless.
+  bool amax_scale = false;
 };
 
 // The default DT106 tolerance: silent on ordinary rounding in the normal range.
@@ -128,8 +133,9 @@ struct CastStats {
   double rtol = 0, atol = 0;
   std::optional<Semantics> semantics;  // as requested (CastRequest::semantics)
   bool declared_only = false;          // as requested (CastRequest::declared_only)
-  int scale_exponent = 0;              // as requested (CastRequest::scale_exponent)
   bool kind_default = false;           // as requested (CastRequest::kind_default)
+  int scale_exponent = 0;              // as requested, or the amax scale chosen for it
+  bool amax_scale = false;             // as requested (CastRequest::amax_scale)
   std::array<Counter, kCastCounterCount> counters{};
   long double max_abs_error = 0;
   long double max_rel_error = 0;
@@ -147,6 +153,10 @@ struct ArrayAnalysis {
   // (DT113, suggestions): each has scale_exponent != 0 and the target of one
   // of `casts`. The DT rules never judge them as casts the data undergoes.
   std::vector<CastStats> scaled;
+  // Not a statistic but an instruction to the kernels: this pass counts its
+  // casts only and leaves `source` empty (the passes of analyse_range_with
+  // after the one that takes them, the scan's follow-up pass).
+  bool casts_only = false;
   // Adds another part of the same array (same requests). Every statistic merges
   // exactly and order-independently, so any split of the array gives one result.
   void merge(const ArrayAnalysis& other);
@@ -175,8 +185,11 @@ using RangeKernel = void (*)(const ArrayView& array, Semantics semantics, ArrayA
                              std::uint64_t begin, std::uint64_t end);
 
 // Runs `kernel` over elements [begin, end) of `array` for every cast of
-// `partial`: in one pass when they all use the scan's profile (and fit one
-// pass), else one pass per profile (a declared cast's own, CastStats::semantics).
+// `partial` except those awaiting their amax scale (CastStats::amax_scale, not
+// lossless): in one pass when they all use the scan's profile unscaled (and
+// fit one pass), else one pass per (profile, scale) (a declared cast's own
+// profile, CastStats::semantics). The pass of the scan's profile unscaled
+// takes the source statistics; when there is none, the first pass does.
 void analyse_range_with(RangeKernel kernel, const ArrayView& array, Semantics semantics,
                         ArrayAnalysis& partial, std::uint64_t begin, std::uint64_t end);
 

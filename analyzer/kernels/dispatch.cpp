@@ -24,7 +24,7 @@ namespace {
 
 void reference_range(const ArrayView& array, Semantics semantics, ArrayAnalysis& partial, std::uint64_t begin,
                      std::uint64_t end) {
-  analyse_range_reference(array, semantics, partial, begin, end);
+  analyse_range_reference(array, semantics, partial, begin, end, kAllTargets, !partial.casts_only);
 }
 
 // What each kernel needs of the CPU (named by kernel_list.h).

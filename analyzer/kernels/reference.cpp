@@ -82,28 +82,33 @@ struct TargetPass {
   bool unsigned_target = false;
   double rtol = 0, atol = 0;
 
+  int scale = 0;  // k: the cast simulated is cast(x·2^k), its errors measured in x's units
+
   // numpy.isclose's bound, atol + rtol·|x|, computed in double as NumPy does.
   double tolerance(long double x) const { return atol + rtol * static_cast<double>(std::fabs(x)); }
 
-  void record_error(long double x, long double result) {
-    const long double error = std::fabs(result - x);  // exact: see DESIGN §7
+  // `error` is |cast(x·2^k)·2^-k − x|: exact, as is every power-of-two scaling in long double.
+  void record_error(long double x, long double error) {
     stats->max_abs_error = std::max(stats->max_abs_error, error);
     if (x != 0)
       stats->max_rel_error = std::max<long double>(stats->max_rel_error, quotient(error, std::fabs(x)));
   }
 
-  void add_float(std::uint64_t i, long double x) {
+  // x is the source value (what counters record), scaled = x·2^k what is cast.
+  void add_float(std::uint64_t i, long double x, long double scaled) {
     CastStats& s = *stats;
     if (std::isnan(x)) return;  // NaN stays NaN under every profile
-    const long double result = cast_to_float(x, source, target, semantics);
+    const long double result = cast_to_float(scaled, source, target, semantics);
     if (std::isinf(x)) {
       if (!same_result(result, x)) s[CastCounter::Inexact].add(i, x);  // e4m3fn: inf → NaN
       return;
     }
-    const bool changed = result != x;
+    // Every counter is about the cast of x·2^k, integer_not_exact too: an
+    // integer x·2^k that the target does not hold.
+    const bool changed = result != scaled;
     if (changed) {
       s[CastCounter::Inexact].add(i, x);
-      if (x == std::trunc(x)) s[CastCounter::IntegerNotExact].add(i, x);
+      if (scaled == std::trunc(scaled)) s[CastCounter::IntegerNotExact].add(i, x);
     }
     if (!std::isfinite(result)) {
       s[CastCounter::Overflow].add(i, x);
@@ -111,52 +116,51 @@ struct TargetPass {
       if (x != 0 && result == 0) s[CastCounter::UnderflowToZero].add(i, x);
       if (result != 0 && std::fabs(result) < min_normal) s[CastCounter::ToSubnormal].add(i, x);
       if (changed) {
-        record_error(x, result);
-        if (std::fabs(result - x) > tolerance(x)) {
-          s[CastCounter::ToleranceExceeded].add(i, x);
-        }
+        const long double error = std::ldexp(std::fabs(result - scaled), -scale);
+        record_error(x, error);
+        if (error > tolerance(x)) s[CastCounter::ToleranceExceeded].add(i, x);
       }
     }
     if (check_divergence) {
       for (Semantics other : kAllSemantics) {
         if (other == semantics) continue;
-        if (!same_result(result, cast_to_float(x, source, target, other))) {
+        if (!same_result(result, cast_to_float(scaled, source, target, other))) {
           s.diverging[static_cast<std::size_t>(other)].add(i, x);
         }
       }
     }
   }
 
-  void add_integer(std::uint64_t i, long double x) {
+  void add_integer(std::uint64_t i, long double x, long double scaled) {
     CastStats& s = *stats;
     if (!std::isfinite(x)) {
       s[CastCounter::NonfiniteToInt].add(i, x);
       if (!std::isnan(x)) s[CastCounter::Inexact].add(i, x);
       return;
     }
-    const long double truncated = std::trunc(x);
+    const long double truncated = std::trunc(scaled);
     if (truncated < low || truncated > high) {
       s[CastCounter::OutOfRange].add(i, x);
       s[CastCounter::Inexact].add(i, x);
       if (unsigned_target && truncated < 0) s[CastCounter::SignLost].add(i, x);
       return;
     }
-    if (truncated != x) {
+    if (truncated != scaled) {
       s[CastCounter::Truncated].add(i, x);
       s[CastCounter::Inexact].add(i, x);
-      record_error(x, truncated);
-      if (std::fabs(truncated - x) > tolerance(x)) {
-        s[CastCounter::ToleranceExceeded].add(i, x);
-      }
+      const long double error = std::ldexp(std::fabs(truncated - scaled), -scale);
+      record_error(x, error);
+      if (error > tolerance(x)) s[CastCounter::ToleranceExceeded].add(i, x);
     }
   }
 
   void add(std::uint64_t i, const SourceValue& v) {
     if (v.imag != 0) (*stats)[CastCounter::ImagDropped].add(i, v.real);  // NaN imag counts too
+    const long double scaled = scale == 0 ? v.real : std::ldexp(v.real, scale);
     if (float_target) {
-      add_float(i, v.real);
+      add_float(i, v.real, scaled);
     } else {
-      add_integer(i, v.real);
+      add_integer(i, v.real, scaled);
     }
   }
 };
@@ -306,6 +310,7 @@ void analyse_range_reference(const ArrayView& array, Semantics semantics, ArrayA
     }
     pass.rtol = stats.rtol;
     pass.atol = stats.atol;
+    pass.scale = stats.scale_exponent;
     passes.push_back(pass);
   }
   std::array<double, kMomentsBlock> block;  // the source values, a moments block at a time

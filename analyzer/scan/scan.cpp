@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/kernels/dispatch.h"
+#include "analyzer/kernels/scaling.h"
 #include "analyzer/scan/progress.h"
 #include "document/glob.h"
 
@@ -96,7 +98,8 @@ std::size_t request_index(std::vector<CastRequest>& requests, CastRequest reques
   for (std::size_t i = 0; i < requests.size(); ++i) {
     const CastRequest& r = requests[i];
     if (r.target == request.target && r.rtol == request.rtol && r.atol == request.atol &&
-        r.semantics == request.semantics)
+        r.semantics == request.semantics && r.scale_exponent == request.scale_exponent &&
+        r.amax_scale == request.amax_scale)
       return i;
   }
   requests.push_back(request);
@@ -113,6 +116,9 @@ void add_declaration(ArrayPlan& plan, std::span<const CastRequest> ordinary, Sem
     for (const CastRequest& r : ordinary) {
       if (r.target == target) request = r;
     }
+    // A declared cast (an ONNX Cast node, a pipeline entry) has no scale.
+    request.scale_exponent = 0;
+    request.amax_scale = false;
     if (declaration->rtol) request.rtol = *declaration->rtol;
     if (declaration->atol) request.atol = *declaration->atol;
     request.semantics = declaration->semantics && *declaration->semantics != scan_semantics
@@ -263,6 +269,7 @@ void analyse_stream(const ArrayView& view, std::span<const CastRequest> requests
     window.data = bytes;
     window.elements = n;
     ArrayAnalysis part = prepare_analysis(window, requests);
+    part.casts_only = analysis.casts_only;
     analyse_range_with(kernel, window, options.semantics, part, 0, n);
     part.shift_indices(done);
     analysis.merge(part);
@@ -285,8 +292,16 @@ constexpr std::size_t kWaveTasks = 1024;
 class BatchCollector {
  public:
   BatchCollector(std::vector<Opened>& opened, const std::vector<Task>& tasks, ScanResult& result,
-                 const ArraySink& sink, Progress& progress)
-      : opened_(opened), tasks_(tasks), result_(result), sink_(sink), progress_(progress) {}
+                 const ArraySink& sink, Progress& progress, const ScanOptions& options, RangeKernel kernel,
+                 unsigned threads)
+      : opened_(opened),
+        tasks_(tasks),
+        result_(result),
+        sink_(sink),
+        progress_(progress),
+        options_(options),
+        kernel_(kernel),
+        threads_(threads) {}
 
   // Takes the results of tasks [first, first + partials.size()) and hands over
   // every array whose tasks all lie before their end (all of them once the last
@@ -321,15 +336,7 @@ class BatchCollector {
         continue;
       }
       if (current.mapping && current.mapping->shrank()) {
-        // Whatever the reader or the kernels made of the zeros that replaced the
-        // missing pages: the rest of the input is one problem. Arrays handed over
-        // before were read in full before the file shrank (the mark is set before
-        // any zero page appears, and an array is handed over only once read).
-        result_.problems.push_back({Location(current.file), std::string(kShrankReason)});
-        while (task_ < tasks_.size() && tasks_[task_].input == input_) ++task_;  // later waves' too
-        analysis_.reset();
-        error_.reset();
-        next_input();
+        drop_shrunk_input(current);
         continue;
       }
       for (; task_ < tasks_.size() && tasks_[task_].input == input_ && tasks_[task_].array == array_;
@@ -347,11 +354,26 @@ class BatchCollector {
       ArrayView made;
       ArrayView& view = current.contents.source ? (made = current.contents.source->view(array_))
                                                 : current.contents.arrays[array_];
+      if (!error_) {
+        if (!analysis_)
+          analysis_ = prepare_analysis(view, requests_of(current, array_));  // no elements to read
+        try {
+          follow_up(view, current.file, *analysis_);
+        } catch (const InputError& error) {
+          error_ = error.reason();
+        } catch (const std::bad_alloc&) {
+          error_ = "out of memory while simulating its scaled casts";
+        }
+        // The second pass read the array again: a file that shrank meanwhile is one problem.
+        if (current.mapping && current.mapping->shrank()) {
+          view = ArrayView{};
+          drop_shrunk_input(current);
+          continue;
+        }
+      }
       if (error_) {
         result_.problems.push_back({std::move(view.location), std::move(*error_)});
       } else {
-        if (!analysis_)
-          analysis_ = prepare_analysis(view, requests_of(current, array_));  // no elements to read
         std::vector<BoundCast> declared = current.declared;
         if (const auto it = current.member_plans.find(array_); it != current.member_plans.end())
           declared = std::move(it->second.declared);
@@ -368,6 +390,91 @@ class BatchCollector {
   }
 
  private:
+  // Whatever the reader or the kernels made of the zeros that replaced the
+  // missing pages: the rest of the input is one problem. Arrays handed over
+  // before were read in full before the file shrank (the mark is set before
+  // any zero page appears, and an array is handed over only once read).
+  void drop_shrunk_input(const Opened& current) {
+    result_.problems.push_back({Location(current.file), std::string(kShrankReason)});
+    while (task_ < tasks_.size() && tasks_[task_].input == input_) ++task_;  // later waves' too
+    analysis_.reset();
+    error_.reset();
+    next_input();
+  }
+
+  // The follow-up pass, once the array's first pass is merged: its float8
+  // casts at the array's amax scale (--fp8-scale auto), filled in place in
+  // `casts`, and the rescalings worth simulating as fixes, into `scaled`.
+  // Arrays that need neither cost nothing.
+  void follow_up(const ArrayView& view, const std::string& file, ArrayAnalysis& analysis) {
+    if (view.dtype == DType::Object || view.elements == 0) return;
+    std::vector<CastRequest> requests;
+    std::vector<std::size_t> amax_casts;  // indices into analysis.casts, for requests[0, size)
+    for (std::size_t i = 0; i < analysis.casts.size(); ++i) {
+      const CastStats& cast = analysis.casts[i];
+      if (!cast.amax_scale || cast.lossless) continue;
+      // No finite nonzero value: nothing to scale by, the cast is the plain one.
+      const int k =
+          analysis.source.abs_max ? scale_for_amax(cast.target, *analysis.source.abs_max).value_or(0) : 0;
+      requests.push_back({cast.target, cast.rtol, cast.atol, cast.semantics, cast.declared_only, k});
+      amax_casts.push_back(i);
+    }
+    if (options_.simulate_scales) {
+      for (const CastRequest& candidate : scale_candidates(view.dtype, analysis))
+        requests.push_back(candidate);
+    }
+    if (requests.empty()) return;
+    ArrayAnalysis second = simulate_again(view, file, requests);
+    for (std::size_t j = 0; j < amax_casts.size(); ++j) {
+      CastStats& cast = analysis.casts[amax_casts[j]];
+      cast = std::move(second.casts[j]);
+      cast.amax_scale = true;
+    }
+    analysis.scaled.assign(
+        std::make_move_iterator(second.casts.begin() + static_cast<std::ptrdiff_t>(amax_casts.size())),
+        std::make_move_iterator(second.casts.end()));
+  }
+
+  // A second pass over the array for `requests`: an array in memory or mapped
+  // is viewed again, in chunks over the threads (merged in chunk order); a
+  // streamed one is read again from the start, through a fresh view or stream,
+  // a chunk at a time. Memory stays as in the first pass.
+  ArrayAnalysis simulate_again(const ArrayView& view, const std::string& file,
+                               std::span<const CastRequest> requests) {
+    const std::size_t size = info(view.dtype).size;
+    progress_.add_total(view.elements * size);  // the second reading counts as reading
+    ArrayAnalysis analysis = prepare_analysis(view, requests);
+    analysis.casts_only = true;  // the source statistics are the first pass's
+    if (view.stream) {
+      ArrayView again = view;
+      const Opened& current = opened_[input_];
+      if (current.contents.source) {
+        again = current.contents.source->view(array_);
+      } else {
+        again.stream = view.stream->restarted();
+      }
+      if (!again.stream) throw InputError(view.location.path, "member data cannot be read a second time");
+      const Progress::Reading reading = progress_.reading(file);
+      analyse_stream(again, requests, options_, kernel_, analysis, progress_);
+      return analysis;
+    }
+    const std::uint64_t chunk = std::max<std::uint64_t>(1, options_.chunk_bytes / size);
+    const std::size_t chunks = static_cast<std::size_t>((view.elements + chunk - 1) / chunk);
+    std::vector<ArrayAnalysis> partials(chunks);
+    parallel_for(chunks, threads_, [&](std::size_t c) {
+      const std::uint64_t begin = c * chunk, end = std::min(view.elements, begin + chunk);
+      const Progress::Reading reading = progress_.reading(file);
+      partials[c] = prepare_analysis(view, requests);
+      partials[c].casts_only = true;
+      analyse_range_with(kernel_, view, options_.semantics, partials[c], begin, end);
+      const auto bytes = view.data.subspan(begin * size, (end - begin) * size);
+      if (view.mapped) release_pages(bytes);
+      progress_.add_bytes(bytes.size());
+    });
+    for (const ArrayAnalysis& part : partials) analysis.merge(part);
+    return analysis;
+  }
+
   void next_input() {
     opened_[input_] = Opened{};
     ++input_;
@@ -380,6 +487,9 @@ class BatchCollector {
   ScanResult& result_;
   const ArraySink& sink_;
   Progress& progress_;
+  const ScanOptions& options_;
+  RangeKernel kernel_;
+  unsigned threads_;
   std::size_t input_ = 0, array_ = 0, task_ = 0;
   bool entered_ = false;
   std::optional<ArrayAnalysis> analysis_;  // of the array at (input_, array_), merged so far
@@ -462,7 +572,7 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       }
     }
 
-    BatchCollector collector(opened, tasks, result, sink, progress);
+    BatchCollector collector(opened, tasks, result, sink, progress, options, kernel, threads);
     std::vector<ArrayAnalysis> partials;
     std::vector<std::optional<std::string>> task_errors;
     std::size_t wave = 0;

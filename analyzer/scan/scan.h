@@ -74,6 +74,11 @@ struct ScanOptions {
   // configs), as discovery names it; each matching array is simulated with
   // their casts as well. Called once per file, from any thread.
   std::function<std::vector<FileDeclaration>(const std::string& file)> declarations_for;
+  // After an array's first pass, simulate the power-of-two rescalings that
+  // would make its float16/float8 casts fit (ArrayAnalysis::scaled, see
+  // scale_candidates) in a second pass over the array. Requests marked
+  // amax_scale get that pass whatever this says.
+  bool simulate_scales = true;
 };
 
 // Reads and analyses every input. Arrays are split into chunks spread over the

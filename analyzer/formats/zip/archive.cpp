@@ -364,6 +364,25 @@ class InflatingStream final : public ElementStream {
         path_(std::move(path)),
         entry_name_(entry.name) {}
 
+  std::shared_ptr<ElementStream> restarted() const override {
+    auto again = std::make_shared<InflatingStream>(*this, Restart{});
+    return again;
+  }
+
+  struct Restart {};
+  // The same member from its start: nothing is inflated before the first read.
+  InflatingStream(const InflatingStream& other, Restart)
+      : owner_(other.owner_),
+        compressed_(other.compressed_),
+        release_consumed_(other.release_consumed_),
+        header_bytes_(other.header_bytes_),
+        header_name_(other.header_name_),
+        data_bytes_(other.data_bytes_),
+        data_left_(other.data_bytes_),
+        expected_crc_(other.expected_crc_),
+        path_(other.path_),
+        entry_name_(other.entry_name_) {}
+
   std::size_t read(std::span<std::byte> buffer) override {
     if (error_) throw InputError(path_, *error_);
     if (done_) return 0;
@@ -457,12 +476,23 @@ class StoredStream final : public ElementStream {
                std::size_t header_bytes, std::string path)
       : owner_(input.owner),
         left_(bytes.subspan(header_bytes)),
+        start_(left_),
         released_(left_.data()),
         release_consumed_(input.mapped),
         crc_(crc_update(0, bytes.first(header_bytes))),
+        start_crc_(crc_),
         expected_crc_(entry.crc),
         path_(std::move(path)),
         entry_name_(entry.name) {}
+
+  std::shared_ptr<ElementStream> restarted() const override {
+    auto again = std::make_shared<StoredStream>(*this);
+    again->left_ = start_;
+    again->released_ = start_.data();
+    again->crc_ = start_crc_;
+    again->error_.reset();
+    return again;
+  }
 
   std::size_t read(std::span<std::byte> buffer) override {
     if (error_) throw InputError(path_, *error_);
@@ -488,9 +518,11 @@ class StoredStream final : public ElementStream {
 
   std::shared_ptr<const void> owner_;  // keeps the bytes alive
   std::span<const std::byte> left_;    // not yet read
+  std::span<const std::byte> start_;   // everything after the header: where a restart begins
   const std::byte* released_;          // bytes before this were handed back to the kernel
   bool release_consumed_;
   std::uint32_t crc_;
+  std::uint32_t start_crc_;  // the header's CRC-32, where a restart's begins
   std::uint32_t expected_crc_;
   std::string path_;
   std::string entry_name_;
