@@ -69,7 +69,7 @@ class ShrinkingInput : public ::testing::Test {
   // the shrunk file is one E901 and good.npy keeps its result.
   void expect_shrunk_file_reported(const std::string& name, const std::string& bytes, off_t size) {
     TempDir dir;
-    write(dir.path() / "good.npy", npy_bytes("<f8", "(1000,)", doubles(1000, 70000.0)));
+    write(dir.path() / "good.npy", npy_bytes("<f8", "(1000,)", doubles(1000, 70000.5)));  // not ids: rescaled
     write(dir.path() / name, bytes);
     ASSERT_GT(bytes.size(), kReadInsteadOfMapBytes) << "must be mapped, not read";
     shrinking_name = name;
@@ -87,7 +87,7 @@ class ShrinkingInput : public ::testing::Test {
     ASSERT_EQ(result.arrays.size(), 1u);
     EXPECT_EQ(fs::path(result.arrays[0].location.path).filename(), "good.npy");
     EXPECT_EQ(result.arrays[0].elements, 1000u);
-    EXPECT_EQ(result.arrays[0].analysis.source.finite_max, 70000.0L);
+    EXPECT_EQ(result.arrays[0].analysis.source.finite_max, 70000.5L);
     ASSERT_EQ(result.arrays[0].analysis.scaled.size(), 1u);  // its float16 overflow's rescaling, 2^-1
     EXPECT_EQ(result.arrays[0].analysis.scaled[0].scale_exponent, -1);
   }

@@ -20,9 +20,15 @@ bool scalable_target(DType target);
 // positive finite value or the target is not a float.
 std::optional<int> scale_for_amax(DType target, long double abs_max);
 
+// The shares of flushed and subnormal results from which a rescaling is
+// simulated: DT104's and DT105's default warning shares.
+inline constexpr double kRescaleFlushShare = 0.01;
+inline constexpr double kRescaleSubnormalShare = 0.05;
+
 // The rescalings worth simulating for an array whose first pass gave
-// `analysis`: for each unscaled cast (ordinary or declared) to a scalable
-// target with overflow, underflow_to_zero or to_subnormal counts, the amax
+// `analysis` (never for integer data): for each unscaled cast (ordinary or
+// declared) to a scalable target that overflows, or flushes or turns
+// subnormal at least the shares above of the values, the amax
 // scale when it is not 0, with the cast's tolerance, profile and
 // declared_only; deduplicated, in the order of the casts.
 std::vector<CastRequest> scale_candidates(DType source, const ArrayAnalysis& analysis);
