@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rules/suggestion.h"
+
 namespace dtlint {
 
 double ArrayJudgement::option(std::string_view name) const {
@@ -40,6 +42,10 @@ Severity ArrayJudgement::severity_for(std::uint64_t count) const {
   const double share = static_cast<double>(count) / static_cast<double>(array_.elements);
   if (share >= option(kErrorShare)) return Severity::Error;
   return share >= option(kWarningShare) ? Severity::Warning : Severity::Note;
+}
+
+bool ArrayJudgement::defers_to_fp8_scale(const CastStats& cast) const {
+  return needs_only_its_fp8_scale(array_, cast);
 }
 
 std::string ArrayJudgement::count_of(std::uint64_t count) const {

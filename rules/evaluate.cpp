@@ -63,6 +63,12 @@ void add_input_finding(std::vector<Finding>& out, Finding finding,
 
 }  // namespace
 
+// The rules that report damage a cast does (DT101-DT110, DT114), whose findings name a fix.
+bool names_damage(const Rule& rule) {
+  const std::string_view code = rule.code();
+  return (code >= "DT101" && code <= "DT110") || code == "DT114";
+}
+
 Finding input_finding(std::string_view code, Location location, std::string message) {
   Finding f;
   f.rule = find_rule(code);
@@ -104,7 +110,7 @@ void Evaluator::judge(const ArrayResult& array, Semantics semantics, std::vector
     ArrayJudgement judgement(*rule, array, semantics, setting, out);
     rule->judge(judgement);
     // The damage rules' findings name the fix the run's simulations found.
-    if (rule->code().starts_with("DT1") && rule->code() != "DT111") {
+    if (names_damage(*rule)) {
       for (std::size_t f = first; f < out.size(); ++f) {
         if (out[f].suggestion.empty()) out[f].suggestion = suggest_fix(array, out[f]);
       }

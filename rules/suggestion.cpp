@@ -54,6 +54,21 @@ bool cast_fits(const ArrayResult& array, const CastStats& c) {
   return true;
 }
 
+const CastStats* fitting_rescale(const ArrayResult& array, const CastStats& cast) {
+  for (const CastStats& s : array.analysis.scaled) {
+    if (s.target == cast.target && s.scale_exponent != 0 && s.semantics == cast.semantics &&
+        s.rtol == cast.rtol && s.atol == cast.atol && cast_fits(array, s))
+      return &s;
+  }
+  return nullptr;
+}
+
+bool needs_only_its_fp8_scale(const ArrayResult& array, const CastStats& cast) {
+  const bool float8 = cast.target == DType::Float8E4M3FN || cast.target == DType::Float8E5M2;
+  return float8 && !cast.amax_scale && cast.scale_exponent == 0 && !cast_fits(array, cast) &&
+         fitting_rescale(array, cast) != nullptr;
+}
+
 std::string suggest_fix(const ArrayResult& array, const Finding& finding) {
   if (!finding.target) return "";
   const DType failing = *finding.target;
@@ -85,13 +100,12 @@ std::string suggest_fix(const ArrayResult& array, const Finding& finding) {
            outcome_text(array, *best) + ")";
   }
   // A power-of-two scale before the cast (and its inverse after): loss scaling, FP8 amax scaling.
-  for (const CastStats& s : array.analysis.scaled) {
-    if (s.target != failing || s.scale_exponent == 0 || !cast_fits(array, s)) continue;
-    if (!text.empty()) text += "; or ";
-    text += "scaled by " + scale_text(s.scale_exponent) + " before the cast (and by " +
-            scale_text(-s.scale_exponent) + " after) " + std::string(name(failing)) +
-            " fits: " + outcome_text(array, s);
-    break;
+  if (const CastStats* own = cast_for(array, failing)) {
+    if (const CastStats* s = fitting_rescale(array, *own)) {
+      if (!text.empty()) text += "; or ";
+      text += "×" + scale_text(s->scale_exponent) + " before the cast (×" + scale_text(-s->scale_exponent) +
+              " after) fits " + std::string(name(failing)) + " (" + outcome_text(array, *s) + ")";
+    }
   }
   if (text.empty()) {
     const CastStats* own = cast_for(array, failing);

@@ -18,6 +18,14 @@ namespace dtlint {
 // data away from zero keeps steps finer than DT114's warning spread.
 bool cast_fits(const ArrayResult& array, const CastStats& cast);
 
+// The simulated rescaling (ArrayAnalysis::scaled) of `cast` that fits, if any.
+const CastStats* fitting_rescale(const ArrayResult& array, const CastStats& cast);
+
+// Whether `cast` is a float8 cast simulated without the per-tensor scale FP8
+// is always used with (--fp8-scale none) whose amax rescaling fits: its
+// overflow, flushing and subnormals are then one DT113 note, not damage.
+bool needs_only_its_fp8_scale(const ArrayResult& array, const CastStats& cast);
+
 // The suggestion for `finding` (an array finding with a target) on `array`;
 // empty when the run simulated nothing that would do better.
 std::string suggest_fix(const ArrayResult& array, const Finding& finding);

@@ -25,7 +25,7 @@ struct ExpectedRule {
 
 // The contract, copied from DESIGN.md §3. Changing a row here is changing the
 // product's interface.
-constexpr std::array<ExpectedRule, 29> kExpected{{
+constexpr std::array<ExpectedRule, 31> kExpected{{
     {"DT101", "cast-overflow", Severity::Error},
     {"DT102", "int-out-of-range", Severity::Error},
     {"DT103", "nonfinite-to-int", Severity::Error},
@@ -37,6 +37,8 @@ constexpr std::array<ExpectedRule, 29> kExpected{{
     {"DT109", "imaginary-discarded", Severity::Error},
     {"DT110", "integer-not-exact", Severity::Error},
     {"DT111", "cast-path-divergence", Severity::Note},
+    {"DT112", "narrower-dtype-fits", Severity::Note},
+    {"DT113", "scale-to-fit", Severity::Note},
     {"DT114", "resolution-loss", Severity::Warning},
     {"DT201", "nonfinite-in-source", Severity::Warning},
     {"DT202", "lossless-narrowing", Severity::Note},
@@ -192,7 +194,7 @@ TEST(FindRule, IsCaseInsensitive) {
 }
 
 TEST(FindRule, ReturnsNullForUnknownCodes) {
-  for (std::string_view unknown : {"", "DT", "DT100", "DT112", "DT1011", "DT10", " DT101", "DT101 ", "PL300",
+  for (std::string_view unknown : {"", "DT", "DT100", "DT199", "DT1011", "DT10", " DT101", "DT101 ", "PL300",
                                    "CX408", "E900", "E9010", "cast_overflow", "cast-overflow-", "X101"}) {
     EXPECT_EQ(find_rule(unknown), nullptr) << '"' << unknown << '"';
   }

@@ -116,7 +116,7 @@ TEST(RuleSelection, SelectReplacesExtendAddsIgnoreRemoves) {
 TEST(RuleSelection, TheMoreSpecificSelectorWinsAndIgnoreWinsTies) {
   // --select DT1 --ignore DT10: DT10x off, DT11x on; --extend-select DT104 is more specific than DT10.
   EXPECT_EQ(selected(RuleSelection::parse({"DT1"}, {"DT104"}, {"DT10"})),
-            (std::set<std::string>{"DT104", "DT110", "DT111", "DT114", "E901"}));
+            (std::set<std::string>{"DT104", "DT110", "DT111", "DT112", "DT113", "DT114", "E901"}));
   // An exact code beats a prefix whichever option holds which.
   EXPECT_EQ(selected(RuleSelection::parse({"DT101"}, {}, {"DT1"})), (std::set<std::string>{"DT101", "E901"}));
   EXPECT_EQ(selected(RuleSelection::parse({"ALL"}, {}, {"DT"})),

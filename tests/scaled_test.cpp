@@ -111,6 +111,31 @@ TEST(ScaledCasts, Fp8AutoSimulatesTheFloat8CastWithTheAmaxScale) {
   }
 }
 
+// DT113: a plain float8 cast whose amax rescaling fits is one note naming the
+// scale and the scaled counts, in place of the plain cast's DT104/DT105 findings.
+TEST(ScaledCasts, AFloat8CastThatOnlyNeedsItsScaleIsOneDt113Note) {
+  const json& peer = expected().at("fp8_auto");
+  const std::string file = peer.at("file");
+  const json report = scan({file}, "float8_e4m3fn", "numpy");
+  ASSERT_EQ(report.at("findings").size(), 1u) << report.at("findings").dump(1);
+  const json& f = report.at("findings")[0];
+  EXPECT_EQ(f.at("rule"), "DT113");
+  EXPECT_EQ(f.at("severity"), "note");
+  const json& plain = peer.at("unscaled_numpy");
+  EXPECT_EQ(f.at("count"), plain.at("overflow").get<int>() + plain.at("underflow_to_zero").get<int>() +
+                               plain.at("to_subnormal").get<int>());
+  const json& scaled = peer.at("numpy");
+  const std::string message = f.at("message");
+  const std::string says = "scaled by 2^" + std::to_string(peer.at("scale_exponent").get<int>()) +
+                           " (its amax scale) " + std::to_string(scaled.at("overflow").get<int>()) +
+                           " overflow, " + std::to_string(scaled.at("underflow_to_zero").get<int>()) +
+                           " flush to zero and " + std::to_string(scaled.at("to_subnormal").get<int>()) +
+                           " are subnormal";
+  EXPECT_NE(message.find(says), std::string::npos) << message << "\nexpected " << says;
+  // Simulated as deployed, nothing is left to say.
+  EXPECT_TRUE(scan({file}, "float8_e4m3fn", "numpy", "auto").at("findings").empty());
+}
+
 TEST(ScaledCasts, StreamedMembersAreReadAgainForTheSecondPass) {
   // The same arrays deflated in an .npz: inflated once per pass, the same numbers.
   const json streamed = scan({"streamed.npz"}, "float16,float8_e4m3fn", "numpy", "auto");

@@ -34,7 +34,7 @@ class CastOverflow final : public Rule {
  public:
   CastOverflow() : Rule(kDoc, FactKind::ArrayAnalysis) {}
   void judge(ArrayJudgement& array) const override {
-    array.for_each_cast(CastCounter::Overflow, [&](const CastStats& c, std::uint64_t n) {
+    array.for_each_cast_deferring_fp8_scale(CastCounter::Overflow, [&](const CastStats& c, std::uint64_t n) {
       const FloatFormat& format = float_format(c.target);
       std::string text =
           array.count_of(n) + " overflow to " +

@@ -52,18 +52,19 @@ class UnderflowToZero final : public Rule {
  public:
   UnderflowToZero() : Rule(kDoc, FactKind::ArrayAnalysis, kOptions) {}
   void judge(ArrayJudgement& array) const override {
-    array.for_each_cast(CastCounter::UnderflowToZero, [&](const CastStats& c, std::uint64_t n) {
-      const FloatFormat& format = float_format(c.target);
-      std::string text = array.count_of(n) + " flush to zero in " + array.cast_name(c.target);
-      if (const std::uint64_t subnormal = c[CastCounter::ToSubnormal].count)
-        text += ", " + std::to_string(subnormal) + (subnormal == 1 ? " more lands" : " more land") +
-                " in its subnormal range";
-      if (const auto& abs_min = array.source().abs_min_nonzero) {
-        text += " (min |x| " + format_number(*abs_min) + "; " + std::string(dtlint::name(c.target)) +
-                "'s smallest subnormal is " + format_number(format.min_subnormal) + ")";
-      }
-      return text;
-    });
+    array.for_each_cast_deferring_fp8_scale(
+        CastCounter::UnderflowToZero, [&](const CastStats& c, std::uint64_t n) {
+          const FloatFormat& format = float_format(c.target);
+          std::string text = array.count_of(n) + " flush to zero in " + array.cast_name(c.target);
+          if (const std::uint64_t subnormal = c[CastCounter::ToSubnormal].count)
+            text += ", " + std::to_string(subnormal) + (subnormal == 1 ? " more lands" : " more land") +
+                    " in its subnormal range";
+          if (const auto& abs_min = array.source().abs_min_nonzero) {
+            text += " (min |x| " + format_number(*abs_min) + "; " + std::string(dtlint::name(c.target)) +
+                    "'s smallest subnormal is " + format_number(format.min_subnormal) + ")";
+          }
+          return text;
+        });
   }
 };
 

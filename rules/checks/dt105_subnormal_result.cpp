@@ -57,6 +57,7 @@ class SubnormalResult final : public Rule {
       const Counter& hits = c[CastCounter::ToSubnormal];
       // Values below the normal range that also flush to zero are one cause: DT104 reports both.
       if (hits.count == 0 || c[CastCounter::UnderflowToZero].count != 0) continue;
+      if (array.defers_to_fp8_scale(c)) continue;  // DT113's
       const FloatFormat& format = float_format(c.target);
       Finding& f = array.add(c.target, hits.count, hits.first);
       f.message = array.count_of(hits.count) + " land in " + std::string(dtlint::name(c.target)) +

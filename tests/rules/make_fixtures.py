@@ -182,6 +182,7 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None)
     found = []
 
     narrow_exact = []  # targets narrower than the source that keep every value
+    narrow_fitting, fits_all = [], True  # DT112: inexact narrower float targets; every cast fits
     imag_reported = False
     for name in targets:
         target = FLOAT_TARGETS.get(name) or INT_TARGETS[name]
@@ -196,6 +197,7 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None)
                         hits.add("DT105", i)
                 for rule in sorted(hits.count):
                     found.append((rule, name, hits.count[rule], hits.first[rule]))
+                fits_all = fits_all and hits.count.get("DT105", 0) < 0.05 * len(values)
             continue
         hits = Hits()
         if is_complex and not imag_reported:
@@ -230,6 +232,7 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None)
                         hits.add("DT110", i)
                     if abs(rv - xv) > Fraction(atol + rtol * abs(float(v))):
                         hits.add("DT106", i)
+            raw = dict(hits.count)  # before one-finding-per-cause: what DT112's "fits" reads
             if not integer_data:
                 hits.drop("DT110")
             elif "DT101" in hits.count and "DT110" in hits.count:
@@ -267,11 +270,19 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None)
                     inexact += 1
                     if abs(exact(v) - t) > 1:  # integer targets: atol 1, rtol 0
                         hits.add("DT106", i)
+            raw = dict(hits.count)
             if non_integral > fraction * finite_count:
                 hits.drop("DT107")
         for rule in sorted(hits.count):
             found.append((rule, name, hits.count[rule], hits.first[rule]))
         imag_dropped = is_complex and np.count_nonzero(flat.imag)
+        # DT112's "fits" (rules/suggestion.h): no damage, few subnormals, within tolerance.
+        damage = any(raw.get(r, 0) for r in ("DT101", "DT102", "DT103", "DT104", "DT107", "DT108", "DT109",
+                                            "DT106"))
+        fits_all = fits_all and not damage and raw.get("DT105", 0) < 0.05 * len(values) and \
+            not (integer_data and raw.get("DT110", 0)) and "DT114" not in hits.count
+        if name in FLOAT_TARGETS and np.dtype(target).itemsize < flat.dtype.itemsize and inexact:
+            narrow_fitting.append((name, inexact))
         if (np.dtype(target).itemsize < flat.dtype.itemsize and inexact == 0 and
                 "DT103" not in hits.count and not imag_dropped):
             narrow_exact.append(name)
@@ -280,6 +291,9 @@ def array_findings(x, targets, semantics="numpy", fraction=0.5, tolerances=None)
     dt103_counts = [count for rule, _, count, _ in found if rule == "DT103"]
     if nonfinite and len(nonfinite) not in dt103_counts:
         found.append(("DT201", None, len(nonfinite), nonfinite[0]))
+    if flat.dtype == np.float64 and len(values) and fits_all and narrow_fitting:
+        best, changed = min(narrow_fitting, key=lambda n: np.dtype(FLOAT_TARGETS[n[0]]).itemsize)
+        found.append(("DT112", best, changed, None))
     if narrow_exact and len(values):
         # The same kind as the source first (int32 for int64 ids), then the narrowest.
         source_is_float = flat.dtype.kind in "fc"
@@ -490,6 +504,13 @@ def main():
     c.save("event_times.npy", 1.7e9 + 30.0 * own.standard_normal(200))
     c.save("temperature_k.npy", 293.15 + 1.0 * own.standard_normal(200))
     c.save("centred.npy", 1.0 * own.standard_normal(200))
+    cases.append(c)
+
+    # float64 features every target keeps within tolerance: float16 is named (2 bytes, not 8);
+    # with a float16 overflow in the array nothing is (its DT101 names the fix).
+    c = Case("dt112_narrower_dtype_fits", "DT112", ["float16", "float32"])
+    c.save("features.npy", np.random.default_rng(112).standard_normal(64))
+    c.save("wide.npy", np.array([0.5, 1.25, 70000.5, -3.75]))
     cases.append(c)
 
     c = Case("dt111_divergence", "DT111", ["float16"])
