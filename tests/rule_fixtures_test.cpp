@@ -35,8 +35,9 @@ using testing_support::run_dtlint;
 using testing_support::shell_quoted;
 
 // Rules judged per array value: a case states all their findings with counts.
-const std::set<std::string> kArrayRules{"DT101", "DT102", "DT103", "DT104", "DT105", "DT106", "DT107",
-                                        "DT108", "DT109", "DT110", "DT111", "DT112", "DT114", "DT201", "DT202"};
+const std::set<std::string> kArrayRules{"DT101", "DT102", "DT103", "DT104", "DT105",
+                                        "DT106", "DT107", "DT108", "DT109", "DT110",
+                                        "DT111", "DT112", "DT114", "DT201", "DT202"};
 // Rules about whole inputs or the configuration (its declared casts too): a case
 // states how many findings a path gets, at which line.
 const std::set<std::string> kInputRules{"DT203", "DT204", "DT205", "E901",
@@ -45,7 +46,8 @@ const std::set<std::string> kInputRules{"DT203", "DT204", "DT205", "E901",
 // A rule moves from here to a case when its producer lands.
 // DT113 needs float8, which NumPy lacks: tests/scaled_test.cpp checks it against
 // float8 truth built from the format's definition (tests/golden/scaled).
-const std::set<std::string> kNotYetTestable{"DT113", "CX401", "CX402", "CX403", "CX404", "CX405", "CX406", "CX407"};
+const std::set<std::string> kNotYetTestable{"DT113", "CX401", "CX402", "CX403",
+                                            "CX404", "CX405", "CX406", "CX407"};
 
 // The case folders, read when the tests are registered (so not through kSourceDir,
 // whose initialisation may come later).
