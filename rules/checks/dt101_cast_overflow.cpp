@@ -11,7 +11,12 @@ constexpr RuleDoc kDoc{
     .default_severity = Severity::Error,
     .summary = "A finite value becomes ±inf when cast to a float target.",
     .what = R"doc(Counts the finite source values whose cast to a floating-point target is ±inf:
-their magnitude, after rounding, exceeds the target's largest finite value.)doc",
+their magnitude, after rounding, exceeds the target's largest finite value.
+
+The finding names the fix the run simulated: the narrowest other target that keeps
+every value (bfloat16 for float16 overflows), the power-of-two scale that makes the
+cast fit, or, for a source's own extreme (float32's -3.4e38 as a mask fill), the
+target's. A float8 cast whose amax rescaling fits is DT113's.)doc",
     .why = R"doc(float16's largest finite value is 65504; everything that rounds above it, from
 65520 up, becomes inf (float8_e5m2 stops at 57344, bfloat16 at ≈ 3.39e38, float32 at ≈
 3.40e38). One inf turns every sum, mean and matrix product it touches into inf, or into

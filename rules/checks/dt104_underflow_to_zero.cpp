@@ -11,7 +11,13 @@ constexpr RuleDoc kDoc{
     .default_severity = Severity::Warning,
     .summary = "A nonzero finite value becomes ±0 in a float target.",
     .what = R"doc(Counts the nonzero finite values that become +0 or -0 when cast to a
-floating-point target.)doc",
+floating-point target.
+
+Its level follows the share of the array's values flushed: a note below 1% (a few
+tiny weights, as every float16 model has: 1e-8 beside weights of σ 0.02 changes
+nothing), a warning from 1%, an error from 50% (most of a gradient: training stops).
+The values that turn subnormal in the same cast are counted in the same finding (one
+cause: below the normal range). A float8 cast whose amax rescaling fits is DT113's.)doc",
     .why = R"doc(float16's smallest positive value is the subnormal 2^-24 ≈ 5.96e-8, so every
 magnitude up to half of it, 2^-25 ≈ 2.98e-8, rounds to zero; bfloat16 stops at 2^-133 ≈
 9.18e-41 and float32 at 2^-149 ≈ 1.40e-45. Small gradients, probabilities, variances and

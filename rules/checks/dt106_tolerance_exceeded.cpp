@@ -11,7 +11,13 @@ constexpr RuleDoc kDoc{
     .summary = "An element fails |cast(x) - x| ≤ atol + rtol × |x| for its target's tolerance.",
     .what = R"doc(Counts the finite values with a finite result for which
 |cast(x) - x| > atol + rtol × |x|, i.e. numpy.isclose(cast(x), x) fails, with atol and
-rtol set per target and per array.)doc",
+rtol set per target and per array.
+
+Under a target's default tolerance only values below its normal range can fail, and
+DT104 and DT105 report those: DT106 then stays silent (one finding per cause). It
+speaks when a tolerance is configured (per target, per path or on a pipeline entry) or
+when more values fail than lie below the normal range. Its level follows the share of
+values that fail: a note below 1%, a warning from 1%, an error from 50%.)doc",
     .why = R"doc(By default rtol is the target's unit roundoff (2^-11 ≈ 4.88e-4 for float16,
 2^-8 ≈ 3.91e-3 for bfloat16, 2^-24 for float32, 2^-53 for float64) and atol is 0, so
 ordinary rounding in the normal range never fires; what does is error beyond the

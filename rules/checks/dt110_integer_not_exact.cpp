@@ -15,7 +15,12 @@ constexpr RuleDoc kDoc{
     .what = R"doc(Counts the finite, integer-valued source values whose float result differs
 from them: token ids, labels, counts or timestamps that the target cannot hold exactly.
 It fires for integer arrays, and for float arrays whose every finite value is an
-integer; a float measurement that merely happens to be integral is ordinary rounding.)doc",
+integer; a float measurement that merely happens to be integral is ordinary rounding.
+
+Integer data: an integer or bool dtype, or a float array of at least two values, all
+integral and within the range where the source keeps integers exact (2^24 for float32,
+2^53 for float64). A lone 101325.0, or 1e30 in float32 (where every value is
+integral), is not. Values that overflow are DT101's and are not counted again.)doc",
     .why = R"doc(A float with p significant bits holds every integer only up to 2^p: 2^24 =
 16777216 in float32, 2^11 = 2048 in float16, 2^8 = 256 in bfloat16. Above that,
 neighbouring ids merge: 16777217 becomes 16777216 in float32, 2049 becomes 2048 in

@@ -10,7 +10,10 @@ constexpr RuleDoc kDoc{
     .default_severity = Severity::Warning,
     .summary = "NaN or ±inf is already present in the source array.",
     .what = R"doc(Counts the NaN, +inf and -inf values already present in the source array,
-before any cast.)doc",
+before any cast.
+
+When an integer target's DT103 reports every one of them, DT201 stays silent: one
+finding per cause.)doc",
     .why = R"doc(NaN propagates through every arithmetic operation: one NaN in a feature column
 makes a mean, a normalisation statistic or a loss NaN. Casts keep NaN and ±inf in float
 targets and turn them into -2147483648 in int32 (DT103). Non-finite values usually come

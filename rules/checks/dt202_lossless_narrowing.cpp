@@ -10,7 +10,10 @@ constexpr RuleDoc kDoc{
     .default_severity = Severity::Note,
     .summary = "Every value is exactly representable in a narrower requested target.",
     .what = R"doc(Reports arrays whose every value is exactly representable in a narrower
-requested target, naming the narrowest such target.)doc",
+requested target, naming the narrowest such target.
+
+Among several, the narrowest of the source's own kind comes first (int32 for int64
+ids, not float32 or float16), then the narrowest of the other kind.)doc",
     .why = R"doc(A float64 array of 0/1 masks or an int64 array of small labels takes 4 to 8
 times the memory, disk space and I/O it needs. Because every value is exact in the
 narrower type, that cast loses nothing and needs no precision review.)doc",
