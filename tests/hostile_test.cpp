@@ -64,11 +64,9 @@ TEST(HostileCorpus, EachBadInputGetsOneClearE901AndTheScanGoesOn) {
   const auto result = testing_support::run_dtlint("scan --format json '" + (dir / "corpus") + "'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, testing_support::time_limit(10.0));
-  rusage usage{};
-  ::getrusage(RUSAGE_CHILDREN, &usage);
   // A zip bomb inflated whole would take gigabytes; ASan's shadow memory and
   // quarantine add some 250 MiB of their own to every run.
-  EXPECT_LT(usage.ru_maxrss, (testing_support::kSanitizedBuild ? 512 : 256) * 1024) << "KiB";
+  EXPECT_LT(result.max_rss_kib, (testing_support::kSanitizedBuild ? 512 : 256) * 1024) << "KiB";
   EXPECT_EQ(result.exit_code, 1) << result.err;
 
   const json report = json::parse(result.out);
@@ -119,7 +117,8 @@ TEST(HostileCorpus2, MessagesSayWhatWasExpectedAndQuoteNoSecret) {
 // listed file with its phrase and no other. Returns the JSON report.
 json expect_corpus_scan(const testing_support::TempDir& dir, const std::string& corpus,
                         const std::string& expected_file,
-                        const std::function<void(const fs::path& parent)>& prepare = {}) {
+                        const std::function<void(const fs::path& parent)>& prepare = {},
+                        long* max_rss_kib = nullptr) {
   const json expected = json::parse(
       testing_support::read_file(testing_support::kSourceDir + "/tests/hostile/" + expected_file));
   fs::copy(testing_support::kSourceDir + "/tests/hostile/" + corpus, dir.path() / corpus);
@@ -129,6 +128,7 @@ json expect_corpus_scan(const testing_support::TempDir& dir, const std::string& 
       testing_support::run_dtlint("scan --format json --no-progress '" + (dir / corpus) + "'");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_LT(seconds, testing_support::time_limit(10.0));
+  if (max_rss_kib) *max_rss_kib = result.max_rss_kib;
   EXPECT_EQ(result.exit_code, 1) << result.err;
   const json report = json::parse(result.out);
   expect_corpus_outcome(report, expected);
@@ -190,11 +190,10 @@ TEST(HostileCorpusTorch, PicklesNeverRunAndBadViewsAreOneE901Each) {
   const fs::path marker = expected["marker"].get<std::string>();
   fs::remove(marker);
   const testing_support::TempDir dir;
-  const json report = expect_corpus_scan(dir, "corpus_torch", "expected_torch.json");
-  rusage usage{};
-  ::getrusage(RUSAGE_CHILDREN, &usage);
+  long max_rss_kib = 0;
+  const json report = expect_corpus_scan(dir, "corpus_torch", "expected_torch.json", {}, &max_rss_kib);
   // ASan's shadow memory and quarantine roughly double a process's resident memory.
-  EXPECT_LT(usage.ru_maxrss, (testing_support::kSanitizedBuild ? 1024 : 512) * 1024)
+  EXPECT_LT(max_rss_kib, (testing_support::kSanitizedBuild ? 1024 : 512) * 1024)
       << "KiB (graph_bomb.pt inflates to 40 MiB and stops at 128 MiB of values)";
   EXPECT_FALSE(fs::exists(marker)) << "a pickle's payload ran";
 

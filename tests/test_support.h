@@ -2,7 +2,9 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -38,6 +40,7 @@ struct CommandResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  long max_rss_kib = 0;  // the command's own peak resident memory (its shell's and its children's)
 };
 
 // A fresh, empty folder under the system's temporary folder, removed at destruction.
@@ -114,9 +117,29 @@ inline CommandResult run_dtlint(const std::string& args, const std::string& cwd 
   const std::string out = tmp / "stdout", err = tmp / "stderr";
   const std::string command = "cd '" + cwd + "' && " + env + " '" + std::string(DTLINT_BINARY) + "' " + args +
                               " >'" + out + "' 2>'" + err + "' </dev/null";
-  const int status = std::system(command.c_str());
+  // The shell runs in a child of a child, so that the peak memory measured is
+  // this command's alone, not that of every command the suite ran before
+  // (getrusage(RUSAGE_CHILDREN) keeps the largest of them).
+  int pipe_fds[2];
+  if (::pipe(pipe_fds) != 0) return {};
+  const pid_t measurer = ::fork();
+  if (measurer == 0) {
+    ::close(pipe_fds[0]);
+    const int status = std::system(command.c_str());
+    rusage usage{};
+    ::getrusage(RUSAGE_CHILDREN, &usage);
+    const long report[2] = {WIFEXITED(status) ? WEXITSTATUS(status) : -1, usage.ru_maxrss};
+    const ssize_t written = ::write(pipe_fds[1], report, sizeof report);
+    ::_exit(written == sizeof report ? 0 : 1);
+  }
+  ::close(pipe_fds[1]);
+  long report[2] = {-1, 0};
+  if (measurer > 0 && ::read(pipe_fds[0], report, sizeof report) != sizeof report) report[0] = -1;
+  ::close(pipe_fds[0]);
+  if (measurer > 0) ::waitpid(measurer, nullptr, 0);
   CommandResult result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.exit_code = static_cast<int>(report[0]);
+  result.max_rss_kib = report[1];
   result.out = read_file(out);
   result.err = read_file(err);
   return result;
