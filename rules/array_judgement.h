@@ -4,6 +4,7 @@
 // "5 of 3000 values … in float64→float16".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,23 @@ namespace dtlint {
 // overrides the grading.
 inline constexpr std::string_view kWarningShare = "warning_share";
 inline constexpr std::string_view kErrorShare = "error_share";
+
+// The two options of a rule that grades by share, with their defaults.
+constexpr std::array<RuleOption, 2> share_options(double warning, double error) {
+  return {{
+      {.name = kWarningShare,
+       .default_value = warning,
+       .min = 0.0,
+       .max = 1.0,
+       .doc = "The finding is a warning from this share of the array's values on (count / elements); below "
+              "it, a note."},
+      {.name = kErrorShare,
+       .default_value = error,
+       .min = 0.0,
+       .max = 1.0,
+       .doc = "The finding is an error from this share of the array's values on."},
+  }};
+}
 
 // Whether the array holds integer data (ids, labels, counts): holds_integer_data.
 bool integer_data(const ArrayResult& array);

@@ -36,23 +36,7 @@ rounding path (numpy, tensorflow, torch); --fail-on decides whether the finding 
 the run. Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 };
 
-constexpr RuleOption kOptions[]{
-    {
-        .name = kWarningShare,
-        .default_value = 0.01,
-        .min = 0.0,
-        .max = 1.0,
-        .doc =
-            "From this share of the array's values flushed to zero the finding is a warning (below: a note).",
-    },
-    {
-        .name = kErrorShare,
-        .default_value = 0.5,
-        .min = 0.0,
-        .max = 1.0,
-        .doc = "From this share of the array's values flushed to zero the finding is an error.",
-    },
-};
+constexpr auto kOptions = share_options(0.01, 0.5);
 
 class UnderflowToZero final : public Rule {
  public:

@@ -44,23 +44,7 @@ selects the targets checked; --semantics the rounding path; --fail-on whether th
 finding fails the run.)doc",
 };
 
-constexpr RuleOption kOptions[]{
-    {
-        .name = kWarningShare,
-        .default_value = 0.01,
-        .min = 0.0,
-        .max = 1.0,
-        .doc = "From this share of the array's values out of tolerance the finding is a warning (below: a "
-               "note).",
-    },
-    {
-        .name = kErrorShare,
-        .default_value = 0.5,
-        .min = 0.0,
-        .max = 1.0,
-        .doc = "From this share of the array's values out of tolerance the finding is an error.",
-    },
-};
+constexpr auto kOptions = share_options(0.01, 0.5);
 
 class ToleranceExceeded final : public Rule {
  public:
