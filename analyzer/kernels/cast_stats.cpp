@@ -81,11 +81,41 @@ Moments block_moments(const double* x, std::size_t n) {
 
 }  // namespace
 
+// The usual block, every value finite: one pass of sums of d = x - shift and
+// d², with the shift a value of the block (the first), so that data far from
+// zero (timestamps) keeps its spread; eight independent accumulators, the same
+// order on every machine. Empty when a value is not finite or a sum overflows.
+static std::optional<Moments> finite_block_moments(const double* x, std::size_t n) {
+  const double shift = x[0];
+  double sum[8] = {}, squares[8] = {};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (std::size_t j = 0; j < 8; ++j) {
+      const double d = x[i + j] - shift;
+      sum[j] += d;
+      squares[j] += d * d;
+    }
+  }
+  for (; i < n; ++i) {
+    const double d = x[i] - shift;
+    sum[0] += d;
+    squares[0] += d * d;
+  }
+  double s = 0, q = 0;
+  for (std::size_t j = 0; j < 8; ++j) s += sum[j], q += squares[j];
+  if (!std::isfinite(s) || !std::isfinite(q)) return std::nullopt;  // NaN, ±inf, or values near double's largest
+  const double count = static_cast<double>(n), mean_offset = s / count;
+  return Moments{n, static_cast<long double>(shift) + mean_offset, std::max(0.0, q - s * mean_offset)};
+}
+
 void accumulate_moments(Moments& moments, const double* x, std::size_t n) {
-  Moments block = block_moments<double>(x, n);
-  // Values near double's largest overflow a double sum or square; long double's range holds them.
-  if (!std::isfinite(block.mean) || !std::isfinite(block.m2)) block = block_moments<long double>(x, n);
-  moments.merge(block);
+  if (n == 0) return;
+  std::optional<Moments> block = finite_block_moments(x, n);
+  // Blocks with NaN or ±inf take the careful two passes; values near double's
+  // largest overflow a double sum or square, and long double's range holds them.
+  if (!block) block = block_moments<double>(x, n);
+  if (!std::isfinite(block->mean) || !std::isfinite(block->m2)) block = block_moments<long double>(x, n);
+  moments.merge(*block);
 }
 
 bool holds_integer_data(DType dtype, const SourceStats& s) {
