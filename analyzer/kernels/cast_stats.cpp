@@ -103,7 +103,8 @@ static std::optional<Moments> finite_block_moments(const double* x, std::size_t 
   }
   double s = 0, q = 0;
   for (std::size_t j = 0; j < 8; ++j) s += sum[j], q += squares[j];
-  if (!std::isfinite(s) || !std::isfinite(q)) return std::nullopt;  // NaN, ±inf, or values near double's largest
+  if (!std::isfinite(s) || !std::isfinite(q))
+    return std::nullopt;  // NaN, ±inf, or values near double's largest
   const double count = static_cast<double>(n), mean_offset = s / count;
   return Moments{n, static_cast<long double>(shift) + mean_offset, std::max(0.0, q - s * mean_offset)};
 }
