@@ -61,6 +61,14 @@ bool integer_data(const ArrayResult& array) {
   return holds_integer_data(array.dtype, array.analysis.source);
 }
 
+bool preferred_narrowing(DType source, DType candidate, const DType* best) {
+  if (!best) return true;
+  const bool same_kind = is_float(candidate) == is_float(source);
+  const bool best_same_kind = is_float(*best) == is_float(source);
+  if (same_kind != best_same_kind) return same_kind;
+  return info(candidate).size < info(*best).size;
+}
+
 std::string format_number(long double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";

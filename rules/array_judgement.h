@@ -45,6 +45,11 @@ constexpr std::array<RuleOption, 2> share_options(double warning, double error) 
 // Whether the array holds integer data (ids, labels, counts): holds_integer_data.
 bool integer_data(const ArrayResult& array);
 
+// Whether `candidate` is a better narrowing of `source` than `best` (none
+// yet: nullptr): the source's kind first (int32 for int64 ids, not float32),
+// then the fewer bytes per element.
+bool preferred_narrowing(DType source, DType candidate, const DType* best);
+
 class ArrayJudgement {
  public:
   // `setting` is the rule's configured setting for the array's path (nullptr: defaults).

@@ -44,12 +44,14 @@ bool cast_fits(const ArrayResult& array, const CastStats& c) {
     if (c[counter].count != 0) return false;
   }
   if (integer_data(array) && c[CastCounter::IntegerNotExact].count != 0) return false;
+  static const double subnormal_share = default_option("DT105", kWarningShare);
+  static const double spread = default_option("DT114", "warning_spread");
   if (array.elements > 0 && static_cast<double>(c[CastCounter::ToSubnormal].count) >=
-                                default_option("DT105", kWarningShare) * static_cast<double>(array.elements))
+                                subnormal_share * static_cast<double>(array.elements))
     return false;
   const Moments& m = array.analysis.source.moments;
-  if (const auto sigma = m.stddev(); sigma && *sigma > 0 && std::fabs(m.mean) > *sigma &&
-                                     c.max_abs_error >= default_option("DT114", "warning_spread") * *sigma)
+  if (const auto sigma = m.stddev();
+      sigma && *sigma > 0 && std::fabs(m.mean) > *sigma && c.max_abs_error >= spread * *sigma)
     return false;
   return true;
 }
@@ -72,19 +74,6 @@ bool needs_only_its_fp8_scale(const ArrayResult& array, const CastStats& cast) {
 std::string suggest_fix(const ArrayResult& array, const Finding& finding) {
   if (!finding.target) return "";
   const DType failing = *finding.target;
-  const bool source_is_float = is_float(array.dtype);
-  // The narrowest other simulated cast that fits, the source's kind first.
-  const CastStats* best = nullptr;
-  for (const CastStats& c : array.analysis.casts) {
-    if (c.target == failing || c.scale_exponent != 0 || !cast_fits(array, c)) continue;
-    if (info(c.target).size > info(array.dtype).size) continue;
-    const bool same_kind = is_float(c.target) == source_is_float;
-    const bool best_same_kind = best && is_float(best->target) == source_is_float;
-    if (!best || (same_kind && !best_same_kind) ||
-        (same_kind == best_same_kind && info(c.target).size < info(best->target).size))
-      best = &c;
-  }
-  std::string text;
   const SourceStats& source = array.analysis.source;
   if (finding.rule && finding.rule->code() == "DT101" && is_float(array.dtype) &&
       array.dtype != DType::LongDouble && source.abs_max &&
@@ -95,24 +84,29 @@ std::string suggest_fix(const ArrayResult& array, const Finding& finding) {
            format_number(float_format(failing).max_finite) + ", finfo(" + std::string(name(failing)) +
            ").min) instead";
   }
+  // The narrowest other simulated cast that fits, the source's kind first.
+  const CastStats* best = nullptr;
+  for (const CastStats& c : array.analysis.casts) {
+    if (c.target == failing || c.scale_exponent != 0 || info(c.target).size > info(array.dtype).size)
+      continue;
+    if (cast_fits(array, c) && preferred_narrowing(array.dtype, c.target, best ? &best->target : nullptr))
+      best = &c;
+  }
+  std::string text;
   if (best) {
     text = (best->target == array.dtype ? "keep " : "") + std::string(name(best->target)) + " fits (" +
            outcome_text(array, *best) + ")";
   }
   // A power-of-two scale before the cast (and its inverse after): loss scaling, FP8 amax scaling.
-  if (const CastStats* own = cast_for(array, failing)) {
-    if (const CastStats* s = fitting_rescale(array, *own)) {
-      if (!text.empty()) text += "; or ";
-      text += "×" + scale_text(s->scale_exponent) + " before the cast (×" + scale_text(-s->scale_exponent) +
-              " after) fits " + std::string(name(failing)) + " (" + outcome_text(array, *s) + ")";
-    }
+  const CastStats* own = cast_for(array, failing);
+  if (const CastStats* s = own ? fitting_rescale(array, *own) : nullptr) {
+    if (!text.empty()) text += "; or ";
+    text += "×" + scale_text(s->scale_exponent) + " before the cast (×" + scale_text(-s->scale_exponent) +
+            " after) fits " + std::string(name(failing)) + " (" + outcome_text(array, *s) + ")";
   }
-  if (text.empty()) {
-    const CastStats* own = cast_for(array, failing);
-    if (own && info(array.dtype).size <= info(failing).size) return "";
-    text = "keep " + std::string(name(array.dtype)) + ": no narrower cast simulated in this run fits";
-  }
-  return text;
+  if (!text.empty()) return text;
+  if (own && info(array.dtype).size <= info(failing).size) return "";
+  return "keep " + std::string(name(array.dtype)) + ": no narrower cast simulated in this run fits";
 }
 
 }  // namespace dtlint

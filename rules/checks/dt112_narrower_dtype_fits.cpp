@@ -46,11 +46,7 @@ class NarrowerDtypeFits final : public Rule {
       if (!cast_fits(a, c) || c[CastCounter::ToleranceExceeded].count != 0) return;
       if (c.lossless || info(c.target).size >= info(a.dtype).size || c[CastCounter::Inexact].count == 0)
         continue;  // exact narrowings are DT202's
-      const bool same_kind = is_float(c.target);
-      const bool best_same_kind = best && is_float(best->target);
-      if (!best || (same_kind && !best_same_kind) ||
-          (same_kind == best_same_kind && info(c.target).size < info(best->target).size))
-        best = &c;
+      if (preferred_narrowing(a.dtype, c.target, best ? &best->target : nullptr)) best = &c;
     }
     if (!best) return;
     Finding& f = array.add(best->target, best->operator[](CastCounter::Inexact).count, FirstHit{});

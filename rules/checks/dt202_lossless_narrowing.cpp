@@ -45,11 +45,7 @@ class LosslessNarrowing final : public Rule {
           c[CastCounter::ImagDropped].count)
         continue;
       // The same kind first (int32 for int64 ids, not float32): it keeps the data's meaning.
-      const bool same_kind = is_float(c.target) == is_float(a.dtype);
-      const bool best_same_kind = best && is_float(best->target) == is_float(a.dtype);
-      if (!best || (same_kind && !best_same_kind) ||
-          (same_kind == best_same_kind && info(c.target).size < info(best->target).size))
-        best = &c;
+      if (preferred_narrowing(a.dtype, c.target, best ? &best->target : nullptr)) best = &c;
     }
     if (!best) return;
     Finding& f = array.add(best->target, a.elements, FirstHit{});
