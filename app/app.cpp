@@ -298,6 +298,10 @@ class Judge {
     summary_.unreadable = scan.problems.size();
     summary_.skipped = scan.skipped.size();
     findings_.clear();
+    for (const CastSite& site : scan.cast_sites) {
+      suppressor_for(site.location.path).saw_input(site.location.path);
+      evaluator_.cast_site(site, findings_);
+    }
     for (const RefusedCode& r : scan.code_refused) {
       suppressor_for(r.location.path).saw_input(r.location.path);
       evaluator_.refused_code(r, findings_);

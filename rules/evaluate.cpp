@@ -174,10 +174,15 @@ void Evaluator::problem(const Problem& p, std::vector<Finding>& out) {
                     rules_in_force_->at(p.location.path));
 }
 
+void Evaluator::cast_site(const CastSite& /*site*/, std::vector<Finding>& /*out*/) {
+  // The CX rules' judging lands with them.
+}
+
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const Config* config) {
   std::vector<Finding> findings;
   Evaluator evaluator(semantics, config);
   for (const ArrayResult& array : scan.arrays) evaluator.array(array, findings);
+  for (const CastSite& site : scan.cast_sites) evaluator.cast_site(site, findings);
   for (const RefusedCode& r : scan.code_refused) evaluator.refused_code(r, findings);
   for (const Skipped& s : scan.skipped) evaluator.skipped(s, findings);
   for (const Problem& p : scan.problems) evaluator.problem(p, findings);

@@ -16,7 +16,8 @@
 namespace dtlint {
 
 // Findings in a deterministic order: per array (in scan order), by rule code,
-// then by target in request order, then the array's PL301/PL302; then refused
+// then by target in request order, then the array's PL301/PL302; then C/C++ cast sites
+// (CX rules, by location); then refused
 // code (DT203), skipped inputs (DT204) and unreadable inputs (E901) in
 // discovery order; then PL303 and PL304.
 // With a configuration, each finding takes the rule settings in force for its
@@ -49,6 +50,8 @@ class Evaluator {
   void refused_code(const RefusedCode& refused, std::vector<Finding>& out);
   void skipped(const Skipped& skipped, std::vector<Finding>& out);
   void problem(const Problem& problem, std::vector<Finding>& out);
+  // A cast in C/C++ source: the CX rules (after the arrays, in the scan's order).
+  void cast_site(const CastSite& site, std::vector<Finding>& out);
   // After everything else: the PL findings that need the whole scan.
   void plan_end(std::vector<Finding>& out);
 

@@ -14,6 +14,7 @@
 #include "analyzer/location.h"
 #include "analyzer/pipeline/declaration.h"
 #include "analyzer/scan/discovery.h"
+#include "analyzer/source/cast_site.h"
 
 namespace dtlint {
 
@@ -42,6 +43,9 @@ struct ScanResult {
   std::vector<Problem> problems;          // E901
   std::vector<Skipped> skipped;           // DT204
   std::vector<RefusedCode> code_refused;  // DT203
+  // The C/C++ sources' cast sites (CX rules): each once however many units
+  // reach it, in (path, line, column) order.
+  std::vector<CastSite> cast_sites;
 };
 
 // Takes each finished array, in input order and then member order, whatever
