@@ -3,7 +3,7 @@
 same sources, in one run on one machine (issue 15). See bench/README.md.
 
     /usr/bin/python3 bench/cpp_scan.py [--build build] [--runs 3] [--threads N]
-        [--clang-tidy clang-tidy-14] [--data DIR]
+        [--clang-tidy clang-tidy-14] [--limit N] [--data DIR]
 
 Two source sets: tests/source/cases (dtlint's own case files) and Eigen's
 documentation examples as Debian ships them (libeigen3-doc, fetched once with
@@ -143,6 +143,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="runs per case (median)")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1, help="dtlint's threads in the second run")
     ap.add_argument("--clang-tidy", default="clang-tidy-14")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N Eigen examples (0: all)")
     ap.add_argument("--data", default="/tmp/dtlint-bench-cpp", help="cache for Debian's Eigen examples")
     args = ap.parse_args()
     binary = Path(args.build) / "dtlint"
@@ -154,7 +155,7 @@ def main():
     sets = [
         source_set("tests/source/cases", sorted(p for p in CASES.iterdir() if p.suffix in (".cpp", ".c", ".h", ".hpp")),
                    [STAND_INS], work / "cases"),
-        source_set("Eigen 3.4 examples (libeigen3-doc)", sorted(examples.glob("*.cpp")), [examples],
+        source_set("Eigen 3.4 examples (libeigen3-doc)", sorted(examples.glob("*.cpp"))[:args.limit or None], [examples],
                    work / "eigen"),
     ]
     print(f"CPU: {cpu_model()} ({os.cpu_count()} logical cores); runs: {args.runs}, median wall clock")

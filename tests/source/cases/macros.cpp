@@ -15,14 +15,14 @@ void from_macros(float x, double d) {
   float out;
   // CHECK+1: CX401 :15
   ASSIGN(out, d);
-  // CHECK+1: CX401 :16 "NARROW_SCALE"
+  // CHECK+1: CX401 :16
   NARROW_SCALE(d);
   (void)h;
   (void)out;
   (void)scaled_d;
 }
 
-// CHECK+1: CX403 :31 "HUGE_HALF"
+// CHECK+1: CX403 :31 "HUGE_HALF" "inf"
 const Eigen::half kHugeHalf = HUGE_HALF;
 // CHECK+1: CX403 :26 "inf"
 const float kHugeValue = HUGE_VALUE;
