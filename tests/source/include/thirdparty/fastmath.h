@@ -7,9 +7,15 @@
 
 namespace fastmath {
 
-inline float narrow(double x) { return x; }
-inline int truncate(float x) { return x; }
-inline Eigen::half to_half(float x) { return Eigen::half(x); }
+inline float narrow(double x) {
+  return x;
+}
+inline int truncate(float x) {
+  return x;
+}
+inline Eigen::half to_half(float x) {
+  return Eigen::half(x);
+}
 template <typename T>
 float narrow_any(T value) {
   return value;
