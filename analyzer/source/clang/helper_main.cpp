@@ -354,11 +354,17 @@ class MatchingActionFactory : public clang::tooling::FrontendActionFactory {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Frames go to a private copy of standard output; what Clang or LLVM might
-  // print there goes to standard error instead and cannot break a frame.
+  // Frames go to a private copy of standard output. Clang's own output (its
+  // error count, LLVM's crash report) goes nowhere: it could break a frame,
+  // and the compiler's diagnostics are not dtlint's to print.
   const int frames_descriptor = ::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
   if (frames_descriptor < 0) return 1;
-  ::dup2(STDERR_FILENO, STDOUT_FILENO);
+  const int null_descriptor = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (null_descriptor >= 0) {
+    ::dup2(null_descriptor, STDOUT_FILENO);
+    ::dup2(null_descriptor, STDERR_FILENO);
+    ::close(null_descriptor);
+  }
   Output output(frames_descriptor);
   {
     Payload hello;
@@ -373,8 +379,10 @@ int main(int argc, char** argv) {
   }
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   limit(RLIMIT_CORE, 0);
-  // No file can be written (a syntax-only run writes none); frames go to a pipe.
+  // No file can be written (a syntax-only run writes none); a write to one
+  // fails (EFBIG) rather than killing the run. Frames go to a pipe.
   limit(RLIMIT_FSIZE, 0);
+  ::signal(SIGXFSZ, SIG_IGN);
   if (kAddressSpaceLimit && arguments.memory_mib > 0)
     limit(RLIMIT_AS, static_cast<rlim_t>(arguments.memory_mib) << 20);
   if (arguments.cpu_seconds > 0) {

@@ -98,8 +98,11 @@ std::string type_spelling(clang::QualType type, const clang::ASTContext& context
   // substitution, auto, decltype, parentheses) down to a typedef or the type.
   for (int step = 0; step < 64; ++step) {
     type = type.getUnqualifiedType();
-    if (const auto* typedef_type = type->getAs<clang::TypedefType>();
-        typedef_type && type->getTypeClass() == clang::Type::Typedef) {
+    // A typedef at namespace scope is a name the reader knows (int8_t,
+    // std::size_t, at::Half); a member typedef of a template
+    // (basic_string<char>::size_type) is looked through.
+    if (const auto* typedef_type = llvm::dyn_cast<clang::TypedefType>(type.getTypePtr());
+        typedef_type && !typedef_type->getDecl()->getDeclContext()->isRecord()) {
       return typedef_type->getDecl()->getQualifiedNameAsString();
     }
     if (type->getTypeClass() == clang::Type::Builtin || type->getTypeClass() == clang::Type::Record ||

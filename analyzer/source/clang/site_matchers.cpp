@@ -162,6 +162,7 @@ class ImplicitConversionCallback : public MatchFinder::MatchCallback {
   void run(const MatchFinder::MatchResult& result) override {
     const auto* cast = result.Nodes.getNodeAs<clang::ImplicitCastExpr>("cast");
     if (cast == nullptr || cast->isValueDependent() || cast->isTypeDependent()) return;
+    if (cast->isPartOfExplicitCast()) return;  // the explicit cast reports it
     clang::ASTContext& context = *result.Context;
     if (cast->getCastKind() == clang::CK_ConstructorConversion) {
       const auto* construct = llvm::dyn_cast<clang::CXXConstructExpr>(cast->getSubExpr()->IgnoreImplicit());
@@ -169,7 +170,7 @@ class ImplicitConversionCallback : public MatchFinder::MatchCallback {
       if (!construction) return;
       collector_.handled_constructions().insert(construct);
       FoundSite site = site_of(CastSiteKind::Implicit, construction->source, construction->target);
-      if (!collector_.place(cast->getExprLoc(), cast->getEndLoc(), context, site)) return;
+      if (!collector_.place(cast->getExprLoc(), cast->getSourceRange(), context, site)) return;
       if (in_unevaluated_context(cast, context)) return;
       site.constant = evaluate_operand(construction->operand, construction->source, context);
       collector_.add(std::move(site));
@@ -198,7 +199,7 @@ class ImplicitConversionCallback : public MatchFinder::MatchCallback {
       default: return;
     }
     FoundSite site = site_of(CastSiteKind::Implicit, *source, *target);
-    if (!collector_.place(cast->getExprLoc(), cast->getEndLoc(), context, site)) return;
+    if (!collector_.place(cast->getExprLoc(), cast->getSourceRange(), context, site)) return;
     site.constant = evaluate_operand(operand, *source, context);
     if (needs_constant && site.constant.kind == ConstantKind::None) return;
     if (in_unevaluated_context(cast, context)) return;
@@ -250,16 +251,11 @@ class ExplicitConversionCallback : public MatchFinder::MatchCallback {
       report(cast, cast->getBeginLoc(), *construction, context);
       return;
     }
-    switch (cast->getCastKind()) {
-      case clang::CK_FloatingCast:
-      case clang::CK_FloatingToIntegral:
-      case clang::CK_IntegralCast:
-      case clang::CK_IntegralToFloating:
-      case clang::CK_FloatingToBoolean:
-      case clang::CK_IntegralToBoolean: break;
-      default: return;
-    }
-    const clang::Expr* operand = cast->getSubExpr();
+    // In C++ an explicit cast is often a NoOp holding implicit casts marked
+    // part of it (`(float)d`: CStyleCastExpr <NoOp> over ImplicitCastExpr
+    // <FloatingCast>): the conversion is from the operand as written to the
+    // cast's type; both arithmetic types dtlint knows.
+    const clang::Expr* operand = cast->getSubExprAsWritten();
     const std::optional<ScalarType> source = classify(operand->getType(), context);
     const std::optional<ScalarType> target = classify(cast->getType(), context);
     if (!source || !target || same_type(*source, *target)) return;
@@ -270,7 +266,7 @@ class ExplicitConversionCallback : public MatchFinder::MatchCallback {
                           !holds_every_float(*target, *source)) ||
                          (source->kind == ScalarKind::Float && is_integer(*target));
     FoundSite site = site_of(CastSiteKind::Explicit, *source, *target);
-    if (!collector_.place(cast->getBeginLoc(), cast->getEndLoc(), context, site)) return;
+    if (!collector_.place(cast->getBeginLoc(), cast->getSourceRange(), context, site)) return;
     site.constant = evaluate_operand(operand, *source, context);
     if (!by_type && site.constant.kind == ConstantKind::None) return;
     if (in_unevaluated_context(cast, context)) return;
@@ -291,7 +287,7 @@ class ExplicitConversionCallback : public MatchFinder::MatchCallback {
   void report(const clang::Expr* expr, clang::SourceLocation point, const Construction& construction,
               clang::ASTContext& context) {
     FoundSite site = site_of(CastSiteKind::Explicit, construction.source, construction.target);
-    if (!collector_.place(point, expr->getEndLoc(), context, site)) return;
+    if (!collector_.place(point, expr->getSourceRange(), context, site)) return;
     if (in_unevaluated_context(expr, context)) return;
     site.constant = evaluate_operand(construction.operand, construction.source, context);
     collector_.add(std::move(site));
@@ -383,7 +379,7 @@ class EigenCastCallback : public MatchFinder::MatchCallback {
     if (source) site.source = source->type;
     site.target = target->type;
     site.semantics = target->semantics;
-    if (!collector_.place(member->getMemberLoc(), call->getEndLoc(), context, site)) return;
+    if (!collector_.place(member->getMemberLoc(), call->getSourceRange(), context, site)) return;
     if (in_unevaluated_context(call, context)) return;
     collector_.add(std::move(site));
   }
@@ -443,7 +439,7 @@ class TensorflowCastOpCallback : public MatchFinder::MatchCallback {
           site.kind = CastSiteKind::TensorflowCastOp;
           site.target = {std::string(known.enumerator), known.dtype};
           site.semantics = Semantics::TensorFlow;
-          if (!collector_.place(construct->getBeginLoc(), construct->getEndLoc(), context, site)) return;
+          if (!collector_.place(construct->getBeginLoc(), construct->getSourceRange(), context, site)) return;
           if (in_unevaluated_context(construct, context)) return;
           collector_.add(std::move(site));
           return;
@@ -471,6 +467,29 @@ class AllSiteMatchers : public SiteMatchers {
 }  // namespace
 
 // ---- the collector ---------------------------------------------------------
+
+// The macro whose expansion holds the whole range ("" when the range is not
+// all in one): the one the code names at that place, so FLT_MAX rather than
+// the __FLT_MAX__ it expands to; for a macro argument, the macro taking it.
+std::string macro_holding(clang::SourceRange range, const clang::SourceManager& sources,
+                          const clang::LangOptions& language) {
+  if (!range.getBegin().isMacroID() || !range.getEnd().isMacroID()) return "";
+  const llvm::StringRef begin_name = clang::Lexer::getImmediateMacroName(range.getBegin(), sources, language);
+  if (begin_name != clang::Lexer::getImmediateMacroName(range.getEnd(), sources, language)) return "";
+  clang::SourceLocation at = range.getBegin();
+  llvm::StringRef name = begin_name;
+  for (int depth = 0; depth < 64; ++depth) {
+    while (at.isMacroID() && sources.isMacroArgExpansion(at))
+      at = sources.getImmediateExpansionRange(at).getBegin();
+    if (!at.isMacroID()) break;
+    // The place the macro was used: inside another macro's body, step out to it.
+    const clang::SourceLocation use = sources.getImmediateExpansionRange(at).getBegin();
+    if (!use.isMacroID() || sources.isMacroArgExpansion(use)) break;
+    at = use;
+    name = clang::Lexer::getImmediateMacroName(at, sources, language);
+  }
+  return name.str();
+}
 
 SiteCollector::SiteCollector(std::vector<std::string> roots, std::string directory)
     : directory_(std::move(directory)) {
@@ -504,7 +523,7 @@ bool SiteCollector::under_root(const std::string& absolute_path) const {
   return false;
 }
 
-bool SiteCollector::place(clang::SourceLocation point, clang::SourceLocation end,
+bool SiteCollector::place(clang::SourceLocation point, clang::SourceRange range,
                           const clang::ASTContext& context, FoundSite& site) {
   const clang::SourceManager& sources = context.getSourceManager();
   // Where the compiler points: a macro argument's spelling, a macro body's use.
@@ -523,7 +542,7 @@ bool SiteCollector::place(clang::SourceLocation point, clang::SourceLocation end
   site.line = sources.getSpellingLineNumber(at);
   site.column = sources.getSpellingColumnNumber(at);
   // The range's end: just past its last token, when in the same file.
-  const clang::SourceLocation last = sources.getFileLoc(end);
+  const clang::SourceLocation last = sources.getFileLoc(range.getEnd());
   const clang::SourceLocation past_end =
       last.isValid() ? clang::Lexer::getLocForEndOfToken(last, 0, sources, context.getLangOpts())
                      : clang::SourceLocation();
@@ -531,9 +550,7 @@ bool SiteCollector::place(clang::SourceLocation point, clang::SourceLocation end
     site.end_line = sources.getSpellingLineNumber(past_end);
     site.end_column = sources.getSpellingColumnNumber(past_end);
   }
-  if (point.isMacroID()) {
-    site.macro = clang::Lexer::getImmediateMacroName(point, sources, context.getLangOpts()).str();
-  }
+  site.macro = macro_holding(range, sources, context.getLangOpts());
   return true;
 }
 

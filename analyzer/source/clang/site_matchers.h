@@ -51,9 +51,9 @@ class SiteCollector {
   std::string absolute(llvm::StringRef path) const;
   bool under_root(const std::string& absolute_path) const;
 
-  // The reported place of a cast: `point` where the compiler would point, `end`
-  // the last token of its range. False when the place is not reported.
-  bool place(clang::SourceLocation point, clang::SourceLocation end, const clang::ASTContext& context,
+  // The reported place of a cast: `point` where the compiler would point,
+  // `range` the cast's (its end, its macro). False when the place is not reported.
+  bool place(clang::SourceLocation point, clang::SourceRange range, const clang::ASTContext& context,
              FoundSite& site);
 
   void add(FoundSite site);
