@@ -159,7 +159,9 @@ def main():
                    work / "eigen"),
     ]
     print(f"CPU: {cpu_model()} ({os.cpu_count()} logical cores); runs: {args.runs}, median wall clock")
-    print(f"clang-tidy: {subprocess.run([args.clang_tidy, '--version'], capture_output=True, text=True).stdout.split(chr(10))[1].strip()}")
+    version = re.search(r"version (\S+)", subprocess.run([args.clang_tidy, "--version"], capture_output=True,
+                                                          text=True).stdout)
+    print(f"clang-tidy: {version.group(1) if version else 'unknown version'}; dtlint: {binary}")
     print()
     print("| sources | units | dtlint --threads 1 | dtlint --threads %d | clang-tidy | ratio (1 thread) | ratio (%d threads) |"
           % (args.threads, args.threads))
@@ -179,8 +181,8 @@ def main():
               f"{med['d1'] / med['tidy']:.2f} | {med['dn'] / med['tidy']:.2f} |")
         findings = dtlint_findings(out["d1"].stdout.decode(errors="replace"))
         if findings is None:
-            print(f"|  | dtlint gave no JSON (exit {out['d1'].returncode}): "
-                  f"{out['d1'].stderr.decode(errors='replace')[:200].strip()} |")
+            reason = " ".join(out["d1"].stderr.decode(errors="replace").split())[:200]
+            print(f"|  | dtlint gave no JSON (exit {out['d1'].returncode}): {reason} |")
             continue
         if s["dropped"]:
             print(f"|  | left out (Clang 14 cannot parse them): {', '.join(Path(str(p)).name for p in s['dropped'])} |")
