@@ -56,13 +56,17 @@ CompileDatabase CompileDatabase::read(const fs::path& path) {
   const fs::path base = fs::absolute(path).parent_path();
   for (std::size_t index = 0; index < root.size(); ++index) {
     const nlohmann::json& entry = root[index];
-    if (!entry.is_object()) throw InputError(path.string(), "entry " + std::to_string(index) + " is not an object");
+    if (!entry.is_object())
+      throw InputError(path.string(), "entry " + std::to_string(index) + " is not an object");
     CompileCommand command;
-    command.directory = (base / member(entry, "directory", index, path).get<std::string>()).lexically_normal();
-    command.file = (command.directory / member(entry, "file", index, path).get<std::string>()).lexically_normal();
+    command.directory =
+        (base / member(entry, "directory", index, path).get<std::string>()).lexically_normal();
+    command.file =
+        (command.directory / member(entry, "file", index, path).get<std::string>()).lexically_normal();
     if (const auto arguments = entry.find("arguments"); arguments != entry.end()) {
       if (!arguments->is_array() || arguments->empty())
-        throw InputError(path.string(), "entry " + std::to_string(index) + "'s \"arguments\" is not a list of strings");
+        throw InputError(path.string(),
+                         "entry " + std::to_string(index) + "'s \"arguments\" is not a list of strings");
       for (const nlohmann::json& argument : *arguments) {
         if (!argument.is_string())
           throw InputError(path.string(),
@@ -73,9 +77,11 @@ CompileDatabase CompileDatabase::read(const fs::path& path) {
       try {
         command.arguments = split_command(member(entry, "command", index, path).get<std::string>());
       } catch (const InputError& error) {
-        throw InputError(path.string(), "entry " + std::to_string(index) + "'s \"command\": " + error.reason());
+        throw InputError(path.string(),
+                         "entry " + std::to_string(index) + "'s \"command\": " + error.reason());
       } catch (const std::exception&) {
-        throw InputError(path.string(), "entry " + std::to_string(index) + " has neither \"arguments\" nor \"command\"");
+        throw InputError(path.string(),
+                         "entry " + std::to_string(index) + " has neither \"arguments\" nor \"command\"");
       }
       if (command.arguments.empty())
         throw InputError(path.string(), "entry " + std::to_string(index) + "'s \"command\" is empty");
@@ -101,7 +107,8 @@ std::optional<fs::path> database_named_by(const fs::path& build_dir) {
 std::optional<fs::path> find_compile_database(std::span<const std::string> scanned_paths) {
   for (const std::string& scanned : scanned_paths) {
     std::error_code error;
-    const fs::path folder = fs::is_directory(scanned, error) ? fs::path(scanned) : fs::path(scanned).parent_path();
+    const fs::path folder =
+        fs::is_directory(scanned, error) ? fs::path(scanned) : fs::path(scanned).parent_path();
     const fs::path start = folder.empty() ? fs::path(".") : folder;
     for (const fs::path& candidate : {start / kCompileDatabaseName, start / "build" / kCompileDatabaseName}) {
       if (fs::is_regular_file(candidate, error)) return candidate.lexically_normal();
@@ -136,8 +143,8 @@ std::vector<std::string> split_command(std::string_view command) {
         const char d = command[i];
         if (d == '"') break;
         if (d == '\\' && i + 1 < command.size() &&
-            (command[i + 1] == '"' || command[i + 1] == '\\' || command[i + 1] == '$' || command[i + 1] == '`' ||
-             command[i + 1] == '\n')) {
+            (command[i + 1] == '"' || command[i + 1] == '\\' || command[i + 1] == '$' ||
+             command[i + 1] == '`' || command[i + 1] == '\n')) {
           if (command[++i] != '\n') current += command[i];
         } else {
           current += d;
@@ -152,15 +159,16 @@ std::vector<std::string> split_command(std::string_view command) {
 }
 
 bool is_source_name(const fs::path& path) {
-  static constexpr std::array<std::string_view, 10> kExtensions{".c",   ".cc",  ".cpp", ".cxx", ".h",  ".hh",
-                                                                ".hpp", ".hxx", ".cu",  ".cuh"};
+  static constexpr std::array<std::string_view, 10> kExtensions{".c",  ".cc",  ".cpp", ".cxx", ".h",
+                                                                ".hh", ".hpp", ".hxx", ".cu",  ".cuh"};
   const std::string extension = path.extension().string();
   return std::find(kExtensions.begin(), kExtensions.end(), extension) != kExtensions.end();
 }
 
 bool is_header_name(const fs::path& path) {
   const std::string extension = path.extension().string();
-  return extension == ".h" || extension == ".hh" || extension == ".hpp" || extension == ".hxx" || extension == ".cuh";
+  return extension == ".h" || extension == ".hh" || extension == ".hpp" || extension == ".hxx" ||
+         extension == ".cuh";
 }
 
 std::vector<std::string> default_arguments(const fs::path& file, std::span<const fs::path> include_folders,

@@ -81,7 +81,8 @@ bool is_value_of(long double value, DType type) {
 }
 
 SimulatedConstant simulate_constant(long double value, DType source, DType target, Semantics semantics) {
-  if (!is_real(source) || !is_real(target)) throw std::invalid_argument("simulate_constant: not a real dtype");
+  if (!is_real(source) || !is_real(target))
+    throw std::invalid_argument("simulate_constant: not a real dtype");
   const std::array<std::byte, 16> bytes = element_bytes(value, source);
   ArrayView element;
   element.dtype = source;
