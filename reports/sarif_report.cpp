@@ -143,7 +143,10 @@ Json result_json(const Finding& f, std::size_t rule_index, const fs::path& root)
   j["ruleIndex"] = rule_index;
   j["level"] = std::string(to_string(f.severity));
   j["message"] = {{"text", annotation_message(f)}};
-  j["locations"] = Json::array({location_json(f.location, root)});
+  Json location = location_json(f.location, root);
+  // A C/C++ finding's line, so that viewers show the code without the file (bad UTF-8 replaced when dumped).
+  if (!f.source_line.empty()) location["physicalLocation"]["region"]["snippet"] = {{"text", f.source_line}};
+  j["locations"] = Json::array({std::move(location)});
   if (f.related) {
     // The data a finding at a config line (or a model's node) is about.
     Json related = location_json(*f.related, root);

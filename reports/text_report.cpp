@@ -167,6 +167,7 @@ class TextReportStream final : public ReportStream {
       flush_group();
       enter_file(f.location.path);
       out_ << line_for(f, {});
+      if (!f.source_line.empty()) out_ << source_excerpt(f);
       return;
     }
     if (!group_.empty() && !(group_.front().location == f.location)) flush_group();
@@ -264,6 +265,31 @@ class TextReportStream final : public ReportStream {
       out_ << line_for(*same.front(), same);
     }
     group_.clear();
+  }
+
+  // The source line under a C/C++ finding and a caret under its column, as
+  // compilers print them: "  float s = scale;" / "            ^~~~~".
+  std::string source_excerpt(const Finding& f) const {
+    const std::string text = printable_text(f.source_line);
+    if (text != f.source_line || !f.location.column) return "    " + text + "\n";  // escaped: columns moved
+    const std::size_t column = static_cast<std::size_t>(*f.location.column);
+    std::string caret;
+    std::size_t byte = 1;
+    for (const char c : f.source_line) {
+      if (byte >= column) break;
+      ++byte;
+      if ((static_cast<unsigned char>(c) & 0xC0) == 0x80)
+        continue;  // a UTF-8 continuation: no column of its own
+      caret += c == '\t' ? '\t' : ' ';
+    }
+    std::string marks = "^";
+    if (f.location.end_line == f.location.line && f.location.end_column &&
+        *f.location.end_column > *f.location.column)
+      marks += std::string(
+          std::min<std::size_t>(static_cast<std::size_t>(*f.location.end_column - *f.location.column - 1),
+                                f.source_line.size()),
+          '~');
+    return "    " + text + "\n    " + caret + style_("1;32", marks) + "\n";
   }
 
   // "path:member: severity CODE what; first at …— fix [name]". `same`: the

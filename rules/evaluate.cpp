@@ -8,6 +8,7 @@
 #include "rules/array_judgement.h"
 #include "rules/baseline.h"
 #include "rules/registry.h"
+#include "rules/site_judgement.h"
 #include "rules/suggestion.h"
 
 namespace dtlint {
@@ -174,8 +175,69 @@ void Evaluator::problem(const Problem& p, std::vector<Finding>& out) {
                     rules_in_force_->at(p.location.path));
 }
 
-void Evaluator::cast_site(const CastSite& /*site*/, std::vector<Finding>& /*out*/) {
-  // The CX rules' judging lands with them.
+namespace {
+
+// A source line as a baseline remembers it: without its comment, its runs of
+// white space as one space, trimmed, so that re-indenting or editing a comment does not
+// make a finding new.
+std::string normalised_line(std::string_view line) {
+  std::string out;
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quote) {
+      if (c == '\\' && i + 1 < line.size()) {
+        out += c;
+        out += line[++i];
+        continue;
+      }
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '/' && i + 1 < line.size() && (line[i + 1] == '/' || line[i + 1] == '*')) {
+      break;
+    }
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+void Evaluator::cast_site(const CastSite& site, std::vector<Finding>& out) {
+  const auto& rules = rules_in_force_->at(site.location.path);
+  if (site.location.path != occurrences_path_) {
+    occurrences_path_ = site.location.path;
+    occurrences_.clear();
+  }
+  for (const Rule* rule : rule_registry()) {
+    if (rule->kind() != FactKind::CastSite) continue;
+    const RuleSetting* setting = setting_of(*rule, rules);
+    if (setting && setting->off) continue;
+    const std::size_t first = out.size();
+    SiteJudgement judgement(*rule, site, setting, out);
+    rule->judge_site(judgement);
+    for (std::size_t f = first; f < out.size();) {
+      // `// dtlint: ignore[CODE]` on the line or the line above.
+      if (ignore_comment_names(site.line_text, rule->code()) ||
+          ignore_comment_names(site.previous_line_text, rule->code())) {
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(f));
+        continue;
+      }
+      // A baseline knows the finding by its line's text, not its number: the
+      // same text twice in a file is told apart by its place among them.
+      std::string identity = "source:" + normalised_line(site.line_text);
+      const std::size_t seen = ++occurrences_[std::string(rule->code()) + '\0' + identity];
+      if (seen > 1) identity += "#" + std::to_string(seen);
+      out[f].identity = std::move(identity);
+      ++f;
+    }
+  }
 }
 
 std::vector<Finding> evaluate(const ScanResult& scan, Semantics semantics, const Config* config) {

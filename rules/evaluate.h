@@ -62,6 +62,10 @@ class Evaluator {
   Semantics semantics_;
   std::unique_ptr<RulesInForce> rules_in_force_;
   std::unique_ptr<PlanJudgement> plans_;
+  // Per rule and normalised source line, how many cast-site findings of the
+  // current file carry it (baseline identities).
+  std::string occurrences_path_;
+  std::map<std::string, std::size_t> occurrences_;
 };
 
 // A finding of `code` about a whole input or member (E901, DT203, DT204) at its default severity.

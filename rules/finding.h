@@ -32,6 +32,9 @@ struct Finding {
   // The fix, computed by simulation where it names a dtype or a scale ("bfloat16
   // fits: 0 of 3000 values overflow"); empty when there is nothing better to say.
   std::string suggestion;
+  // For a finding in C/C++ source: the line its location points into (the
+  // text report's caret line, SARIF's snippet); empty otherwise.
+  std::string source_line;
   std::optional<std::vector<std::uint64_t>> first_index;
   std::optional<long double> first_value;
   bool first_value_is_integer = false;  // integer sources print their values exactly

@@ -42,8 +42,7 @@ struct RuleOption {
 };
 
 // What a rule judges; evaluate() hands each kind of fact to the rules that
-// declare it. Rules whose facts dtlint does not produce yet (pipeline plans,
-// C++ cast sites) are documented and registered all the same.
+// declare it.
 enum class FactKind {
   ArrayAnalysis,  // a numeric array's statistics and simulated casts
   ObjectArray,    // an array of pickled objects, never unpickled
@@ -56,6 +55,7 @@ enum class FactKind {
 std::string_view to_string(FactKind kind);
 
 class ArrayJudgement;
+class SiteJudgement;
 
 class Rule {
  public:
@@ -77,6 +77,8 @@ class Rule {
   // Array rules (ArrayAnalysis, ObjectArray) judge one array at a time; the
   // others are judged where their facts are made (evaluate.cpp, suppressions).
   virtual void judge(ArrayJudgement& /*array*/) const {}
+  // CastSite rules judge one cast in C/C++ source at a time.
+  virtual void judge_site(SiteJudgement& /*site*/) const {}
 
  private:
   const RuleDoc& doc_;

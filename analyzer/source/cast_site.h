@@ -33,8 +33,9 @@ enum class CastSiteKind : std::uint8_t {
 
 // One side of a cast.
 struct CastSiteType {
-  std::string spelling;        // as the code names it, sugar kept: "double", "Eigen::half", "int8_t", "DT_HALF"
-  std::optional<DType> dtype;  // the dtype it is (LongDouble for x87 long double); none: unknown (a graph tensor)
+  std::string spelling;  // as the code names it, sugar kept: "double", "Eigen::half", "int8_t", "DT_HALF"
+  std::optional<DType>
+      dtype;  // the dtype it is (LongDouble for x87 long double); none: unknown (a graph tensor)
 };
 
 // The operand's value when Clang's constant evaluator gives one (literals,
@@ -42,8 +43,8 @@ struct CastSiteType {
 // constant expressions). Its value is the source type's: the conversion the
 // site performs is what is simulated.
 struct SiteConstant {
-  long double value = 0;     // exact for every source dtype up to long double and 64-bit integers
-  std::string spelling;      // the operand's source text, at most 80 bytes ("1e5", "kScale"); may be empty
+  long double value = 0;  // exact for every source dtype up to long double and 64-bit integers
+  std::string spelling;   // the operand's source text, at most 80 bytes ("1e5", "kScale"); may be empty
 };
 
 // What the conversion does to the constant, simulated (source/simulate.h):

@@ -1,5 +1,6 @@
 // CX401 narrowing-float-conversion: Implicit conversion to a narrower floating type.
 #include "rules/registry.h"
+#include "rules/site_judgement.h"
 
 namespace dtlint {
 namespace {
@@ -30,6 +31,13 @@ Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 class NarrowingFloatConversion final : public Rule {
  public:
   NarrowingFloatConversion() : Rule(kDoc, FactKind::CastSite) {}
+  void judge_site(SiteJudgement& site) const override {
+    const CastSite& s = site.site();
+    if (s.kind != CastSiteKind::Implicit || judged_by_value(s) || !site.source() || !site.target()) return;
+    const DType from = *site.source(), to = *site.target();
+    if (!is_float(from) || !is_float(to) || !may_change_value(from, to)) return;
+    site.add("implicit conversion from " + site.types() + " narrows: " + site.what_target_keeps());
+  }
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // CX402 low-precision-cast: Explicit cast to a 16- or 8-bit floating type.
 #include "rules/registry.h"
+#include "rules/site_judgement.h"
 
 namespace dtlint {
 namespace {
@@ -28,6 +29,16 @@ Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 class LowPrecisionCast final : public Rule {
  public:
   LowPrecisionCast() : Rule(kDoc, FactKind::CastSite) {}
+  void judge_site(SiteJudgement& site) const override {
+    const CastSite& s = site.site();
+    if (s.kind != CastSiteKind::Explicit || judged_by_value(s) || !site.target()) return;
+    const DType to = *site.target();
+    if (!is_low_precision_float(to) || (site.source() && !may_change_value(*site.source(), to))) return;
+    std::string message = "explicit cast from " + site.types();
+    if (s.semantics != Semantics::NumPy && site.source() && info(*site.source()).size > 4)
+      message += ", rounded through float32";
+    site.add(message + ": " + site.what_target_keeps());
+  }
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // CX405 float-to-int-truncation: Implicit floating to integer conversion.
 #include "rules/registry.h"
+#include "rules/site_judgement.h"
 
 namespace dtlint {
 namespace {
@@ -27,6 +28,16 @@ Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 class FloatToIntTruncation final : public Rule {
  public:
   FloatToIntTruncation() : Rule(kDoc, FactKind::CastSite) {}
+  void judge_site(SiteJudgement& site) const override {
+    const CastSite& s = site.site();
+    if (s.kind != CastSiteKind::Implicit || judged_by_value(s) || !site.source() || !site.target()) return;
+    const DType from = *site.source(), to = *site.target();
+    if (!is_float(from) || !is_integer(to)) return;
+    const IntRange range = int_range(to);
+    site.add("implicit conversion from " + site.types() + " truncates toward zero (2.7 becomes 2); " +
+             "a value outside " + format_number(static_cast<long double>(range.min)) + " to " +
+             format_number(static_cast<long double>(range.max)) + ", NaN or ±inf is undefined behaviour");
+  }
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // CX406 eigen-narrowing-cast: Eigen .cast<T>() to a narrower scalar type.
 #include "rules/registry.h"
+#include "rules/site_judgement.h"
 
 namespace dtlint {
 namespace {
@@ -30,6 +31,24 @@ Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 class EigenNarrowingCast final : public Rule {
  public:
   EigenNarrowingCast() : Rule(kDoc, FactKind::CastSite) {}
+  void judge_site(SiteJudgement& site) const override {
+    const CastSite& s = site.site();
+    if (s.kind != CastSiteKind::EigenCast || !site.source() || !site.target()) return;
+    const DType from = *site.source(), to = *site.target();
+    if (!may_change_value(from, to)) return;
+    // Integers into float32 or wider (pixel values, counts) are the usual way
+    // into Eigen's float maths; only 16- and 8-bit floats are narrow for them.
+    if (is_integer(from) && is_float(to) && !is_low_precision_float(to)) return;
+    std::string message = ".cast<" + s.target.spelling + ">() from '" + s.source.spelling + "'";
+    if (is_float(from) && is_integer(to)) {
+      message += " truncates every coefficient toward zero; " + site.what_target_keeps();
+    } else {
+      if (s.semantics != Semantics::NumPy && info(from).size > 4 && is_low_precision_float(to))
+        message += ", rounded through float32";
+      message += ": " + site.what_target_keeps();
+    }
+    site.add(message);
+  }
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // CX407 tensorflow-cast-op: TensorFlow C++ cast to a narrower dtype (ops::Cast, DT_HALF, DT_BFLOAT16).
 #include "rules/registry.h"
+#include "rules/site_judgement.h"
 
 namespace dtlint {
 namespace {
@@ -29,6 +30,13 @@ Configuration: `severity` changes this rule's level, `off` disables it.)doc",
 class TensorflowCastOp final : public Rule {
  public:
   TensorflowCastOp() : Rule(kDoc, FactKind::CastSite) {}
+  void judge_site(SiteJudgement& site) const override {
+    const CastSite& s = site.site();
+    if (s.kind != CastSiteKind::TensorflowCastOp || !site.target() || !is_low_precision_float(*site.target()))
+      return;
+    site.add("TensorFlow cast op to " + s.target.spelling + " (" + std::string(dtlint::name(*site.target())) +
+             ", rounded through float32): " + site.what_target_keeps());
+  }
 };
 
 }  // namespace
