@@ -635,7 +635,11 @@ std::unique_ptr<SiteMatchers> register_site_matchers(MatchFinder& finder, SiteCo
                              hasCastKind(clang::CK_ConstructorConversion)))
           .bind("cast"),
       &matchers->implicit);
-  finder.addMatcher(explicitCastExpr(unless(isExpansionInSystemHeader())).bind("cast"), &matchers->explicit_);
+  // Conversions by value only: not reinterpret_cast, const_cast, __builtin_bit_cast.
+  finder.addMatcher(explicitCastExpr(unless(isExpansionInSystemHeader()),
+                                     anyOf(cStyleCastExpr(), cxxStaticCastExpr(), cxxFunctionalCastExpr()))
+                        .bind("cast"),
+                    &matchers->explicit_);
   finder.addMatcher(cxxConstructExpr(unless(isExpansionInSystemHeader())).bind("construct"),
                     &matchers->explicit_);
   std::vector<llvm::StringRef> function_names;
