@@ -332,6 +332,10 @@ class MatchingAction : public clang::ASTFrontendAction {
   explicit MatchingAction(UnitState& state) : state_(state) {}
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
                                                         llvm::StringRef) override {
+    // A missing include is a fatal error, after which Clang instantiates no
+    // template: as an error, the rest of the unit is still analysed (the
+    // casts in templates of the unit's own code included).
+    compiler.getDiagnostics().setFatalsAsError(true);
     compiler.getPreprocessor().addPPCallbacks(
         std::make_unique<FileRecorder>(compiler.getSourceManager(), state_));
     return std::make_unique<MatchingConsumer>(state_);
