@@ -114,12 +114,13 @@ class PayloadReader {
     bytes_ = bytes_.subspan(static_cast<std::size_t>(length));
     return value;
   }
-  // A text that reports show: valid UTF-8 without control bytes.
+  // A text that reports show: valid UTF-8 (else escaped), control bytes as spaces.
   std::string shown_text(std::string_view what) {
     std::string value = text(what);
-    if (invalid_utf8_at(value)) source_.fail(std::string(what) + " is not UTF-8");
-    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
-      source_.fail(std::string(what) + " holds a control character");
+    if (invalid_utf8_at(value)) value = escape_untrusted(value, kMaxTextBytes);
+    std::replace_if(
+        value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; },
+        ' ');
     return value;
   }
   void end(std::string_view what) {
@@ -146,11 +147,14 @@ FrameHeader next_header(FrameSource& source) {
   return {static_cast<Frame>(std::to_integer<std::uint8_t>(header[0])), length};
 }
 
+// The Hello frame: its payload is the text kHello (a u32 length and the bytes).
 void expect_hello(FrameSource& source) {
-  std::array<std::byte, 5 + kHello.size()> hello{};
+  std::array<std::byte, 9 + kHello.size()> hello{};
   source.read_exact(hello, false);
+  constexpr auto size = static_cast<char>(kHello.size());
   const std::string expected = std::string(1, static_cast<char>(Frame::Hello)) +
-                               std::string({static_cast<char>(kHello.size()), 0, 0, 0}) + std::string(kHello);
+                               std::string({static_cast<char>(size + 4), 0, 0, 0, size, 0, 0, 0}) +
+                               std::string(kHello);
   if (std::memcmp(hello.data(), expected.data(), hello.size()) != 0)
     source.fail("it does not start with the greeting of this dtlint's helper");
 }
@@ -228,7 +232,11 @@ CastSite parse_site(std::span<const std::byte> bytes, FrameSource& source) {
       default: value.value = static_cast<long double>(reader.number(8, "a constant")); break;
     }
     value.spelling = reader.shown_text("a constant's spelling");
-    if (value.spelling.size() > kMaxOperandSpelling) source.fail("a constant's spelling is too long");
+    if (value.spelling.size() > kMaxOperandSpelling) {  // cut at a character's start
+      std::size_t cut = kMaxOperandSpelling;
+      while (cut > 0 && (static_cast<unsigned char>(value.spelling[cut]) & 0xc0) == 0x80) --cut;
+      value.spelling.resize(cut);
+    }
     site.constant = std::move(value);
   }
   reader.end("a site frame");
@@ -443,6 +451,15 @@ class PathMapper {
     return std::nullopt;
   }
 
+  // A compiler message ("/abs/x.cpp:1:10: 'y.h' file not found") with its
+  // file named as reports name it, when it is one of the scan's.
+  std::string shown_message(const std::string& message) const {
+    const std::size_t colon = message.find(':');
+    if (message.empty() || message.front() != '/' || colon == std::string::npos) return message;
+    const std::optional<std::string> file = shown(message.substr(0, colon));
+    return file ? *file + message.substr(colon) : message;
+  }
+
  private:
   struct Root {
     fs::path absolute;
@@ -621,7 +638,7 @@ SourceScanResult scan_sources(std::span<const std::string> source_files,
     if (answer.compiler_errors > 0) {
       std::string reason = "parsed with " + std::to_string(answer.compiler_errors) + " compiler error" +
                            (answer.compiler_errors == 1 ? "" : "s");
-      if (!answer.first_error.empty()) reason += " (first: " + answer.first_error + ")";
+      if (!answer.first_error.empty()) reason += " (first: " + mapper.shown_message(answer.first_error) + ")";
       result.skipped.push_back({Location(unit.shown), reason + ": casts in it may be missing"});
     }
     for (CastSite& site : answer.sites) {
