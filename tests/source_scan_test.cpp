@@ -176,6 +176,19 @@ TEST(ClangFrames, BadFieldsAreMalformed) {
             "it does not start with the greeting of this dtlint's helper");
 }
 
+// The fuzzer's seeds (tests/fuzz/make_seeds_clang_frames.py) are good answers.
+TEST(ClangFrames, TheFuzzSeedsParse) {
+  const std::string folder = std::string(DTLINT_SOURCE_DIR) + "/tests/fuzz/corpus/clang_frames/";
+  const ClangUnitAnswer sites = parse(testing_support::read_file(folder + "sites"));
+  ASSERT_EQ(sites.sites.size(), 5u);
+  EXPECT_EQ(sites.sites[0].constant->value, 16777217.0L);
+  EXPECT_EQ(sites.sites[2].constant->value, 2049.0L);
+  EXPECT_EQ(sites.sites[2].semantics, Semantics::TensorFlow);
+  EXPECT_EQ(sites.sites[4].source.dtype, std::nullopt);
+  EXPECT_EQ(parse(testing_support::read_file(folder + "errors")).compiler_errors, 2u);
+  EXPECT_TRUE(parse(testing_support::read_file(folder + "fatal")).fatal);
+}
+
 TEST(ClangFrames, FatalGivesTheReason) {
   const ClangUnitAnswer answer = parse(hello() + frame(Frame::Fatal, text("error: no such file\n")));
   ASSERT_TRUE(answer.fatal);
@@ -364,6 +377,31 @@ TEST_F(RealHelper, TheCliScansSourcesTheSameWithOneOrTwoThreads) {
   EXPECT_NE(files.out.find("src/a.cpp  C/C++ source (no compile_commands.json found: defaults)"),
             std::string::npos)
       << files.out;
+}
+// A unit in the database is parsed with its command (here a -D the code needs), and no notice.
+TEST_F(RealHelper, TheDatabaseGivesTheCommand) {
+  TempDir dir;
+  write_text(dir / "src/a.cpp", "#ifndef FROM_DATABASE\n#error no command\n#endif\nfloat f = 16777217;\n");
+  write_text(dir / "build/compile_commands.json",
+             R"([{"directory": ")" + (dir / "build") +
+                 R"(", "file": "../src/a.cpp", "command": "c++ -std=c++20 )"
+                 R"(-DFROM_DATABASE=1 -c ../src/a.cpp -o a.o"}])");
+  const auto files = testing_support::run_dtlint("scan . --show-files", dir.path().string());
+  EXPECT_NE(files.out.find("src/a.cpp  C/C++ source (compile command from build/compile_commands.json)"),
+            std::string::npos)
+      << files.out;
+  const auto scan = testing_support::run_dtlint("scan src -p build --format json", dir.path().string());
+  EXPECT_EQ(scan.err, "");
+  EXPECT_EQ(scan.out.find("compiler error"), std::string::npos) << scan.out;
+  const testing_support::WorkingDirectory here(dir.path());
+  const std::vector<std::string> files_scanned{"src/a.cpp"}, scanned{"src"};
+  SourceScanOptions options;
+  options.build_dir = "build";
+  const SourceScanResult result = scan_sources(files_scanned, scanned, options);
+  EXPECT_TRUE(result.skipped.empty()) << result.skipped[0].reason;
+  ASSERT_EQ(result.sites.size(), 1u);
+  EXPECT_EQ(result.sites[0].location.line, 4);
+  EXPECT_TRUE(result.notices.empty());
 }
 #else
 TEST(RealHelper, Skipped) {

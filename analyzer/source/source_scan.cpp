@@ -624,7 +624,8 @@ SourceScanResult scan_sources(std::span<const std::string> source_files,
   for (std::size_t i = 0; i < units.size(); ++i) {
     const Unit& unit = units[i];
     UnitOutcome& outcome = outcomes[i];
-    with_defaults += unit.defaults ? 1 : 0;
+    // Headers are never in a database: one parsed alone is not the user's to fix.
+    if (unit.defaults && !is_header_name(unit.file)) ++with_defaults;
     if (!outcome.answer) {
       result.problems.push_back({Location(unit.shown), outcome.problem});
       continue;
@@ -692,9 +693,13 @@ std::vector<std::string> source_file_plans(std::span<const std::string> source_f
   for (const std::string& file : source_files) {
     std::error_code error;
     const fs::path absolute = fs::absolute(file, error).lexically_normal();
-    plans.push_back(database && database->find(absolute)
-                        ? "C/C++ source (compile command from " + database_path->generic_string() + ")"
-                        : "C/C++ source (" + missing + ")");
+    if (database && database->find(absolute)) {
+      plans.push_back("C/C++ source (compile command from " + database_path->generic_string() + ")");
+    } else if (is_header_name(absolute)) {
+      plans.push_back("C/C++ header (parsed by the units that include it, else alone with defaults)");
+    } else {
+      plans.push_back("C/C++ source (" + missing + ")");
+    }
   }
   return plans;
 }
