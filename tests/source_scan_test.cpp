@@ -403,6 +403,15 @@ TEST_F(RealHelper, TheDatabaseGivesTheCommand) {
   EXPECT_EQ(result.sites[0].location.line, 4);
   EXPECT_TRUE(result.notices.empty());
 }
+// Line texts are bounded (4 KiB), without the line end, from the file as it is.
+TEST_F(RealHelper, LineTextsAreBounded) {
+  TempDir dir;
+  write_text(dir / "src/a.cpp", "// " + std::string(5000, 'x') + "\r\nfloat f = 0.1;\r\n");
+  const SourceScanResult result = scan_folder(dir, {"src/a.cpp"});
+  ASSERT_EQ(result.sites.size(), 1u);
+  EXPECT_EQ(result.sites[0].line_text, "float f = 0.1;");
+  EXPECT_EQ(result.sites[0].previous_line_text, "// " + std::string(4093, 'x'));
+}
 #else
 TEST(RealHelper, Skipped) {
   GTEST_SKIP()

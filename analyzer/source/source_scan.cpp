@@ -1,11 +1,15 @@
 #include "analyzer/source/source_scan.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -475,16 +479,23 @@ class PathMapper {
 std::map<int, std::string> read_lines(const std::string& path, const std::set<int>& wanted) {
   std::map<int, std::string> lines;
   if (wanted.empty()) return lines;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return lines;
+  // Never blocks on a file that became a FIFO or device since discovery.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return lines;
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    return lines;
+  }
   const int last = *wanted.rbegin();
   int line = 1;
   std::string* current = wanted.contains(1) ? &lines[1] : nullptr;
   std::array<char, 1 << 14> buffer{};
-  while (line <= last && in) {
-    in.read(buffer.data(), buffer.size());
-    const auto got = static_cast<std::size_t>(in.gcount());
-    for (std::size_t i = 0; i < got && line <= last; ++i) {
+  while (line <= last) {
+    const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(got) && line <= last; ++i) {
       const char c = buffer[i];
       if (c == '\n') {
         ++line;
@@ -494,6 +505,7 @@ std::map<int, std::string> read_lines(const std::string& path, const std::set<in
       }
     }
   }
+  ::close(fd);
   for (auto& [number, text] : lines) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
   }
@@ -661,7 +673,9 @@ SourceScanResult scan_sources(std::span<const std::string> source_files,
   if (with_defaults > 0) {
     const std::string where =
         database ? "not in " + database->path().generic_string()
-                 : std::string("not in a compilation database (no compile_commands.json found)");
+        : database_path
+            ? "not in a compilation database (" + database_path->generic_string() + " cannot be read)"
+            : std::string("not in a compilation database (no compile_commands.json found)");
     result.notices.push_back("dtlint: " + std::to_string(with_defaults) + " C/C++ file" +
                              (with_defaults == 1 ? " is " : "s are ") + where +
                              ": parsed with -std=c++17 defaults; pass -p BUILD_DIR");
