@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!dtlint::is_value_of(site.constant->value, *site.source.dtype) ||
           !dtlint::is_value_of(0, *site.target.dtype))
         continue;
-      const dtlint::SimulatedConstant simulated =
-          dtlint::simulate_constant(site.constant->value, *site.source.dtype, *site.target.dtype, site.semantics);
+      const dtlint::SimulatedConstant simulated = dtlint::simulate_constant(
+          site.constant->value, *site.source.dtype, *site.target.dtype, site.semantics);
       if (simulated.stats.target != *site.target.dtype) __builtin_trap();
     }
   } catch (const dtlint::InputError&) {
