@@ -74,14 +74,15 @@ CompileDatabase CompileDatabase::read(const fs::path& path) {
         command.arguments.push_back(argument.get<std::string>());
       }
     } else {
+      const auto line = entry.find("command");
+      if (line == entry.end() || !line->is_string())
+        throw InputError(path.string(), "entry " + std::to_string(index) +
+                                            " has neither \"arguments\" nor a \"command\" string");
       try {
-        command.arguments = split_command(member(entry, "command", index, path).get<std::string>());
+        command.arguments = split_command(line->get<std::string>());
       } catch (const InputError& error) {
         throw InputError(path.string(),
                          "entry " + std::to_string(index) + "'s \"command\": " + error.reason());
-      } catch (const std::exception&) {
-        throw InputError(path.string(),
-                         "entry " + std::to_string(index) + " has neither \"arguments\" nor \"command\"");
       }
       if (command.arguments.empty())
         throw InputError(path.string(), "entry " + std::to_string(index) + "'s \"command\" is empty");

@@ -1,11 +1,15 @@
 #include "analyzer/source/source_scan.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -114,12 +118,13 @@ class PayloadReader {
     bytes_ = bytes_.subspan(static_cast<std::size_t>(length));
     return value;
   }
-  // A text that reports show: valid UTF-8 without control bytes.
+  // A text that reports show: valid UTF-8 (else escaped), control bytes as spaces.
   std::string shown_text(std::string_view what) {
     std::string value = text(what);
-    if (invalid_utf8_at(value)) source_.fail(std::string(what) + " is not UTF-8");
-    if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
-      source_.fail(std::string(what) + " holds a control character");
+    if (invalid_utf8_at(value)) value = escape_untrusted(value, kMaxTextBytes);
+    std::replace_if(
+        value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; },
+        ' ');
     return value;
   }
   void end(std::string_view what) {
@@ -146,11 +151,14 @@ FrameHeader next_header(FrameSource& source) {
   return {static_cast<Frame>(std::to_integer<std::uint8_t>(header[0])), length};
 }
 
+// The Hello frame: its payload is the text kHello (a u32 length and the bytes).
 void expect_hello(FrameSource& source) {
-  std::array<std::byte, 5 + kHello.size()> hello{};
+  std::array<std::byte, 9 + kHello.size()> hello{};
   source.read_exact(hello, false);
+  constexpr auto size = static_cast<char>(kHello.size());
   const std::string expected = std::string(1, static_cast<char>(Frame::Hello)) +
-                               std::string({static_cast<char>(kHello.size()), 0, 0, 0}) + std::string(kHello);
+                               std::string({static_cast<char>(size + 4), 0, 0, 0, size, 0, 0, 0}) +
+                               std::string(kHello);
   if (std::memcmp(hello.data(), expected.data(), hello.size()) != 0)
     source.fail("it does not start with the greeting of this dtlint's helper");
 }
@@ -228,7 +236,11 @@ CastSite parse_site(std::span<const std::byte> bytes, FrameSource& source) {
       default: value.value = static_cast<long double>(reader.number(8, "a constant")); break;
     }
     value.spelling = reader.shown_text("a constant's spelling");
-    if (value.spelling.size() > kMaxOperandSpelling) source.fail("a constant's spelling is too long");
+    if (value.spelling.size() > kMaxOperandSpelling) {  // cut at a character's start
+      std::size_t cut = kMaxOperandSpelling;
+      while (cut > 0 && (static_cast<unsigned char>(value.spelling[cut]) & 0xc0) == 0x80) --cut;
+      value.spelling.resize(cut);
+    }
     site.constant = std::move(value);
   }
   reader.end("a site frame");
@@ -443,6 +455,15 @@ class PathMapper {
     return std::nullopt;
   }
 
+  // A compiler message ("/abs/x.cpp:1:10: 'y.h' file not found") with its
+  // file named as reports name it, when it is one of the scan's.
+  std::string shown_message(const std::string& message) const {
+    const std::size_t colon = message.find(':');
+    if (message.empty() || message.front() != '/' || colon == std::string::npos) return message;
+    const std::optional<std::string> file = shown(message.substr(0, colon));
+    return file ? *file + message.substr(colon) : message;
+  }
+
  private:
   struct Root {
     fs::path absolute;
@@ -458,16 +479,23 @@ class PathMapper {
 std::map<int, std::string> read_lines(const std::string& path, const std::set<int>& wanted) {
   std::map<int, std::string> lines;
   if (wanted.empty()) return lines;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return lines;
+  // Never blocks on a file that became a FIFO or device since discovery.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return lines;
+  struct stat status {};
+  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
+    ::close(fd);
+    return lines;
+  }
   const int last = *wanted.rbegin();
   int line = 1;
   std::string* current = wanted.contains(1) ? &lines[1] : nullptr;
   std::array<char, 1 << 14> buffer{};
-  while (line <= last && in) {
-    in.read(buffer.data(), buffer.size());
-    const auto got = static_cast<std::size_t>(in.gcount());
-    for (std::size_t i = 0; i < got && line <= last; ++i) {
+  while (line <= last) {
+    const ssize_t got = ::read(fd, buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(got) && line <= last; ++i) {
       const char c = buffer[i];
       if (c == '\n') {
         ++line;
@@ -477,6 +505,7 @@ std::map<int, std::string> read_lines(const std::string& path, const std::set<in
       }
     }
   }
+  ::close(fd);
   for (auto& [number, text] : lines) {
     if (!text.empty() && text.back() == '\r') text.pop_back();
   }
@@ -607,7 +636,8 @@ SourceScanResult scan_sources(std::span<const std::string> source_files,
   for (std::size_t i = 0; i < units.size(); ++i) {
     const Unit& unit = units[i];
     UnitOutcome& outcome = outcomes[i];
-    with_defaults += unit.defaults ? 1 : 0;
+    // Headers are never in a database: one parsed alone is not the user's to fix.
+    if (unit.defaults && !is_header_name(unit.file)) ++with_defaults;
     if (!outcome.answer) {
       result.problems.push_back({Location(unit.shown), outcome.problem});
       continue;
@@ -621,7 +651,7 @@ SourceScanResult scan_sources(std::span<const std::string> source_files,
     if (answer.compiler_errors > 0) {
       std::string reason = "parsed with " + std::to_string(answer.compiler_errors) + " compiler error" +
                            (answer.compiler_errors == 1 ? "" : "s");
-      if (!answer.first_error.empty()) reason += " (first: " + answer.first_error + ")";
+      if (!answer.first_error.empty()) reason += " (first: " + mapper.shown_message(answer.first_error) + ")";
       result.skipped.push_back({Location(unit.shown), reason + ": casts in it may be missing"});
     }
     for (CastSite& site : answer.sites) {
@@ -643,7 +673,9 @@ SourceScanResult scan_sources(std::span<const std::string> source_files,
   if (with_defaults > 0) {
     const std::string where =
         database ? "not in " + database->path().generic_string()
-                 : std::string("not in a compilation database (no compile_commands.json found)");
+        : database_path
+            ? "not in a compilation database (" + database_path->generic_string() + " cannot be read)"
+            : std::string("not in a compilation database (no compile_commands.json found)");
     result.notices.push_back("dtlint: " + std::to_string(with_defaults) + " C/C++ file" +
                              (with_defaults == 1 ? " is " : "s are ") + where +
                              ": parsed with -std=c++17 defaults; pass -p BUILD_DIR");
@@ -675,9 +707,13 @@ std::vector<std::string> source_file_plans(std::span<const std::string> source_f
   for (const std::string& file : source_files) {
     std::error_code error;
     const fs::path absolute = fs::absolute(file, error).lexically_normal();
-    plans.push_back(database && database->find(absolute)
-                        ? "C/C++ source (compile command from " + database_path->generic_string() + ")"
-                        : "C/C++ source (" + missing + ")");
+    if (database && database->find(absolute)) {
+      plans.push_back("C/C++ source (compile command from " + database_path->generic_string() + ")");
+    } else if (is_header_name(absolute)) {
+      plans.push_back("C/C++ header (parsed by the units that include it, else alone with defaults)");
+    } else {
+      plans.push_back("C/C++ source (" + missing + ")");
+    }
   }
   return plans;
 }
