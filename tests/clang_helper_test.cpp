@@ -226,6 +226,7 @@ TEST(ClangHelper, ReportsTheConversionsOfAUnitWithTheirConstants) {
   EXPECT_EQ(macro->kind, CastSiteKind::Explicit);
   EXPECT_EQ(macro->macro, "TO_FLOAT");
   EXPECT_EQ(macro->column, column_of(source, 11, "TO_FLOAT"));
+  EXPECT_EQ(macro->end_column, column_of(source, 11, "TO_FLOAT(d)") + 11);  // the use's closing parenthesis
 
   const SiteFrame* truncation = site_at(run, 12);
   ASSERT_NE(truncation, nullptr);
