@@ -548,7 +548,12 @@ bool SiteCollector::place(clang::SourceLocation point, clang::SourceRange range,
   site.line = sources.getSpellingLineNumber(at);
   site.column = sources.getSpellingColumnNumber(at);
   // The range's end: just past its last token, when in the same file.
-  const clang::SourceLocation last = sources.getFileLoc(range.getEnd());
+  // A range ending in a macro body ends with the macro's use (its closing
+  // parenthesis), not at the macro's name, where getFileLoc would put it.
+  const clang::SourceLocation end = range.getEnd();
+  const clang::SourceLocation last = end.isMacroID() && !sources.isMacroArgExpansion(end)
+                                         ? sources.getFileLoc(sources.getExpansionRange(end).getEnd())
+                                         : sources.getFileLoc(end);
   const clang::SourceLocation past_end =
       last.isValid() ? clang::Lexer::getLocForEndOfToken(last, 0, sources, context.getLangOpts())
                      : clang::SourceLocation();
