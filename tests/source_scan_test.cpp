@@ -278,6 +278,25 @@ TEST(SourceScan, AHelperThatFailsSaysItsExitStatus) {
             "ends early");
 }
 
+// A broken compile_commands.json is an E901 naming it and why; its files are parsed with the defaults.
+TEST(SourceScan, ABrokenDatabaseIsAnE901AndTheDefaultsApply) {
+  TempDir dir;
+  write_text(dir / "src/a.cpp", "int main() {}\n");
+  write_text(dir / "src/build/compile_commands.json", "[{\"directory\": 3}]");
+  write_text(dir / "answer", hello() + unit_frame(0, {}) + frame(Frame::End, le(0, 8)));
+  const HelperHook hook(fake_helper(dir, "exec cat '" + (dir / "answer") + "'"));
+  const SourceScanResult result = scan_folder(dir, {"src/a.cpp"});
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0].location.path, "src/build/compile_commands.json");
+  EXPECT_EQ(result.problems[0].message,
+            "cannot read the compilation database: entry 0 has no \"directory\" string");
+  ASSERT_EQ(result.notices.size(), 1u);
+  EXPECT_EQ(
+      result.notices[0],
+      "dtlint: 1 C/C++ file is not in a compilation database (src/build/compile_commands.json cannot be "
+      "read): parsed with -std=c++17 defaults; pass -p BUILD_DIR");
+}
+
 TEST(SourceScan, WithoutTheHelperEachFileIsANote) {
   TempDir dir;
   write_text(dir / "src/a.cpp", "int main() {}\n");
