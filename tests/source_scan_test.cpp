@@ -297,6 +297,20 @@ TEST(SourceScan, ABrokenDatabaseIsAnE901AndTheDefaultsApply) {
       "read): parsed with -std=c++17 defaults; pass -p BUILD_DIR");
 }
 
+// A report never overwrites a C/C++ file the scan reads, nor the database -p names.
+TEST(SourceScan, TheOutputMayNotNameAnInput) {
+  TempDir dir;
+  write_text(dir / "src/a.cpp", "int main() {}\n");
+  write_text(dir / "build/compile_commands.json", "[]");
+  const auto source = testing_support::run_dtlint("scan src --output src/a.cpp", dir.path().string());
+  EXPECT_EQ(source.exit_code, 2) << source.err;
+  EXPECT_EQ(testing_support::read_file(dir / "src/a.cpp"), "int main() {}\n");
+  const auto database = testing_support::run_dtlint("scan src -p build --output build/compile_commands.json",
+                                                    dir.path().string());
+  EXPECT_EQ(database.exit_code, 2) << database.err;
+  EXPECT_EQ(testing_support::read_file(dir / "build/compile_commands.json"), "[]");
+}
+
 TEST(SourceScan, WithoutTheHelperEachFileIsANote) {
   TempDir dir;
   write_text(dir / "src/a.cpp", "int main() {}\n");
