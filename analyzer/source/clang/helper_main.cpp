@@ -249,13 +249,14 @@ clang::tooling::CommandLineArguments drop_unusable_options(
         k + 1 < in_order.size() ? in_order[k + 1]->getIndex() : static_cast<unsigned>(argv.size());
     for (unsigned i = first; i < past && i < dropped.size(); ++i) dropped[i] = true;
   }
+  // An option whose value is missing at the end (a truncated command) goes too.
+  if (missing_count > 0) {
+    for (std::size_t i = missing_index; i < dropped.size(); ++i) dropped[i] = true;
+  }
   clang::tooling::CommandLineArguments kept{command[0]};
   for (std::size_t i = 0; i < argv.size(); ++i) {
     if (!dropped[i]) kept.push_back(command[i + 1]);
   }
-  // A value the table found missing at the end (a truncated command) goes too.
-  if (missing_count > 0 && missing_index < argv.size())
-    kept.resize(std::min(kept.size(), std::size_t{missing_index} + 1));
   return kept;
 }
 
@@ -331,6 +332,10 @@ class MatchingAction : public clang::ASTFrontendAction {
   explicit MatchingAction(UnitState& state) : state_(state) {}
   std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance& compiler,
                                                         llvm::StringRef) override {
+    // A missing include is a fatal error, after which Clang instantiates no
+    // template: as an error, the rest of the unit is still analysed (the
+    // casts in templates of the unit's own code included).
+    compiler.getDiagnostics().setFatalsAsError(true);
     compiler.getPreprocessor().addPPCallbacks(
         std::make_unique<FileRecorder>(compiler.getSourceManager(), state_));
     return std::make_unique<MatchingConsumer>(state_);

@@ -105,6 +105,11 @@ std::string type_spelling(clang::QualType type, const clang::ASTContext& context
         typedef_type && !typedef_type->getDecl()->getDeclContext()->isRecord()) {
       return typedef_type->getDecl()->getQualifiedNameAsString();
     }
+    // A type named through a using-declaration (`namespace at { using c10::Half; }`).
+    if (const auto* using_type = llvm::dyn_cast<clang::UsingType>(type.getTypePtr());
+        using_type && !using_type->getFoundDecl()->getDeclContext()->isRecord()) {
+      return using_type->getFoundDecl()->getQualifiedNameAsString();
+    }
     if (type->getTypeClass() == clang::Type::Builtin || type->getTypeClass() == clang::Type::Record ||
         type->getTypeClass() == clang::Type::Enum) {
       break;

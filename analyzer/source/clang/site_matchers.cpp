@@ -2,10 +2,10 @@
 
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/ExprConcepts.h>
-#include <clang/AST/ParentMapContext.h>
 #include <clang/AST/TypeLoc.h>
 #include <clang/ASTMatchers/ASTMatchers.h>
 #include <clang/Basic/SourceManager.h>
+#include <clang/Basic/Version.h>
 #include <clang/Lex/Lexer.h>
 #include <llvm/ADT/APFloat.h>
 #include <llvm/ADT/APSInt.h>
@@ -71,7 +71,11 @@ OperandValue evaluate_operand(const clang::Expr* expr, const ScalarType& source,
     if (!expr->EvaluateAsInt(result, context, clang::Expr::SE_NoSideEffects)) return value;
     const llvm::APSInt& integer = result.Val.getInt();
     if (integer.isSigned()) {
+#if CLANG_VERSION_MAJOR >= 17
+      if (integer.getSignificantBits() > 64) return value;  // getMinSignedBits is deprecated from 17
+#else
       if (integer.getMinSignedBits() > 64) return value;
+#endif
       value.kind = ConstantKind::Signed;
       value.integer_bits = static_cast<std::uint64_t>(integer.getSExtValue());
     } else {
@@ -86,29 +90,26 @@ OperandValue evaluate_operand(const clang::Expr* expr, const ScalarType& source,
 
 // ---- unevaluated contexts --------------------------------------------------
 
-// True inside sizeof, alignof, decltype, typeof, noexcept, typeid or a
-// requires-expression: nothing there converts at run time.
-bool in_unevaluated_context(const clang::Expr* expr, clang::ASTContext& context) {
-  clang::DynTypedNode node = clang::DynTypedNode::create(*expr);
-  for (int depth = 0; depth < 512; ++depth) {
-    const clang::DynTypedNodeList parents = context.getParents(node);
-    if (parents.empty()) return false;
-    node = parents[0];
-    if (node.get<clang::UnaryExprOrTypeTraitExpr>() || node.get<clang::CXXNoexceptExpr>() ||
-        node.get<clang::CXXTypeidExpr>() || node.get<clang::RequiresExpr>()) {
-      return true;
-    }
-    if (const auto* type_loc = node.get<clang::TypeLoc>()) {
-      const clang::TypeLoc::TypeLocClass type_class = type_loc->getTypeLocClass();
-      return type_class == clang::TypeLoc::Decltype || type_class == clang::TypeLoc::TypeOfExpr;
-    }
-    if (node.get<clang::Decl>()) return false;
-    if (const auto* statement = node.get<clang::Stmt>(); statement && !llvm::isa<clang::Expr>(statement)) {
-      return false;
+// sizeof, alignof, decltype, noexcept, typeid and requires-expressions
+// convert nothing at run time. Matched before the casts they hold (a parent
+// is visited before its children), they leave their ranges with the
+// collector, which drops the sites inside (a walk up the parent map instead
+// would cost a quarter of the run: the map is built for the whole unit).
+class UnevaluatedContextCallback : public MatchFinder::MatchCallback {
+ public:
+  explicit UnevaluatedContextCallback(SiteCollector& collector) : collector_(collector) {}
+
+  void run(const MatchFinder::MatchResult& result) override {
+    if (const auto* expr = result.Nodes.getNodeAs<clang::Expr>("unevaluated")) {
+      collector_.add_unevaluated(expr->getSourceRange(), *result.Context);
+    } else if (const auto* type = result.Nodes.getNodeAs<clang::TypeLoc>("unevaluated")) {
+      collector_.add_unevaluated(type->getSourceRange(), *result.Context);
     }
   }
-  return false;
-}
+
+ private:
+  SiteCollector& collector_;
+};
 
 // ---- shared pieces -----------------------------------------------------
 
@@ -171,7 +172,7 @@ class ImplicitConversionCallback : public MatchFinder::MatchCallback {
       collector_.handled_constructions().insert(construct);
       FoundSite site = site_of(CastSiteKind::Implicit, construction->source, construction->target);
       if (!collector_.place(cast->getExprLoc(), cast->getSourceRange(), context, site)) return;
-      if (in_unevaluated_context(cast, context)) return;
+      if (collector_.unevaluated(cast->getSourceRange(), context)) return;
       site.constant = evaluate_operand(construction->operand, construction->source, context);
       collector_.add(std::move(site));
       return;
@@ -202,7 +203,7 @@ class ImplicitConversionCallback : public MatchFinder::MatchCallback {
     if (!collector_.place(cast->getExprLoc(), cast->getSourceRange(), context, site)) return;
     site.constant = evaluate_operand(operand, *source, context);
     if (needs_constant && site.constant.kind == ConstantKind::None) return;
-    if (in_unevaluated_context(cast, context)) return;
+    if (collector_.unevaluated(cast->getSourceRange(), context)) return;
     collector_.add(std::move(site));
   }
 
@@ -269,7 +270,7 @@ class ExplicitConversionCallback : public MatchFinder::MatchCallback {
     if (!collector_.place(cast->getBeginLoc(), cast->getSourceRange(), context, site)) return;
     site.constant = evaluate_operand(operand, *source, context);
     if (!by_type && site.constant.kind == ConstantKind::None) return;
-    if (in_unevaluated_context(cast, context)) return;
+    if (collector_.unevaluated(cast->getSourceRange(), context)) return;
     collector_.add(std::move(site));
   }
 
@@ -288,7 +289,7 @@ class ExplicitConversionCallback : public MatchFinder::MatchCallback {
               clang::ASTContext& context) {
     FoundSite site = site_of(CastSiteKind::Explicit, construction.source, construction.target);
     if (!collector_.place(point, expr->getSourceRange(), context, site)) return;
-    if (in_unevaluated_context(expr, context)) return;
+    if (collector_.unevaluated(expr->getSourceRange(), context)) return;
     site.constant = evaluate_operand(construction.operand, construction.source, context);
     collector_.add(std::move(site));
   }
@@ -380,7 +381,7 @@ class EigenCastCallback : public MatchFinder::MatchCallback {
     site.target = target->type;
     site.semantics = target->semantics;
     if (!collector_.place(member->getMemberLoc(), call->getSourceRange(), context, site)) return;
-    if (in_unevaluated_context(call, context)) return;
+    if (collector_.unevaluated(call->getSourceRange(), context)) return;
     collector_.add(std::move(site));
   }
 
@@ -440,7 +441,7 @@ class TensorflowCastOpCallback : public MatchFinder::MatchCallback {
           site.target = {std::string(known.enumerator), known.dtype};
           site.semantics = Semantics::TensorFlow;
           if (!collector_.place(construct->getBeginLoc(), construct->getSourceRange(), context, site)) return;
-          if (in_unevaluated_context(construct, context)) return;
+          if (collector_.unevaluated(construct->getSourceRange(), context)) return;
           collector_.add(std::move(site));
           return;
         }
@@ -457,7 +458,12 @@ class TensorflowCastOpCallback : public MatchFinder::MatchCallback {
 class AllSiteMatchers : public SiteMatchers {
  public:
   explicit AllSiteMatchers(SiteCollector& collector)
-      : implicit(collector), explicit_(collector), eigen(collector), tensorflow(collector) {}
+      : unevaluated(collector),
+        implicit(collector),
+        explicit_(collector),
+        eigen(collector),
+        tensorflow(collector) {}
+  UnevaluatedContextCallback unevaluated;
   ImplicitConversionCallback implicit;
   ExplicitConversionCallback explicit_;
   EigenCastCallback eigen;
@@ -542,7 +548,12 @@ bool SiteCollector::place(clang::SourceLocation point, clang::SourceRange range,
   site.line = sources.getSpellingLineNumber(at);
   site.column = sources.getSpellingColumnNumber(at);
   // The range's end: just past its last token, when in the same file.
-  const clang::SourceLocation last = sources.getFileLoc(range.getEnd());
+  // A range ending in a macro body ends with the macro's use (its closing
+  // parenthesis), not at the macro's name, where getFileLoc would put it.
+  const clang::SourceLocation end = range.getEnd();
+  const clang::SourceLocation last = end.isMacroID() && !sources.isMacroArgExpansion(end)
+                                         ? sources.getFileLoc(sources.getExpansionRange(end).getEnd())
+                                         : sources.getFileLoc(end);
   const clang::SourceLocation past_end =
       last.isValid() ? clang::Lexer::getLocForEndOfToken(last, 0, sources, context.getLangOpts())
                      : clang::SourceLocation();
@@ -552,6 +563,33 @@ bool SiteCollector::place(clang::SourceLocation point, clang::SourceRange range,
   }
   site.macro = macro_holding(range, sources, context.getLangOpts());
   return true;
+}
+
+// Both ends where the compiler would point: a range within one file.
+std::pair<clang::SourceLocation, clang::SourceLocation> file_range(clang::SourceRange range,
+                                                                   const clang::SourceManager& sources) {
+  return {sources.getFileLoc(range.getBegin()), sources.getFileLoc(range.getEnd())};
+}
+
+void SiteCollector::add_unevaluated(clang::SourceRange range, const clang::ASTContext& context) {
+  const auto [begin, end] = file_range(range, context.getSourceManager());
+  if (begin.isInvalid() || end.isInvalid()) return;
+  unevaluated_.emplace_back(begin, end);
+}
+
+bool SiteCollector::unevaluated(clang::SourceRange range, const clang::ASTContext& context) const {
+  if (unevaluated_.empty()) return false;
+  const clang::SourceManager& sources = context.getSourceManager();
+  const auto [begin, end] = file_range(range, sources);
+  if (begin.isInvalid() || end.isInvalid()) return false;
+  for (const auto& [outer_begin, outer_end] : unevaluated_) {
+    if (sources.getFileID(outer_begin) != sources.getFileID(begin)) continue;
+    if (!sources.isBeforeInTranslationUnit(begin, outer_begin) &&
+        !sources.isBeforeInTranslationUnit(outer_end, end)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void SiteCollector::add(FoundSite site) {
@@ -578,8 +616,21 @@ void SiteCollector::add(FoundSite site) {
   sites_.push_back(std::move(site));
 }
 
+namespace {
+// Node matchers Clang 14 does not define.
+const internal::VariadicDynCastAllOfMatcher<clang::Stmt, clang::CXXTypeidExpr> typeid_expression;
+const internal::VariadicDynCastAllOfMatcher<clang::Stmt, clang::RequiresExpr> requires_expression;
+}  // namespace
+
 std::unique_ptr<SiteMatchers> register_site_matchers(MatchFinder& finder, SiteCollector& collector) {
   auto matchers = std::make_unique<AllSiteMatchers>(collector);
+  // First: a context is matched before the casts in it.
+  finder.addMatcher(
+      expr(unless(isExpansionInSystemHeader()),
+           anyOf(unaryExprOrTypeTraitExpr(), cxxNoexceptExpr(), typeid_expression(), requires_expression()))
+          .bind("unevaluated"),
+      &matchers->unevaluated);
+  finder.addMatcher(typeLoc(loc(decltypeType())).bind("unevaluated"), &matchers->unevaluated);
   // System headers are skipped before any callback runs; files outside the
   // roots are skipped by the collector.
   finder.addMatcher(
@@ -589,7 +640,11 @@ std::unique_ptr<SiteMatchers> register_site_matchers(MatchFinder& finder, SiteCo
                              hasCastKind(clang::CK_ConstructorConversion)))
           .bind("cast"),
       &matchers->implicit);
-  finder.addMatcher(explicitCastExpr(unless(isExpansionInSystemHeader())).bind("cast"), &matchers->explicit_);
+  // Conversions by value only: not reinterpret_cast, const_cast, __builtin_bit_cast.
+  finder.addMatcher(explicitCastExpr(unless(isExpansionInSystemHeader()),
+                                     anyOf(cStyleCastExpr(), cxxStaticCastExpr(), cxxFunctionalCastExpr()))
+                        .bind("cast"),
+                    &matchers->explicit_);
   finder.addMatcher(cxxConstructExpr(unless(isExpansionInSystemHeader())).bind("construct"),
                     &matchers->explicit_);
   std::vector<llvm::StringRef> function_names;

@@ -13,6 +13,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "analyzer/source/cast_site.h"
@@ -56,6 +57,11 @@ class SiteCollector {
   bool place(clang::SourceLocation point, clang::SourceRange range, const clang::ASTContext& context,
              FoundSite& site);
 
+  // Unevaluated contexts (sizeof, decltype …) met so far, and whether a
+  // cast's range lies inside one.
+  void add_unevaluated(clang::SourceRange range, const clang::ASTContext& context);
+  bool unevaluated(clang::SourceRange range, const clang::ASTContext& context) const;
+
   void add(FoundSite site);
   const std::vector<FoundSite>& sites() const { return sites_; }
 
@@ -71,6 +77,7 @@ class SiteCollector {
   std::set<std::string> seen_;
   std::vector<FoundSite> sites_;
   std::set<const void*> handled_constructions_;
+  std::vector<std::pair<clang::SourceLocation, clang::SourceLocation>> unevaluated_;
 };
 
 // Registers the site matchers on `finder`; the returned object owns the
