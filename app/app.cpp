@@ -244,6 +244,7 @@ class InputIdentities {
   }
   void add_discovery(const Discovery& found) {
     for (const std::string& file : found.files) add(file);
+    for (const std::string& file : found.source_files) add(file);
     for (const Problem& p : found.problems) add(p.location.path);
     for (const Skipped& s : found.skipped) add(s.location.path);
   }
@@ -561,6 +562,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
       InputIdentities inputs;
       if (found) inputs.add_discovery(*found);
       for (const std::string& path : given) inputs.add(path);
+      if (options.sources.build_dir) inputs.add(database_named_by(*options.sources.build_dir)->string());
       for (const ScopedConfig* scoped : configs->in_use()) inputs.add(scoped->config.file);
       if (!request.output.empty() && !request.write_baseline.empty() &&
           fs::weakly_canonical(fs::absolute(request.output)) ==

@@ -51,6 +51,10 @@ TEST(CompileDatabase, ReadsArgumentsAndCommandsWithRelativeFiles) {
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(b->arguments, (Arguments{"clang++", "-DX=1 2", "-c", "src/b.cpp"}));
   EXPECT_EQ(database.find(dir.path() / "src/c.cpp"), nullptr);
+  // The same file through a symbolic link to its folder.
+  write_text(dir / "src/a.cpp", "");
+  fs::create_directory_symlink(dir.path() / "src", dir.path() / "linked");
+  EXPECT_EQ(database.find(dir.path() / "linked/a.cpp"), a);
 }
 
 std::string read_failure(const std::string& text) {

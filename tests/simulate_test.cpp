@@ -101,6 +101,8 @@ TEST(SimulateConstant, IsValueOf) {
   EXPECT_TRUE(is_value_of(127, DType::Int8));
   EXPECT_FALSE(is_value_of(128, DType::Int8));
   EXPECT_FALSE(is_value_of(1.5L, DType::Int32));
+  EXPECT_FALSE(
+      is_value_of(0x1p200L, DType::UInt64));  // found by fuzz_clang_frames: no conversion to __int128
   EXPECT_TRUE(is_value_of(0.5L, DType::Float16));
   EXPECT_FALSE(is_value_of(0.1L, DType::Float32));
   EXPECT_TRUE(is_value_of(static_cast<long double>(0.1f), DType::Float32));

@@ -278,6 +278,39 @@ TEST(SourceScan, AHelperThatFailsSaysItsExitStatus) {
             "ends early");
 }
 
+// A broken compile_commands.json is an E901 naming it and why; its files are parsed with the defaults.
+TEST(SourceScan, ABrokenDatabaseIsAnE901AndTheDefaultsApply) {
+  TempDir dir;
+  write_text(dir / "src/a.cpp", "int main() {}\n");
+  write_text(dir / "src/build/compile_commands.json", "[{\"directory\": 3}]");
+  write_text(dir / "answer", hello() + unit_frame(0, {}) + frame(Frame::End, le(0, 8)));
+  const HelperHook hook(fake_helper(dir, "exec cat '" + (dir / "answer") + "'"));
+  const SourceScanResult result = scan_folder(dir, {"src/a.cpp"});
+  ASSERT_EQ(result.problems.size(), 1u);
+  EXPECT_EQ(result.problems[0].location.path, "src/build/compile_commands.json");
+  EXPECT_EQ(result.problems[0].message,
+            "cannot read the compilation database: entry 0 has no \"directory\" string");
+  ASSERT_EQ(result.notices.size(), 1u);
+  EXPECT_EQ(
+      result.notices[0],
+      "dtlint: 1 C/C++ file is not in a compilation database (src/build/compile_commands.json cannot be "
+      "read): parsed with -std=c++17 defaults; pass -p BUILD_DIR");
+}
+
+// A report never overwrites a C/C++ file the scan reads, nor the database -p names.
+TEST(SourceScan, TheOutputMayNotNameAnInput) {
+  TempDir dir;
+  write_text(dir / "src/a.cpp", "int main() {}\n");
+  write_text(dir / "build/compile_commands.json", "[]");
+  const auto source = testing_support::run_dtlint("scan src --output src/a.cpp", dir.path().string());
+  EXPECT_EQ(source.exit_code, 2) << source.err;
+  EXPECT_EQ(testing_support::read_file(dir / "src/a.cpp"), "int main() {}\n");
+  const auto database = testing_support::run_dtlint("scan src -p build --output build/compile_commands.json",
+                                                    dir.path().string());
+  EXPECT_EQ(database.exit_code, 2) << database.err;
+  EXPECT_EQ(testing_support::read_file(dir / "build/compile_commands.json"), "[]");
+}
+
 TEST(SourceScan, WithoutTheHelperEachFileIsANote) {
   TempDir dir;
   write_text(dir / "src/a.cpp", "int main() {}\n");

@@ -54,7 +54,7 @@ class HelperProcess {
  public:
   // Throws InputError(path, wording->cannot_start(…)) when the child cannot be started.
   HelperProcess(const HelperCommand& command, std::unique_ptr<const HelperWording> wording, std::string path);
-  ~HelperProcess();
+  virtual ~HelperProcess();  // readers derive their own (formats/hdf5.cpp)
   HelperProcess(const HelperProcess&) = delete;
   HelperProcess& operator=(const HelperProcess&) = delete;
 

@@ -87,14 +87,22 @@ CompileDatabase CompileDatabase::read(const fs::path& path) {
       if (command.arguments.empty())
         throw InputError(path.string(), "entry " + std::to_string(index) + "'s \"command\" is empty");
     }
-    database.commands_.emplace(command.file.string(), std::move(command));  // the first entry wins
+    const std::string key = command.file.string();
+    if (!database.commands_.emplace(key, std::move(command)).second) continue;  // the first entry wins
+    std::error_code error;
+    const fs::path resolved = fs::weakly_canonical(key, error);
+    if (!error) database.resolved_.emplace(resolved.string(), key);
   }
   return database;
 }
 
 const CompileCommand* CompileDatabase::find(const fs::path& file) const {
-  const auto found = commands_.find(file.string());
-  return found == commands_.end() ? nullptr : &found->second;
+  if (const auto found = commands_.find(file.string()); found != commands_.end()) return &found->second;
+  std::error_code error;
+  const fs::path resolved = fs::weakly_canonical(file, error);
+  if (error) return nullptr;
+  const auto key = resolved_.find(resolved.string());
+  return key == resolved_.end() ? nullptr : &commands_.at(key->second);
 }
 
 std::optional<fs::path> database_named_by(const fs::path& build_dir) {

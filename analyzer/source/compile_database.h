@@ -30,8 +30,9 @@ class CompileDatabase {
   // be read or is no compilation database (the reason names the entry).
   static CompileDatabase read(const std::filesystem::path& path);
 
-  // The command for a file (absolute, lexically normal); the first entry
-  // for a file wins. nullptr when the file is not in the database.
+  // The command for a file (absolute, lexically normal), else for the file
+  // its path resolves to (a project scanned through a symbolic link); the
+  // first entry for a file wins. nullptr when the file is not in the database.
   const CompileCommand* find(const std::filesystem::path& file) const;
   const std::filesystem::path& path() const { return path_; }
   std::size_t size() const { return commands_.size(); }
@@ -39,6 +40,7 @@ class CompileDatabase {
  private:
   std::filesystem::path path_;
   std::map<std::string, CompileCommand> commands_;
+  std::map<std::string, std::string> resolved_;  // each entry's resolved path → its key in commands_
 };
 
 // The database `-p` names: a folder holding compile_commands.json, or the

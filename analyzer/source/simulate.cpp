@@ -70,9 +70,10 @@ bool is_value_of(long double value, DType type) {
   if (!is_real(type)) return false;
   if (type == DType::Bool || is_integer(type)) {
     if (!std::isfinite(value) || std::trunc(value) != value) return false;
+    if (value < -0x1p64L || value > 0x1p64L) return false;  // before the conversion, which would be undefined
     const IntRange range = int_range(type);
     const auto integer = static_cast<__int128>(value);
-    return value >= -0x1p64L && value <= 0x1p64L && integer >= range.min && integer <= range.max;
+    return integer >= range.min && integer <= range.max;
   }
   if (type == DType::LongDouble || std::isnan(value)) return true;
   const FloatFormat& format = float_format(type);
