@@ -19,6 +19,8 @@
 #include "analyzer/io/mapped_file.h"
 #include "analyzer/pipeline/loaders.h"
 #include "analyzer/scan/discovery.h"
+#include "analyzer/source/compile_database.h"
+#include "analyzer/source/source_scan.h"
 #include "app/config_set.h"
 #include "app/plan.h"
 #include "document/spelling.h"
@@ -242,6 +244,7 @@ class InputIdentities {
   }
   void add_discovery(const Discovery& found) {
     for (const std::string& file : found.files) add(file);
+    for (const std::string& file : found.source_files) add(file);
     for (const Problem& p : found.problems) add(p.location.path);
     for (const Skipped& s : found.skipped) add(s.location.path);
   }
@@ -363,6 +366,16 @@ class Judge {
   std::vector<Finding> findings_;  // one array's, reused
 };
 
+// -p: the compile database it names (a folder holding compile_commands.json,
+// or the file); none when not given. Naming neither is a usage error.
+std::optional<fs::path> build_dir_of(const ScanRequest& request) {
+  if (request.build_dir.empty()) return std::nullopt;
+  if (!database_named_by(request.build_dir))
+    throw UsageError("-p: '" + request.build_dir +
+                     "' is neither a compile_commands.json nor a folder holding one");
+  return fs::path(request.build_dir);
+}
+
 }  // namespace
 
 // How the request and the configurations say to walk folders: each path is
@@ -437,6 +450,12 @@ int show_files(const ScanRequest& request, std::ostream& out) {
     lines.emplace_back(printable_text(skipped.location.path), "skipped: " + skipped.reason);
   for (const Problem& problem : found.problems)
     lines.emplace_back(printable_text(problem.location.path), "unreadable: " + problem.message);
+  const std::vector<std::string> source_plans =
+      source_file_plans(found.source_files, paths, build_dir_of(request));
+  for (std::size_t i = 0; i < found.source_files.size(); ++i) {
+    lines.emplace_back(printable_text(found.source_files[i]), source_plans[i]);
+    read += source_plans[i].find("not built") == std::string::npos;
+  }
   for (const std::string& file : found.plan_files) {
     if (const PlanLoader* loader = recognise_plan_file(file)) {  // other JSON is not an input
       lines.emplace_back(printable_text(file), "plan: " + std::string(loader->name) + " (declared casts)");
@@ -504,6 +523,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     };
   }
   options.threads = request.threads;
+  options.sources.build_dir = build_dir_of(request);
   options.discovery = discovery_options(request, *configs);
   options.progress = request.progress;
   options.max_file_size = config.max_file_size;
@@ -542,6 +562,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
       InputIdentities inputs;
       if (found) inputs.add_discovery(*found);
       for (const std::string& path : given) inputs.add(path);
+      if (options.sources.build_dir) inputs.add(database_named_by(*options.sources.build_dir)->string());
       for (const ScopedConfig* scoped : configs->in_use()) inputs.add(scoped->config.file);
       if (!request.output.empty() && !request.write_baseline.empty() &&
           fs::weakly_canonical(fs::absolute(request.output)) ==
@@ -583,6 +604,7 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     scan = scan_paths(paths, options, [&](ArrayResult&& array) { judge.array(array); });
   }
   outcome.summary = judge.finish(scan);
+  for (const std::string& notice : scan.notices) outcome.notice += notice + "\n";
   report.reset();
   if (request.output.empty()) {
     out << std::flush;
@@ -594,8 +616,8 @@ ScanOutcome run_scan(const ScanRequest& request, std::ostream& out) {
     // Recording today's findings (all of them: with --baseline too, the file is
     // refreshed) is the point of the run: it succeeds once they are written.
     recorder->write();
-    outcome.notice = "dtlint: wrote " + std::to_string(recorder->size()) + " finding(s) to the baseline '" +
-                     request.write_baseline + "'\n";
+    outcome.notice += "dtlint: wrote " + std::to_string(recorder->size()) + " finding(s) to the baseline '" +
+                      request.write_baseline + "'\n";
     return outcome;
   }
   outcome.exit_code = outcome.summary.fails(fail_on) && !request.exit_zero ? kExitFindings : kExitClean;

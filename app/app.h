@@ -44,6 +44,7 @@ struct ScanRequest {
   // the run; it is not the configuration's `ignore` (suppressions).
   std::vector<std::string> select, extend_select, ignore;
   unsigned threads = 0;     // 0: every core
+  std::string build_dir;    // -p: the folder of compile_commands.json (or the file); empty: searched
   bool quiet = false;       // text: findings only, nothing when there are none
   bool exit_zero = false;   // --exit-zero: findings do not fail the run (exit 0)
   bool statistics = false;  // text: findings per rule instead of the findings

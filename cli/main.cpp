@@ -143,6 +143,11 @@ int run(int argc, char** argv) {
   scan_cmd->add_flag(
       "--show-files", list_files,
       "List the files the scan would read (with their format) and skip (with the reason), then exit");
+  last_wins(
+      scan_cmd->add_option("-p", args.build_dir,
+                           "The build folder holding compile_commands.json for C/C++ sources (or the file); "
+                           "otherwise looked for in each scanned folder and its build/"))
+      ->type_name("BUILD_DIR");
   last_wins(scan_cmd->add_option("--threads", args.threads, "Worker threads (default: all cores)"))
       ->check(CLI::Range(1u, 1024u));
   bool no_progress = false;

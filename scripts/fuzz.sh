@@ -22,7 +22,7 @@ cmake -S . -B build-fuzz -DDTLINT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_B
 cmake --build build-fuzz -j"$(nproc)" >&2
 mkdir -p build-fuzz/artifacts
 # The same list as tests/fuzz/CMakeLists.txt (ReaderTable.EveryReaderHasAFuzzTarget checks).
-for target in npy_header npy_data npz safetensors gguf hdf5 onnx torch config huggingface; do
+for target in npy_header npy_data npz safetensors gguf hdf5 onnx torch config huggingface clang_frames; do
   scratch=$(mktemp -d)
   dict=()
   [ -f "tests/fuzz/${target}.dict" ] && dict=(-dict="tests/fuzz/${target}.dict")

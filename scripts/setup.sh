@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(cmake g++ make nlohmann-json3-dev libeigen3-dev libcli11-dev libgtest-dev libvalijson-dev
           pkgconf libzip-dev zlib1g-dev libyaml-cpp-dev libtomlplusplus-dev libhdf5-dev
           libonnx-dev libprotobuf-dev protobuf-compiler  # ONNX: onnx.proto, libprotobuf-lite.a, protoc
+          libclang-14-dev libclang-cpp14-dev llvm-14-dev clang-14  # dtlint-clang (clang-14 has ClangConfig.cmake)
           git pre-commit)  # the last two only for the pre-commit hook's end-to-end test
 missing=()
 for p in "${packages[@]}"; do

@@ -26,6 +26,7 @@
 #include "analyzer/formats/untrusted_text.h"
 #include "analyzer/formats/zip/archive.h"
 #include "analyzer/input_error.h"
+#include "analyzer/io/helper_process.h"
 #include "analyzer/io/input_file.h"
 #include "analyzer/pipeline/keras.h"
 
@@ -105,199 +106,36 @@ fs::path find_helper(const std::string& path) {
     static const std::vector<fs::path> locations = hdf5_helper_locations();
     candidates = locations;
   }
+  const fs::path found = first_executable(candidates);
+  if (!found.empty()) return found;
   std::string places;
-  for (const fs::path& candidate : candidates) {
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-    places += (places.empty() ? "" : ", ") + candidate.string();
-  }
+  for (const fs::path& candidate : candidates) places += (places.empty() ? "" : ", ") + candidate.string();
   throw InputError(path, "cannot read HDF5 files: the helper program " + std::string(kHelperName) +
                              " is not installed (looked for " + places + ")");
 }
 
-// One run of the helper: started with posix_spawn (never a fork of this
-// multithreaded process), its answer read from a pipe with a quiet timeout,
-// killed and reaped when this object goes. Every failure is explained as what
-// happened to the child.
-class HelperProcess {
+// The HDF5 helper's failures, said as what happened while reading the file.
+class Hdf5Wording final : public HelperWording {
  public:
-  // With `takes_requests`, the child's standard input is a socket for
-  // requests (request()); else it is /dev/null.
-  HelperProcess(const std::vector<std::string>& arguments, int input_fd, std::string path,
-                bool takes_requests = false)
-      : path_(std::move(path)), limits_(limits()) {
-    const fs::path helper = find_helper(path_);
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw InputError(path_, "cannot start the HDF5 helper: no pipe");
-    Descriptor read_end(pipe_fds[0]);
-    Descriptor write_end(pipe_fds[1]);
-    // A frame's worth in the pipe: fewer wake-ups while data streams (a hint; the default 64 KiB works).
-    ::fcntl(write_end.get(), F_SETPIPE_SZ, static_cast<int>(kMaxBytesPayload));
-    // Both far from 0-3, so that no dup2 below overwrites the other's source.
-    Descriptor input(::fcntl(input_fd, F_DUPFD_CLOEXEC, 10));
-    Descriptor output(::fcntl(write_end.get(), F_DUPFD_CLOEXEC, 10));
-    if (input.get() < 0 || output.get() < 0)
-      throw InputError(path_, "cannot start the HDF5 helper: no descriptor");
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    // A socket rather than a pipe, so that writing to a child that died is
-    // an error (MSG_NOSIGNAL), never a SIGPIPE for the scanner.
-    int request_fds[2] = {-1, -1};
-    if (takes_requests && ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, request_fds) != 0)
-      throw InputError(path_, "cannot start the HDF5 helper: no socket");
-    Descriptor request_end(request_fds[0]);
-    Descriptor child_requests(takes_requests ? ::fcntl(request_fds[1], F_DUPFD_CLOEXEC, 10) : -1);
-    if (takes_requests) ::close(request_fds[1]);
-    if (takes_requests && child_requests.get() < 0)
-      throw InputError(path_, "cannot start the HDF5 helper: no descriptor");
-    if (takes_requests) {
-      posix_spawn_file_actions_adddup2(&actions, child_requests.get(), 0);
-    } else {
-      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    }
-    posix_spawn_file_actions_adddup2(&actions, output.get(), 1);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);  // libhdf5 may print
-    posix_spawn_file_actions_adddup2(&actions, input.get(), 3);
-    posix_spawn_file_actions_addclosefrom_np(&actions, 4);
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &all);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-    std::vector<std::string> all_arguments{helper.string(), std::to_string(limits_.memory_mib),
-                                           std::to_string(limits_.cpu_seconds)};
-    all_arguments.insert(all_arguments.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (std::string& argument : all_arguments) argv.push_back(argument.data());
-    argv.push_back(nullptr);
-    const int error = ::posix_spawn(&pid_, helper.c_str(), &actions, &attributes, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-    if (error != 0) {
-      pid_ = -1;
-      throw InputError(path_,
-                       "cannot start the HDF5 helper " + helper.string() + ": " + std::strerror(error));
-    }
-    output_ = read_end.release();
-    requests_ = request_end.release();
+  explicit Hdf5Wording(const Hdf5HelperLimits& limits) : limits_(limits) {}
+  std::string cannot_start(std::string_view why) const override {
+    return "cannot start the HDF5 helper" +
+           std::string(why.find(": ") != std::string_view::npos ? " " : ": ") + std::string(why);
   }
-
-  ~HelperProcess() {
-    ::close(output_);
-    if (requests_ >= 0) ::close(requests_);
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-    }
+  std::string quiet(std::chrono::milliseconds timeout) const override {
+    return "the HDF5 library did not answer within " + duration_text(timeout) +
+           " reading this file (it was stopped)";
   }
-  HelperProcess(const HelperProcess&) = delete;
-  HelperProcess& operator=(const HelperProcess&) = delete;
-
-  // Fills `buffer`, or throws the child's failure. With `end_allowed`, a clean
-  // end of the answer before the first byte returns false.
-  // Asks a serving child for a dataset; false when it can no longer take requests.
-  bool request(std::string_view name) {
-    std::string message(4, '\0');
-    for (std::size_t i = 0; i < 4; ++i) message[i] = static_cast<char>((name.size() >> (8 * i)) & 0xff);
-    message += name;
-    for (std::string_view rest = message; !rest.empty();) {
-      const ssize_t sent = ::send(requests_, rest.data(), rest.size(), MSG_NOSIGNAL);
-      if (sent < 0 && errno == EINTR) continue;
-      if (sent <= 0) return false;
-      rest.remove_prefix(static_cast<std::size_t>(sent));
-    }
-    return true;
+  std::string past_deadline(std::chrono::milliseconds timeout) const override { return quiet(timeout); }
+  std::string malformed(std::string_view what) const override {
+    return "the HDF5 helper's answer is malformed: " + std::string(what);
   }
-
-  // Bytes of answers read from this child so far.
-  std::uint64_t bytes_read() const { return bytes_read_; }
-
-  bool read_exact(std::span<std::byte> buffer, bool end_allowed = false) {
-    std::size_t filled = 0;
-    while (filled < buffer.size()) {
-      pollfd ready{output_, POLLIN, 0};
-      const int timeout = static_cast<int>(limits_.quiet_timeout.count());
-      const int polled = ::poll(&ready, 1, timeout);
-      if (polled < 0 && errno == EINTR) continue;
-      if (polled == 0) {
-        fail_now("the HDF5 library did not answer within " + seconds_text(limits_.quiet_timeout) +
-                 " reading this file (it was stopped)");
-      }
-      const ssize_t got = ::read(output_, buffer.data() + filled, buffer.size() - filled);
-      if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (got <= 0) {
-        if (filled == 0 && end_allowed) return false;
-        fail("its answer ends early");
-      }
-      filled += static_cast<std::size_t>(got);
-      bytes_read_ += static_cast<std::uint64_t>(got);
-    }
-    return true;
+  std::string not_exited() const override {
+    return "the HDF5 helper did not exit after its answer (it was stopped)";
   }
-
-  // The child's answer broke the protocol (`what`), or ended: said as what
-  // happened to the child, when it died or failed, else as `what`.
-  [[noreturn]] void fail(const std::string& what) {
-    // A child that closed its output is usually exiting: give it a moment.
-    for (int i = 0; i < 200 && pid_ > 0; ++i) {
-      if (reap(WNOHANG)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      reap(0);
-      throw InputError(path_, "the HDF5 helper's answer is malformed: " + what);
-    }
-    throw InputError(path_, explain(what));
-  }
-
-  // Waits for a child that has sent its whole answer; throws when it did not exit cleanly.
-  void finish() {
-    std::byte extra;
-    if (read_exact(std::span<std::byte>(&extra, 1), true)) fail("more bytes after its end");
-    for (int i = 0; i < 2000 && pid_ > 0; ++i) {
-      if (reap(WNOHANG)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    if (pid_ > 0) fail_now("the HDF5 helper did not exit after its answer (it was stopped)");
-    if (!WIFEXITED(status_) || WEXITSTATUS(status_) != 0)
-      throw InputError(path_, explain("it did not exit cleanly"));
-  }
-
- private:
-  [[noreturn]] void fail_now(const std::string& reason) {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      reap(0);
-    }
-    throw InputError(path_, reason);
-  }
-
-  bool reap(int options) {
-    int status = 0;
-    pid_t done;
-    while ((done = ::waitpid(pid_, &status, options)) < 0 && errno == EINTR) {
-    }
-    if (done != pid_) return false;
-    status_ = status;
-    pid_ = -1;
-    return true;
-  }
-
-  static std::string seconds_text(std::chrono::milliseconds time) {
-    const auto ms = time.count();
-    return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms) + " ms";
-  }
-
-  std::string explain(const std::string& what) const {
-    if (WIFSIGNALED(status_)) {
-      const int signal = WTERMSIG(status_);
+  std::string ended(int status, std::string_view what) const override {
+    if (WIFSIGNALED(status)) {
+      const int signal = WTERMSIG(status);
       if (signal == SIGXCPU) {
         return "the HDF5 library used more than its " + std::to_string(limits_.cpu_seconds) +
                " s of CPU time reading this file (it was stopped)";
@@ -309,24 +147,43 @@ class HelperProcess {
       }
       return "the HDF5 library crashed (signal " + std::to_string(signal) + ") reading this file";
     }
-    const int code = WEXITSTATUS(status_);
+    const int code = WEXITSTATUS(status);
     if (code == kExitOutOfMemory) {
       return "the HDF5 library ran out of memory (the helper's limit is " +
              std::to_string(limits_.memory_mib) + " MiB) reading this file";
     }
     if (code == kExitUsage)
       return "the HDF5 helper refused its arguments (is it from another dtlint version?)";
-    if (code != 0) return "the HDF5 helper stopped (exit status " + std::to_string(code) + "): " + what;
-    return "the HDF5 helper's answer is malformed: " + what;
+    if (code != 0)
+      return "the HDF5 helper stopped (exit status " + std::to_string(code) + "): " + std::string(what);
+    return "the HDF5 helper's answer is malformed: " + std::string(what);
   }
 
-  std::string path_;
+ private:
   Hdf5HelperLimits limits_;
-  pid_t pid_ = -1;
-  int output_ = -1;
-  int requests_ = -1;
-  std::uint64_t bytes_read_ = 0;
-  int status_ = 0;
+};
+
+HelperCommand hdf5_command(const std::vector<std::string>& arguments, int input_fd, bool takes_requests,
+                           const Hdf5HelperLimits& limits, const std::string& path) {
+  HelperCommand command;
+  command.program = find_helper(path);
+  command.arguments = {std::to_string(limits.memory_mib), std::to_string(limits.cpu_seconds)};
+  command.arguments.insert(command.arguments.end(), arguments.begin(), arguments.end());
+  command.input_fd = input_fd;
+  command.takes_requests = takes_requests;
+  command.quiet_timeout = limits.quiet_timeout;
+  return command;
+}
+
+// One run of the HDF5 helper on the file open at `input_fd` (its descriptor 3).
+// With `takes_requests`, the child's standard input is a socket for requests
+// (request()); else it is /dev/null.
+class Hdf5Helper final : public HelperProcess {
+ public:
+  Hdf5Helper(const std::vector<std::string>& arguments, int input_fd, std::string path,
+             bool takes_requests = false, const Hdf5HelperLimits& limits = dtlint::limits())
+      : HelperProcess(hdf5_command(arguments, input_fd, takes_requests, limits, path),
+                      std::make_unique<Hdf5Wording>(limits), path) {}
 };
 
 // Where frames come from: a child's pipe, or (for the fuzzer) bytes in memory.
@@ -787,8 +644,8 @@ class HelperStream final : public ElementStream {
     if (!shared_->file) throw InputError(shared_->path, "no file to stream from");
     child_ = shared_->servers->take();
     if (!child_ || !child_->request(record().name)) {
-      child_ = std::make_unique<HelperProcess>(std::vector<std::string>{"serve"}, shared_->file->get(),
-                                               shared_->path, true);
+      child_ = std::make_unique<Hdf5Helper>(std::vector<std::string>{"serve"}, shared_->file->get(),
+                                            shared_->path, true);
       source_ = std::make_unique<ChildSource>(*child_);
       expect_hello(*source_);
       // A child that cannot take the request may have said why first (a Fatal
@@ -954,9 +811,9 @@ ContainerContents list_file(std::shared_ptr<Descriptor> file, std::uint64_t file
   {
     const std::uint64_t config_limit =
         std::min<std::uint64_t>(limits().model_config_bytes, kMaxModelConfigBytes);
-    HelperProcess child({"list", std::to_string(kInlineDatasetBytes),
-                         std::to_string(inline_budget(file_bytes)), std::to_string(config_limit)},
-                        shared->file->get(), path);
+    Hdf5Helper child({"list", std::to_string(kInlineDatasetBytes), std::to_string(inline_budget(file_bytes)),
+                      std::to_string(config_limit)},
+                     shared->file->get(), path);
     ChildSource source(child);
     parse_listing(source, *shared, contents, file_bytes, model_config, config_limit);
   }
@@ -1064,15 +921,7 @@ ContainerContents read_hdf5(const InputBytes& input, const std::string& path) {
 }
 
 std::vector<fs::path> hdf5_helper_locations() {
-  std::vector<fs::path> locations;
-  std::error_code error;
-  const fs::path executable = fs::read_symlink("/proc/self/exe", error);
-  if (!error) {
-    locations.push_back(executable.parent_path() / kHelperName);
-    locations.push_back(executable.parent_path().parent_path() / "libexec/dtlint" / kHelperName);
-  }
-  locations.push_back(fs::path(DTLINT_HDF5_HELPER_INSTALLED));
-  return locations;
+  return helper_locations(kHelperName, fs::path(DTLINT_HDF5_HELPER_INSTALLED));
 }
 
 ContainerContents parse_hdf5_listing(std::span<const std::byte> answer, const std::string& path,

@@ -16,6 +16,7 @@
 #include "analyzer/input_error.h"
 #include "analyzer/io/input_file.h"
 #include "analyzer/io/mapped_file.h"
+#include "analyzer/source/compile_database.h"
 #include "document/glob.h"
 
 namespace fs = std::filesystem;
@@ -71,10 +72,14 @@ class Walker {
     }
     std::vector<std::string> found;
     plans_.clear();
+    sources_.clear();
     walk_folder(fd, "", found);
     std::sort(found.begin(), found.end());
     out_.files.insert(out_.files.end(), std::make_move_iterator(found.begin()),
                       std::make_move_iterator(found.end()));
+    std::sort(sources_.begin(), sources_.end());
+    out_.source_files.insert(out_.source_files.end(), std::make_move_iterator(sources_.begin()),
+                             std::make_move_iterator(sources_.end()));
     std::sort(plans_.begin(), plans_.end());
     out_.plan_files.insert(out_.plan_files.end(), std::make_move_iterator(plans_.begin()),
                            std::make_move_iterator(plans_.end()));
@@ -150,6 +155,10 @@ class Walker {
       found.push_back(shown(path));
       return;
     }
+    if (is_source_name(path)) {
+      sources_.push_back(shown(path));
+      return;
+    }
     // Other names: an array by content (np.save to a file without .npy, a
     // safetensors shard named .bin) is still an array; a data format dtlint
     // does not read (Parquet, a pickle) is noted, so that it does not pass in silence.
@@ -202,9 +211,10 @@ class Walker {
   const DiscoveryOptions& options_;
   const GlobSet exclude_;  // options_.exclude, compiled once
   Discovery& out_;
-  std::string root_;                // the root as given, ending in '/'
-  std::string shown_root_;          // its normal form ending in '/', or "" for "."
-  std::vector<std::string> plans_;  // plan files found in this walk
+  std::string root_;                  // the root as given, ending in '/'
+  std::string shown_root_;            // its normal form ending in '/', or "" for "."
+  std::vector<std::string> plans_;    // plan files found in this walk
+  std::vector<std::string> sources_;  // C/C++ files found in this walk
 };
 
 }  // namespace
@@ -240,6 +250,8 @@ Discovery discover_inputs(std::span<const std::string> paths, const DiscoveryOpt
                                                           : "a device is never opened"});
     } else if (options.plan_file && options.plan_file(path)) {
       out.plan_files.push_back(display(path));
+    } else if (is_source_name(path) && reader_by_name(given) == nullptr) {
+      out.source_files.push_back(display(path));
     } else {
       out.files.push_back(display(path));  // named explicitly: read whatever it is
     }

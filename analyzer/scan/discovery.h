@@ -47,6 +47,9 @@ struct Discovery {
   std::vector<Problem> problems;
   std::vector<Skipped> skipped;
   std::vector<std::string> plan_files;  // files DiscoveryOptions::plan_file claims, in the same order
+  // C/C++ files by name (.c .cc .cpp .cxx .h .hh .hpp .hxx .cu .cuh), in the
+  // same order: parsed by the Clang front end (source/source_scan.h), not read as arrays.
+  std::vector<std::string> source_files;
 };
 
 // Named files are read whatever their name or content (the reader says what is

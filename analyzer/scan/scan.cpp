@@ -513,11 +513,11 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
   result.problems = std::move(found.problems);
   result.skipped = std::move(found.skipped);
   const std::vector<std::string>& files = found.files;
-  result.inputs = files.size() + found.plan_files.size() + result.problems.size();
+  result.inputs = files.size() + found.plan_files.size() + found.source_files.size() + result.problems.size();
   const unsigned threads =
       options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   const RangeKernel kernel = range_kernel(selected_kernel());
-  Progress progress(options.progress, files.size());
+  Progress progress(options.progress, files.size() + found.source_files.size());
 
   for (std::size_t first = 0, count = 0; first < files.size(); first += count) {
     count = batch_end(files, first) - first;
@@ -606,6 +606,19 @@ ScanResult scan_paths(std::span<const std::string> paths, const ScanOptions& opt
       collector.take(wave, partials, task_errors);
       wave += size;
     } while (wave < tasks.size());
+  }
+
+  if (!found.source_files.empty()) {
+    SourceScanOptions source_options = options.sources;
+    source_options.threads = threads;
+    source_options.unit_done = [&progress] { progress.file_done(); };
+    SourceScanResult sources = scan_sources(found.source_files, paths, source_options);
+    result.cast_sites = std::move(sources.sites);
+    result.problems.insert(result.problems.end(), std::make_move_iterator(sources.problems.begin()),
+                           std::make_move_iterator(sources.problems.end()));
+    result.skipped.insert(result.skipped.end(), std::make_move_iterator(sources.skipped.begin()),
+                          std::make_move_iterator(sources.skipped.end()));
+    result.notices = std::move(sources.notices);
   }
   return result;
 }

@@ -15,6 +15,7 @@
 #include "analyzer/pipeline/declaration.h"
 #include "analyzer/scan/discovery.h"
 #include "analyzer/source/cast_site.h"
+#include "analyzer/source/source_scan.h"
 
 namespace dtlint {
 
@@ -46,6 +47,8 @@ struct ScanResult {
   // The C/C++ sources' cast sites (CX rules): each once however many units
   // reach it, in (path, line, column) order.
   std::vector<CastSite> cast_sites;
+  // For the person running the scan (stderr), e.g. that C/C++ files were parsed with defaults.
+  std::vector<std::string> notices;
 };
 
 // Takes each finished array, in input order and then member order, whatever
@@ -83,6 +86,9 @@ struct ScanOptions {
   // scale_candidates) in a second pass over the array. Requests marked
   // amax_scale get that pass whatever this says.
   bool simulate_scales = true;
+  // The C/C++ sources' scan (Discovery::source_files), after the arrays: -p,
+  // the helper's limits. Its `threads` is this scan's.
+  SourceScanOptions sources;
 };
 
 // Reads and analyses every input. Arrays are split into chunks spread over the
