@@ -1,5 +1,6 @@
 #include "rules/site_judgement.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -44,6 +45,17 @@ std::string quoted_type(const CastSiteType& type) {
   if (type.dtype && !speaks_for_itself(type.spelling, *type.dtype))
     text += " (" + std::string(name(*type.dtype)) + ")";
   return text;
+}
+
+// "1e5", "-2049.0", "0x1p-24", "300u", "1.5f": a numeric literal, perhaps negated.
+bool is_number_literal(const std::string& text) {
+  std::string_view rest = text;
+  if (!rest.empty() && (rest.front() == '-' || rest.front() == '+')) rest.remove_prefix(1);
+  if (rest.empty() || !(std::isdigit(static_cast<unsigned char>(rest.front())) || rest.front() == '.'))
+    return false;
+  return std::all_of(rest.begin(), rest.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '\'' || c == '+' || c == '-';
+  });
 }
 
 }  // namespace
@@ -110,6 +122,8 @@ std::string SiteJudgement::constant_text() const {
       format_value(site_.constant->value, site_.source.dtype.value_or(DType::LongDouble));
   const std::string& spelling = site_.constant->spelling;
   if (spelling.empty() || spelling == value) return value;
+  // A literal says its value itself ("1e-8", "2049.0"); a name or an expression is given it.
+  if (is_number_literal(spelling)) return spelling;
   return spelling + " (" + value + ")";
 }
 
