@@ -127,6 +127,14 @@ std::string type_spelling(clang::QualType type, const clang::ASTContext& context
 std::optional<ScalarType> classify(clang::QualType type, const clang::ASTContext& context) {
   if (type.isNull() || type->isDependentType()) return std::nullopt;
   const clang::QualType canonical = type.getCanonicalType().getUnqualifiedType();
+  // An enumeration converts as its underlying integer type; it keeps its own name.
+  if (const auto* enumeration = canonical->getAs<clang::EnumType>()) {
+    const clang::EnumDecl* decl = enumeration->getDecl();
+    if (decl == nullptr || !decl->isComplete() || decl->getIntegerType().isNull()) return std::nullopt;
+    std::optional<ScalarType> underlying = classify(decl->getIntegerType(), context);
+    if (underlying) underlying->type.spelling = type_spelling(type, context);
+    return underlying;
+  }
   if (const auto* builtin = canonical->getAs<clang::BuiltinType>()) {
     if (builtin->getKind() == clang::BuiltinType::Bool) {
       ScalarType scalar;
