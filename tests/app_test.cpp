@@ -13,6 +13,7 @@
 #include <string>
 
 #include "analyzer/kernels/semantics.h"
+#include "analyzer/source/source_scan.h"
 #include "reports/writers.h"
 #include "test_support.h"
 
@@ -28,6 +29,10 @@ using testing_support::WorkingDirectory;
 
 TEST(App, InProcessScanEqualsTheBinaryInEveryFormat) {
   ASSERT_GE(report_writers().size(), 4u);
+#ifdef DTLINT_CLANG_HELPER
+  // The test program does not sit beside the helper as dtlint does.
+  test_hooks::set_clang_helper(DTLINT_CLANG_HELPER);
+#endif
   for (const ReportWriter& writer : report_writers()) {
     SCOPED_TRACE(std::string(writer.name));
     const auto binary = run_dtlint("scan examples --no-progress --format " + std::string(writer.name));
@@ -41,6 +46,7 @@ TEST(App, InProcessScanEqualsTheBinaryInEveryFormat) {
     EXPECT_EQ(outcome.exit_code, binary.exit_code);
     EXPECT_EQ(outcome.exit_code, kExitFindings);  // the examples are meant to fail the gate
   }
+  test_hooks::set_clang_helper({});
 }
 
 TEST(App, ExitCodeFollowsFailOn) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/source/source_scan.h"
 #include "reports/github_report.h"
 #include "rules/evaluate.h"
 #include "rules/registry.h"
@@ -71,13 +72,19 @@ TEST(GithubReport, RealScanGivesOneWellFormedLinePerFinding) {
     options.requests.push_back(default_request(t));
   }
   Report report;
+#ifdef DTLINT_CLANG_HELPER
+  test_hooks::set_clang_helper(DTLINT_CLANG_HELPER);  // the C/C++ example's findings have a line and a column
+#endif
   report.scan = scan_paths(std::vector<std::string>{kSourceDir + "/examples"}, options);
+  test_hooks::set_clang_helper({});
   report.findings = evaluate(report.scan, Semantics::NumPy);
   ASSERT_FALSE(report.findings.empty());
   std::istringstream text(render_github(report, kSourceDir));
   const std::regex command(
       "^::(error|warning|notice) "
-      "file=examples/([a-z_-]+/)?[a-z0-9_.-]+\\.(npy|onnx|bin|h5|gguf|safetensors),line=1,title=[A-Z]+[0-9]+ "
+      "file=examples/([a-z_-]+/"
+      ")?[a-z0-9_.-]+\\.(npy|onnx|bin|h5|gguf|safetensors|cc),line=[0-9]+(,col=[0-9]+)?,"
+      "title=[A-Z]+[0-9]+ "
       "[a-z-]+::[^\r\n]+$");
   std::size_t lines = 0;
   for (std::string line; std::getline(text, line); ++lines) {

@@ -22,6 +22,16 @@ namespace dtlint::testing_support {
 
 inline const std::string kSourceDir = DTLINT_SOURCE_DIR;
 
+// What a scan of examples/ says on stderr: its C/C++ file has no compile
+// command (a build without the Clang front end notes the file as skipped instead).
+#ifdef DTLINT_CLANG_HELPER
+inline const std::string kExamplesNotice =
+    "dtlint: 1 C/C++ file is not in a compilation database (no compile_commands.json found): parsed with "
+    "-std=c++17 defaults; pass -p BUILD_DIR\n";
+#else
+inline const std::string kExamplesNotice;
+#endif
+
 // Built with sanitizers (-DDTLINT_SANITIZE): code runs several times slower and
 // freed memory is held in quarantine, so bounds on time and memory mean less.
 #ifdef DTLINT_SANITIZED
