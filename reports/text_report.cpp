@@ -268,28 +268,35 @@ class TextReportStream final : public ReportStream {
   }
 
   // The source line under a C/C++ finding and a caret under its column, as
-  // compilers print them: "  float s = scale;" / "            ^~~~~".
+  // compilers print them: tabs expanded to stops of 8, a multi-byte UTF-8
+  // character one column, the range to its end (one past its last byte) in tildes.
   std::string source_excerpt(const Finding& f) const {
-    const std::string text = printable_text(f.source_line);
-    if (text != f.source_line || !f.location.column) return "    " + text + "\n";  // escaped: columns moved
-    const std::size_t column = static_cast<std::size_t>(*f.location.column);
-    std::string caret;
-    std::size_t byte = 1;
-    for (const char c : f.source_line) {
-      if (byte >= column) break;
-      ++byte;
-      if ((static_cast<unsigned char>(c) & 0xC0) == 0x80)
-        continue;  // a UTF-8 continuation: no column of its own
-      caret += c == '\t' ? '\t' : ' ';
+    constexpr std::size_t kTabStop = 8;
+    std::string expanded;
+    std::size_t width = 0, caret_at = 0, caret_end = 0;
+    const std::size_t column = f.location.column ? static_cast<std::size_t>(*f.location.column) : 0;
+    const std::size_t end = f.location.end_line == f.location.line && f.location.end_column
+                                ? static_cast<std::size_t>(*f.location.end_column)
+                                : 0;
+    for (std::size_t byte = 0; byte <= f.source_line.size(); ++byte) {
+      if (byte + 1 == column) caret_at = width;
+      if (byte + 1 == end) caret_end = width;
+      if (byte == f.source_line.size()) break;
+      const char c = f.source_line[byte];
+      if (c == '\t') {
+        const std::size_t next = (width / kTabStop + 1) * kTabStop;
+        expanded.append(next - width, ' ');
+        width = next;
+      } else {
+        expanded += c;
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;  // a continuation byte: no column
+      }
     }
-    std::string marks = "^";
-    if (f.location.end_line == f.location.line && f.location.end_column &&
-        *f.location.end_column > *f.location.column)
-      marks += std::string(
-          std::min<std::size_t>(static_cast<std::size_t>(*f.location.end_column - *f.location.column - 1),
-                                f.source_line.size()),
-          '~');
-    return "    " + text + "\n    " + caret + style_("1;32", marks) + "\n";
+    const std::string text = printable_text(expanded);
+    // Escaped bytes moved the columns (or there is no column): the line alone.
+    if (text != expanded || !column || column > f.source_line.size() + 1) return "    " + text + "\n";
+    const std::string marks = "^" + std::string(caret_end > caret_at + 1 ? caret_end - caret_at - 1 : 0, '~');
+    return "    " + text + "\n    " + std::string(caret_at, ' ') + style_("1;32", marks) + "\n";
   }
 
   // "path:member: severity CODE what; first at …— fix [name]". `same`: the

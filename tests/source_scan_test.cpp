@@ -412,6 +412,37 @@ TEST_F(RealHelper, TheCliScansSourcesTheSameWithOneOrTwoThreads) {
             std::string::npos)
       << files.out;
 }
+// A baseline knows a C/C++ finding by its line's text: lines added above it, or
+// a re-indented line, leave it known; a changed line makes it new. Comments
+// and the configuration's `ignore` entries hide findings.
+TEST_F(RealHelper, BaselinesAndSuppressionsFollowTheLinesText) {
+  TempDir dir;
+  write_text(dir / "src/a.cpp", "float g(double d) { return d; }\nint n(double d) { return d; }\n");
+  const auto recorded =
+      testing_support::run_dtlint("scan src --write-baseline base.json", dir.path().string());
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
+  write_text(
+      dir / "src/a.cpp",
+      "// two lines\n// added above\nfloat g(double d) {  return d; }\nint n(double d) { return d; }\n");
+  const auto known = testing_support::run_dtlint(
+      "scan src --baseline base.json --format json --fail-on warning", dir.path().string());
+  EXPECT_EQ(known.exit_code, 0) << known.out;
+  write_text(dir / "src/a.cpp", "float g(double d) { return d * 2; }\nint n(double d) { return d; }\n");
+  const auto changed = testing_support::run_dtlint(
+      "scan src --baseline base.json --format json --fail-on warning", dir.path().string());
+  EXPECT_EQ(changed.exit_code, 1);
+  EXPECT_NE(changed.out.find("\"CX401\""), std::string::npos) << changed.out;
+  EXPECT_EQ(changed.out.find("\"CX405\""), std::string::npos) << changed.out;
+
+  write_text(dir / "src/a.cpp",
+             "// dtlint: ignore[CX401]\nfloat g(double d) { return d; }\nint n(double d) { return d; }\n");
+  write_text(dir / ".dtlint.yaml",
+             "ignore:\n  - path: src/a.cpp\n    rules: [CX405]\n    reason: reviewed\n");
+  const auto hidden = testing_support::run_dtlint("scan src --fail-on note", dir.path().string());
+  EXPECT_EQ(hidden.exit_code, 0) << hidden.out;
+  EXPECT_NE(hidden.out.find("1 suppressed"), std::string::npos) << hidden.out;
+}
+
 // A unit in the database is parsed with its command (here a -D the code needs), and no notice.
 TEST_F(RealHelper, TheDatabaseGivesTheCommand) {
   TempDir dir;

@@ -127,6 +127,36 @@ std::vector<std::string> lines_of(const std::string& text) {
 // A tensor's findings of one rule for several targets read as one line, with
 // the fix once; one target keeps its finding's own message; the JSON is not
 // concerned (one finding per target there).
+// A C/C++ finding prints its source line and a caret under the cast, as
+// compilers do: tabs expanded, multi-byte characters one column, the range's end
+// (one past its last byte) as tildes; a line that must be escaped gets no caret.
+TEST(TextReport, SourceFindingsShowTheLineAndACaret) {
+  Report report;
+  Finding f;
+  f.rule = find_rule("CX401");
+  f.severity = Severity::Warning;
+  f.location.path = "src/a.cpp";
+  f.location.line = 3;
+  f.location.column = 13;  // the `s` of `scale`, byte 13
+  f.location.end_line = 3;
+  f.location.end_column = 18;
+  f.source_line = "\tfloat \xc3\xa9 = scale;";  // é is two bytes, one column
+  f.message = "narrows";
+  report.findings.push_back(f);
+  Finding hostile = f;
+  hostile.location.line = 4;
+  hostile.source_line = "float s = \x1b[2Jscale;";
+  report.findings.push_back(hostile);
+  EXPECT_EQ(render_text(report, false, false),
+            "src/a.cpp:3:13: warning CX401 narrows [narrowing-float-conversion]\n"
+            "            float \xc3\xa9 = scale;\n"
+            "    " +
+                std::string(18, ' ') +
+                "^~~~~\n"
+                "src/a.cpp:4:13: warning CX401 narrows [narrowing-float-conversion]\n"
+                "    float s = \\x1b[2Jscale;\n");
+}
+
 TEST(TextReport, OneLinePerArrayAndCause) {
   Report report;
   Finding f16 = array_finding("DT101", "x.npz", "w", DType::Float16, 48);
