@@ -26,6 +26,7 @@
 #include "analyzer/formats/untrusted_text.h"
 #include "analyzer/formats/zip/archive.h"
 #include "analyzer/input_error.h"
+#include "analyzer/io/helper_frames.h"
 #include "analyzer/io/helper_process.h"
 #include "analyzer/io/input_file.h"
 #include "analyzer/pipeline/keras.h"
@@ -78,22 +79,6 @@ std::string dataset_prefix(std::string_view name) {
 std::string helper_text(std::string_view text) {
   return escape_untrusted(text, 300);
 }
-
-// An owned file descriptor.
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 // The first helper that exists and is executable: the hook's, else the first of hdf5_helper_locations.
 fs::path find_helper(const std::string& path) {
@@ -186,79 +171,22 @@ class Hdf5Helper final : public HelperProcess {
                       std::make_unique<Hdf5Wording>(limits), path) {}
 };
 
-// Where frames come from: a child's pipe, or (for the fuzzer) bytes in memory.
-class FrameSource {
- public:
-  virtual ~FrameSource() = default;
-  virtual bool read_exact(std::span<std::byte> buffer, bool end_allowed) = 0;
-  [[noreturn]] virtual void fail(const std::string& what) = 0;
-  virtual void finish() = 0;
-};
-
-class ChildSource final : public FrameSource {
- public:
-  explicit ChildSource(HelperProcess& child) : child_(child) {}
-  bool read_exact(std::span<std::byte> buffer, bool end_allowed) override {
-    return child_.read_exact(buffer, end_allowed);
-  }
-  [[noreturn]] void fail(const std::string& what) override { child_.fail(what); }
-  void finish() override { child_.finish(); }
-
- private:
-  HelperProcess& child_;
-};
-
+// The HDF5 helper's answer in memory (the fuzzer).
 class MemorySource final : public FrameSource {
  public:
-  MemorySource(std::span<const std::byte> bytes, std::string path) : bytes_(bytes), path_(std::move(path)) {}
+  MemorySource(std::span<const std::byte> bytes, std::string path)
+      : source_(bytes, std::move(path), "the HDF5 helper's answer is malformed: ") {}
   bool read_exact(std::span<std::byte> buffer, bool end_allowed) override {
-    if (buffer.empty()) return true;
-    if (bytes_.empty() && end_allowed) return false;
-    if (bytes_.size() < buffer.size()) fail("its answer ends early");
-    std::memcpy(buffer.data(), bytes_.data(), buffer.size());
-    bytes_ = bytes_.subspan(buffer.size());
-    return true;
+    return source_.read_exact(buffer, end_allowed);
   }
-  [[noreturn]] void fail(const std::string& what) override {
-    throw InputError(path_, "the HDF5 helper's answer is malformed: " + what);
-  }
-  void finish() override {
-    if (!bytes_.empty()) fail("more bytes after its end");
-  }
+  [[noreturn]] void fail(const std::string& what) override { source_.fail(what); }
+  void finish() override { source_.finish(); }
 
  private:
-  std::span<const std::byte> bytes_;
-  std::string path_;
+  MemoryFrameSource source_;
 };
 
-// A frame's payload, read field by field; every read checked against its end.
-class PayloadReader {
- public:
-  PayloadReader(std::span<const std::byte> bytes, FrameSource& source) : bytes_(bytes), source_(source) {}
-  std::uint64_t number(std::size_t count, std::string_view what) {
-    if (bytes_.size() < count) source_.fail(std::string(what) + " is cut short");
-    std::uint64_t value = 0;
-    for (std::size_t i = count; i-- > 0;) value = (value << 8) | std::to_integer<std::uint64_t>(bytes_[i]);
-    bytes_ = bytes_.subspan(count);
-    return value;
-  }
-  std::uint8_t u8(std::string_view what) { return static_cast<std::uint8_t>(number(1, what)); }
-  std::string text(std::string_view what) {
-    const std::uint64_t length = number(4, what);
-    if (length > kMaxTextBytes || length > bytes_.size())
-      source_.fail(std::string(what) + " has a bad length");
-    std::string value(reinterpret_cast<const char*>(bytes_.data()), static_cast<std::size_t>(length));
-    bytes_ = bytes_.subspan(static_cast<std::size_t>(length));
-    return value;
-  }
-  void end(std::string_view what) {
-    if (!bytes_.empty()) source_.fail(std::string(what) + " has bytes past its fields");
-  }
-
- private:
-  std::span<const std::byte> bytes_;
-  FrameSource& source_;
-};
+using ChildSource = ChildFrameSource;
 
 struct FrameHeader {
   Frame type;
@@ -267,17 +195,16 @@ struct FrameHeader {
 
 // The next frame's type and payload length, checked against the type's maximum.
 std::optional<FrameHeader> next_header(FrameSource& source, bool end_allowed = false) {
-  std::array<std::byte, 5> header{};
-  if (!source.read_exact(header, end_allowed)) return std::nullopt;
-  std::uint32_t length = 0;
-  for (std::size_t i = 4; i >= 1; --i) length = (length << 8) | std::to_integer<std::uint32_t>(header[i]);
-  const auto type = static_cast<Frame>(std::to_integer<std::uint8_t>(header[0]));
+  const std::optional<RawFrameHeader> header = read_frame_header(source, end_allowed);
+  if (!header) return std::nullopt;
+  const auto type = static_cast<Frame>(header->type);
   const std::uint32_t limit = type == Frame::Bytes         ? kMaxBytesPayload
                               : type == Frame::ModelConfig ? kMaxModelConfigBytes + 1
                                                            : kMaxMetaPayload;
-  if (length > limit)
-    source.fail("a frame of " + std::to_string(length) + " bytes, more than " + std::to_string(limit));
-  return FrameHeader{type, length};
+  if (header->length > limit)
+    source.fail("a frame of " + std::to_string(header->length) + " bytes, more than " +
+                std::to_string(limit));
+  return FrameHeader{type, header->length};
 }
 
 std::vector<std::byte> payload(FrameSource& source, const FrameHeader& header) {
@@ -337,7 +264,7 @@ struct Record {
 };
 
 Record parse_record(std::span<const std::byte> bytes, FrameSource& source) {
-  PayloadReader reader(bytes, source);
+  PayloadReader reader(bytes, source, kMaxTextBytes);
   Record record;
   record.name = reader.text("a dataset's name");
   if (record.name.empty()) source.fail("a dataset without a name");
@@ -450,7 +377,7 @@ void read_bytes_frames(FrameSource& source, const Record& record, std::vector<st
       return;
     }
     if (header.type == Frame::Failed) {
-      PayloadReader reader(bytes, source);
+      PayloadReader reader(bytes, source, kMaxTextBytes);
       failure = reader.text("a failure's reason");
       reader.end("a failure frame");
       return;
@@ -470,7 +397,7 @@ struct ModelConfig {
 };
 
 ModelConfig parse_model_config(std::span<const std::byte> bytes, FrameSource& source, std::uint64_t limit) {
-  PayloadReader reader(bytes, source);
+  PayloadReader reader(bytes, source, kMaxTextBytes);
   const std::uint8_t status = reader.u8("the model config's status");
   if (status > static_cast<std::uint8_t>(ModelConfigStatus::Unreadable))
     source.fail("a model config of an unknown status");
@@ -517,13 +444,13 @@ void parse_listing(FrameSource& source, Shared& shared, ContainerContents& conte
                                         std::to_string(kMaxListingBytes >> 20) + " MiB; not read");
     }
     if (header.type == Frame::Fatal) {
-      PayloadReader reader(bytes, source);
+      PayloadReader reader(bytes, source, kMaxTextBytes);
       const std::string reason = reader.text("the reason");
       reader.end("a fatal frame");
       throw InputError(shared.path, helper_text(reason));
     }
     if (header.type == Frame::End) {
-      PayloadReader reader(bytes, source);
+      PayloadReader reader(bytes, source, kMaxTextBytes);
       if (reader.number(8, "the dataset count") != datasets)
         source.fail("a dataset count that disagrees with its datasets");
       reader.end("the end frame");
@@ -620,7 +547,7 @@ class HelperStream final : public ElementStream {
         }
         const std::vector<std::byte> bytes = payload(*source_, header);
         if (header.type == Frame::Failed) {
-          PayloadReader reader(bytes, *source_);
+          PayloadReader reader(bytes, *source_, kMaxTextBytes);
           const std::string reason = reader.text("a failure's reason");
           throw InputError(shared_->path, helper_text(reason));
         }
@@ -658,7 +585,7 @@ class HelperStream final : public ElementStream {
     if (header.type == Frame::Fatal || header.type != Frame::Dataset) {
       const std::vector<std::byte> bytes = payload(*source_, header);
       if (header.type != Frame::Fatal) source_->fail("no dataset frame");
-      PayloadReader reader(bytes, *source_);
+      PayloadReader reader(bytes, *source_, kMaxTextBytes);
       throw InputError(shared_->path, helper_text(reader.text("the reason")));
     }
     const Record streamed = parse_record(payload(*source_, header), *source_);
@@ -677,7 +604,7 @@ class HelperStream final : public ElementStream {
   void expect_end() {
     const FrameHeader header = *next_header(*source_);
     const std::vector<std::byte> bytes = payload(*source_, header);
-    PayloadReader reader(bytes, *source_);
+    PayloadReader reader(bytes, *source_, kMaxTextBytes);
     if (header.type != Frame::End || reader.number(8, "the dataset count") != 1)
       source_->fail("no end after the dataset");
     reader.end("the end frame");

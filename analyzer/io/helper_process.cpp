@@ -27,22 +27,6 @@ namespace fs = std::filesystem;
 // A frame's worth in the pipe: fewer wake-ups while data streams (a hint; the default 64 KiB works).
 constexpr int kPipeBytes = 1 << 20;
 
-// An owned file descriptor.
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  ~Descriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 HelperProcess::HelperProcess(const HelperCommand& command, std::unique_ptr<const HelperWording> wording,

@@ -22,6 +22,7 @@
 
 #include "analyzer/formats/untrusted_text.h"
 #include "analyzer/input_error.h"
+#include "analyzer/io/helper_frames.h"
 #include "analyzer/io/helper_process.h"
 #include "analyzer/source/compile_database.h"
 #include "analyzer/source/protocol.h"
@@ -53,73 +54,17 @@ std::optional<fs::path> hooked_helper;
 
 // ---- frames -----------------------------------------------------------------
 
-class FrameSource {
- public:
-  virtual ~FrameSource() = default;
-  virtual bool read_exact(std::span<std::byte> buffer, bool end_allowed) = 0;
-  [[noreturn]] virtual void fail(const std::string& what) = 0;
-  virtual void finish() = 0;
-};
-
-class ChildSource final : public FrameSource {
- public:
-  explicit ChildSource(HelperProcess& child) : child_(child) {}
-  bool read_exact(std::span<std::byte> buffer, bool end_allowed) override {
-    return child_.read_exact(buffer, end_allowed);
-  }
-  [[noreturn]] void fail(const std::string& what) override { child_.fail(what); }
-  void finish() override { child_.finish(); }
-
- private:
-  HelperProcess& child_;
-};
+using ChildSource = ChildFrameSource;
 
 std::string malformed_text(std::string_view what) {
   return std::string(kFrontEnd) + " wrote a malformed answer: " + std::string(what);
 }
 
-class MemorySource final : public FrameSource {
+// Fields of dtlint-clang's frames: texts at most kMaxTextBytes.
+class SitePayload final : public PayloadReader {
  public:
-  MemorySource(std::span<const std::byte> bytes, std::string path) : bytes_(bytes), path_(std::move(path)) {}
-  bool read_exact(std::span<std::byte> buffer, bool end_allowed) override {
-    if (buffer.empty()) return true;
-    if (bytes_.empty() && end_allowed) return false;
-    if (bytes_.size() < buffer.size()) fail("its answer ends early");
-    std::memcpy(buffer.data(), bytes_.data(), buffer.size());
-    bytes_ = bytes_.subspan(buffer.size());
-    return true;
-  }
-  [[noreturn]] void fail(const std::string& what) override { throw InputError(path_, malformed_text(what)); }
-  void finish() override {
-    if (!bytes_.empty()) fail("more bytes after its end");
-  }
-
- private:
-  std::span<const std::byte> bytes_;
-  std::string path_;
-};
-
-// A frame's payload, read field by field; every read checked against its end.
-class PayloadReader {
- public:
-  PayloadReader(std::span<const std::byte> bytes, FrameSource& source) : bytes_(bytes), source_(source) {}
-  std::uint64_t number(std::size_t count, std::string_view what) {
-    if (bytes_.size() < count) source_.fail(std::string(what) + " is cut short");
-    std::uint64_t value = 0;
-    for (std::size_t i = count; i-- > 0;) value = (value << 8) | std::to_integer<std::uint64_t>(bytes_[i]);
-    bytes_ = bytes_.subspan(count);
-    return value;
-  }
-  std::uint8_t u8(std::string_view what) { return static_cast<std::uint8_t>(number(1, what)); }
-  std::uint32_t u32(std::string_view what) { return static_cast<std::uint32_t>(number(4, what)); }
-  std::string text(std::string_view what) {
-    const std::uint64_t length = number(4, what);
-    if (length > kMaxTextBytes || length > bytes_.size())
-      source_.fail(std::string(what) + " has a bad length");
-    std::string value(reinterpret_cast<const char*>(bytes_.data()), static_cast<std::size_t>(length));
-    bytes_ = bytes_.subspan(static_cast<std::size_t>(length));
-    return value;
-  }
+  SitePayload(std::span<const std::byte> bytes, FrameSource& source)
+      : PayloadReader(bytes, source, kMaxTextBytes) {}
   // A text that reports show: valid UTF-8 (else escaped), control bytes as spaces.
   std::string shown_text(std::string_view what) {
     std::string value = text(what);
@@ -129,13 +74,6 @@ class PayloadReader {
         ' ');
     return value;
   }
-  void end(std::string_view what) {
-    if (!bytes_.empty()) source_.fail(std::string(what) + " has bytes past its fields");
-  }
-
- private:
-  std::span<const std::byte> bytes_;
-  FrameSource& source_;
 };
 
 struct FrameHeader {
@@ -144,13 +82,11 @@ struct FrameHeader {
 };
 
 FrameHeader next_header(FrameSource& source) {
-  std::array<std::byte, 5> header{};
-  source.read_exact(header, false);
-  std::uint32_t length = 0;
-  for (std::size_t i = 4; i >= 1; --i) length = (length << 8) | std::to_integer<std::uint32_t>(header[i]);
-  if (length > kMaxPayload)
-    source.fail("a frame of " + std::to_string(length) + " bytes, more than " + std::to_string(kMaxPayload));
-  return {static_cast<Frame>(std::to_integer<std::uint8_t>(header[0])), length};
+  const RawFrameHeader header = *read_frame_header(source, false);
+  if (header.length > kMaxPayload)
+    source.fail("a frame of " + std::to_string(header.length) + " bytes, more than " +
+                std::to_string(kMaxPayload));
+  return {static_cast<Frame>(header.type), header.length};
 }
 
 // The Hello frame: its payload is the text kHello (a u32 length and the bytes).
@@ -190,7 +126,7 @@ long double x87_value(std::uint64_t significand, std::uint16_t sign_exponent, Fr
 }
 
 CastSite parse_site(std::span<const std::byte> bytes, FrameSource& source) {
-  PayloadReader reader(bytes, source);
+  SitePayload reader(bytes, source);
   CastSite site;
   site.location.path = reader.text("a site's file");
   if (site.location.path.empty() || site.location.path.front() != '/')
@@ -270,7 +206,7 @@ ClangUnitAnswer read_answer(FrameSource& source) {
       case Frame::Unit: {
         if (unit_seen) source.fail("two unit frames");
         unit_seen = true;
-        PayloadReader reader(payload, source);
+        SitePayload reader(payload, source);
         answer.compiler_errors = reader.u32("the compiler error count");
         answer.first_error = escape_untrusted(reader.text("the first error"), kMaxErrorMessage);
         const std::uint32_t count = reader.u32("the file count");
@@ -281,7 +217,7 @@ ClangUnitAnswer read_answer(FrameSource& source) {
       }
       case Frame::End: {
         if (!unit_seen) source.fail("an end without a unit frame");
-        PayloadReader reader(payload, source);
+        SitePayload reader(payload, source);
         if (reader.number(8, "the site count") != answer.sites.size())
           source.fail("an end that counts other sites than were sent");
         reader.end("the end frame");
@@ -289,7 +225,7 @@ ClangUnitAnswer read_answer(FrameSource& source) {
         return answer;
       }
       case Frame::Fatal: {
-        PayloadReader reader(payload, source);
+        SitePayload reader(payload, source);
         answer.fatal = escape_untrusted(reader.text("the reason"), kMaxErrorMessage);
         return answer;
       }
@@ -547,7 +483,7 @@ void simulate(CastSite& site) {
 }  // namespace
 
 ClangUnitAnswer parse_clang_answer(std::span<const std::byte> answer, const std::string& path) {
-  MemorySource source(answer, path);
+  MemoryFrameSource source(answer, path, malformed_text(""));
   return read_answer(source);
 }
 
