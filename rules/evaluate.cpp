@@ -215,6 +215,7 @@ void Evaluator::cast_site(const CastSite& site, std::vector<Finding>& out) {
     occurrences_path_ = site.location.path;
     occurrences_.clear();
   }
+  std::optional<std::string> line_identity;  // made once, for the first finding
   for (const Rule* rule : rule_registry()) {
     if (rule->kind() != FactKind::CastSite) continue;
     const RuleSetting* setting = setting_of(*rule, rules);
@@ -231,7 +232,8 @@ void Evaluator::cast_site(const CastSite& site, std::vector<Finding>& out) {
       }
       // A baseline knows the finding by its line's text, not its number: the
       // same text twice in a file is told apart by its place among them.
-      std::string identity = "source:" + normalised_line(site.line_text);
+      if (!line_identity) line_identity = "source:" + normalised_line(site.line_text);
+      std::string identity = *line_identity;
       const std::size_t seen = ++occurrences_[std::string(rule->code()) + '\0' + identity];
       if (seen > 1) identity += "#" + std::to_string(seen);
       out[f].identity = std::move(identity);

@@ -60,6 +60,12 @@ bool is_number_literal(const std::string& text) {
 
 }  // namespace
 
+std::string range_text(DType type) {
+  const IntRange range = int_range(type);
+  return format_number(static_cast<long double>(range.min)) + " to " +
+         format_number(static_cast<long double>(range.max));
+}
+
 std::string format_value(long double value, DType type) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
@@ -98,11 +104,7 @@ std::string SiteJudgement::what_target_keeps() const {
   if (!site_.target.dtype) return "";
   const DType target = *site_.target.dtype;
   const std::string target_name(name(target));
-  if (is_integer(target) || target == DType::Bool) {
-    const IntRange range = int_range(target);
-    return target_name + " holds " + format_number(static_cast<long double>(range.min)) + " to " +
-           format_number(static_cast<long double>(range.max));
-  }
+  if (is_integer(target) || target == DType::Bool) return target_name + " holds " + range_text(target);
   if (!is_float(target) || target == DType::LongDouble) return "";
   const FloatFormat& format = float_format(target);
   const int bits = format.fraction_bits + 1;

@@ -60,6 +60,9 @@ class SiteJudgement {
   std::vector<Finding>& out_;
 };
 
+// An integer dtype's range as messages give it: "-128 to 127".
+std::string range_text(DType type);
+
 // A value of `type` printed so that it can be checked: integers exactly;
 // float16/bfloat16/float8/float32 values with 9 significant digits (enough to
 // tell any two float32 values apart), float64 and long double with 17 and 21.

@@ -44,10 +44,9 @@ constexpr std::size_t kMaxLineBytes = 4096;
 
 constexpr std::string_view kFrontEnd = "the C/C++ front end (dtlint-clang)";
 constexpr std::string_view kInstall =
-    "C/C++ sources are not parsed: the Clang front end (dtlint-clang) is not installed beside dtlint, as in "
-    "a "
-    "build without Clang's development packages; install libclang-14-dev libclang-cpp14-dev llvm-14-dev "
-    "clang-14 (scripts/setup.sh does), then rebuild";
+    "C/C++ sources are not parsed: the Clang front end (dtlint-clang) is not installed beside dtlint, "
+    "as in a build without Clang's development packages; install libclang-14-dev libclang-cpp14-dev "
+    "llvm-14-dev clang-14 (scripts/setup.sh does), then rebuild";
 
 std::mutex hooks_mutex;
 std::optional<fs::path> hooked_helper;

@@ -52,11 +52,8 @@ class ConstantOverflow final : public Rule {
                format_number(float_format(to).max_finite));
       return;
     }
-    if (!is_integer(to)) return;  // to bool: a test, not a range
-    const IntRange range = int_range(to);
-    const std::string holds = std::string(dtlint::name(to)) + " holds " +
-                              format_number(static_cast<long double>(range.min)) + " to " +
-                              format_number(static_cast<long double>(range.max));
+    if (!is_integer(to)) return;                         // to bool: a test, not a range
+    const std::string holds = site.what_target_keeps();  // "int8 holds -128 to 127"
     if (!simulated.result) {
       // C++ leaves a floating value outside the integer type, NaN or ±inf undefined.
       const bool finite = std::isfinite(s.constant->value);

@@ -33,10 +33,8 @@ class FloatToIntTruncation final : public Rule {
     if (s.kind != CastSiteKind::Implicit || judged_by_value(s) || !site.source() || !site.target()) return;
     const DType from = *site.source(), to = *site.target();
     if (!is_float(from) || !is_integer(to)) return;
-    const IntRange range = int_range(to);
     site.add("implicit conversion from " + site.types() + " truncates toward zero (2.7 becomes 2); " +
-             "a value outside " + format_number(static_cast<long double>(range.min)) + " to " +
-             format_number(static_cast<long double>(range.max)) + ", NaN or ±inf is undefined behaviour");
+             "a value outside " + range_text(to) + ", NaN or ±inf is undefined behaviour");
   }
 };
 
