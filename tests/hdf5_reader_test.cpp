@@ -410,6 +410,34 @@ TEST(Hdf5Helper, StreamsReadOneAfterTheOtherShareOneServingChild) {
   EXPECT_EQ(testing_support::read_file(log.string()), "list\nserve\n");
 }
 
+// A serving child outlives the thread that started it: the scan's second pass
+// (rescalings) reads a stream again on another thread, after the first one's
+// thread has ended. A child that died with its thread (PR_SET_PDEATHSIG is
+// per thread) is a restart at best, and at worst an E901 for a dataset that
+// reads well, when it dies between the request and the answer.
+TEST(Hdf5Helper, AServingChildOutlivesTheThreadThatStartedIt) {
+  testing_support::TempDir dir;
+  const fs::path log = dir.path() / "starts.log";
+  const HelperOverride logging(fake_helper(
+      dir, "echo \"$3\" >> '" + log.string() + "'\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\""));
+  const std::string file = kFixtures + "/keras2_weights.h5";
+  const ContainerContents contents = read_path(&read_hdf5, file, file);
+  auto drain_streams = [&contents] {
+    std::vector<std::byte> buffer(1 << 16);
+    for (std::size_t i = 0; i < contents.array_count(); ++i) {
+      const ArrayView view = contents.source->view(i);
+      if (!view.stream) continue;
+      std::uint64_t total = 0;
+      for (std::size_t got; (got = view.stream->read(buffer)) != 0;) total += got;
+      EXPECT_EQ(total, view.elements * 4);
+    }
+  };
+  std::thread first(drain_streams);
+  first.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a death signal would have come
+  drain_streams();
+  EXPECT_EQ(testing_support::read_file(log.string()), "list\nserve\n");
+}
 // A serving child's answer is checked as strictly as a listing: its reason
 // for failing is the dataset's E901, and an answer about another dataset is refused.
 TEST(Hdf5Helper, AServingChildsAnswerIsCheckedAgainstTheListing) {

@@ -574,7 +574,11 @@ int main(int argc, char** argv) {
   // Limits first, before libhdf5 sees a byte of the file. A soft CPU limit
   // raises SIGXCPU, which the scanner explains; the file-size limit of 0 means
   // this process can write no file at all (its pipe is not a file).
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The death signal comes when the *thread* that started this process ends,
+  // not the scanner: only a listing, read to its end by that thread, asks for
+  // it. A serving child outlives its thread in the file's pool; it exits when
+  // the scanner closes its request socket, or cannot write to its pipe.
+  if (options.list) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   limit(RLIMIT_CORE, 0);
   limit(RLIMIT_FSIZE, 0);
   limit(RLIMIT_AS, static_cast<rlim_t>(memory_mib) << 20);

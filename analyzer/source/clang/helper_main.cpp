@@ -382,6 +382,8 @@ int main(int argc, char** argv) {
     output.flush();
     return 2;
   }
+  // Killed when the thread that started it ends: that thread reads this
+  // process's answer to its end, so only a scanner that died sends it.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   limit(RLIMIT_CORE, 0);
   // No file can be written (a syntax-only run writes none); a write to one
