@@ -2,6 +2,7 @@
 // on random arrays of every source dtype full of edge values.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -388,6 +389,129 @@ TEST_P(KernelDifferential, ScaledCastsAgreeWithTheReference) {
         for (std::size_t t = 0; t + 1 < requests.size(); ++t) EXPECT_EQ(got.casts[t].scale_exponent, k);
         expect_same(analyse_array(view, semantics, requests, isa), expected, what + " whole");
         if (HasFailure()) return;
+      }
+    }
+  }
+}
+
+// Blocks shaped like real data, where every block has events: trained weights
+// (float16 flushes and gives subnormals), activations over fifty binades with
+// ±inf and NaN, ids past float16's range and float32's exact integers, labels
+// with zeros and −1, and blocks that mix every kind of element, with ordinary
+// blocks before and between them (the kernels switch to their eventful loop
+// after the first block that needs it). Stored as each source dtype, swapped too.
+std::vector<double> real_shaped_values(std::size_t count, std::mt19937_64& rng) {
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> values(count);
+  int kind = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i % 512 == 0) kind = static_cast<int>(rng() % 6);
+    double& x = values[i];
+    const double u = uniform(rng);
+    switch (kind) {
+      case 0: x = normal(rng) * 3.0; break;   // ordinary
+      case 1: x = normal(rng) * 0.02; break;  // weights
+      case 2:                                 // activations
+        x = std::exp2(uniform(rng) * 52 - 40) * (u < 0.5 ? -1 : 1);
+        if (u < 0.01) x = u < 0.004 ? inf : u < 0.007 ? -inf : std::nan("");
+        break;
+      case 3: x = std::trunc(std::exp2(uniform(rng) * 40)); break;                           // ids
+      case 4: x = u < 0.1 ? 0.0 : u < 0.11 ? -1.0 : std::trunc(uniform(rng) * 1000); break;  // labels
+      default: {  // every kind of element in one block
+        static const double kSpecial[] = {
+            0.0, -0.0, 1e-9, -3e-8, 6.1e-5, 65504.0, 65520.0, 1e5, -2e9, 3e9, 2049.0, 16777217.0, 1e-300,
+            1e300, 2.5, -128.5, 300.0, 0x1.0018p0, 0x1.0000002p-20,
+            // next to subnormal midpoints of float16 and bfloat16, which
+            // float32 rounds onto: the profiles round them apart
+            0x1.8p-24 * (1 - 0x1p-30), -0x1.4p-23 * (1 + 0x1p-30), 0x1.8p-133 * (1 - 0x1p-30)};
+        constexpr std::size_t kCount = std::size(kSpecial);
+        const std::uint64_t r = rng() % (kCount + 5);
+        x = r < kCount        ? kSpecial[r]
+            : r == kCount     ? inf
+            : r == kCount + 1 ? -inf
+            : r == kCount + 2 ? std::nan("")
+                              : normal(rng);
+        break;
+      }
+    }
+  }
+  return values;
+}
+
+// `values` stored as `type` (rounded, wrapped or saturated as a writer would), byte-swapped if asked.
+std::vector<std::byte> stored_as(DType type, const std::vector<double>& values, bool swapped) {
+  const unsigned size = info(type).size;
+  std::vector<std::byte> bytes(values.size() * size);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::byte* out = bytes.data() + i * size;
+    const double x = values[i];
+    if (put_float(type, x, out)) {
+      // done
+    } else if (type == DType::Float16 || type == DType::BFloat16) {
+      const FloatFormat& format = float_format(type);
+      const auto bits = static_cast<std::uint16_t>(encode_bits(round_to_format(x, format), format));
+      std::memcpy(out, &bits, 2);
+    } else if (type == DType::Int64) {
+      const std::int64_t v = !std::isfinite(x)     ? std::int64_t{1} << 62
+                             : std::fabs(x) > 4e18 ? std::int64_t{-7}
+                                                   : static_cast<std::int64_t>(x);
+      std::memcpy(out, &v, 8);
+    } else if (type == DType::Int32) {
+      const std::int32_t v = std::isfinite(x) && std::fabs(x) < 2e9 ? static_cast<std::int32_t>(x) : -1;
+      std::memcpy(out, &v, 4);
+    } else {  // UInt8
+      const auto v = static_cast<std::uint8_t>(std::isfinite(x) && x >= 0 && x < 256 ? x : 255);
+      std::memcpy(out, &v, 1);
+    }
+    if (swapped) std::reverse(out, out + size);
+  }
+  return bytes;
+}
+
+TEST_P(KernelDifferential, RealShapedBlocksWithEveryKindOfEventAgreeWithTheReference) {
+  const KernelIsa isa = GetParam();
+  if (!kernel_supported(isa)) GTEST_SKIP() << "this CPU cannot run " << to_string(isa);
+  std::mt19937_64 rng(0x2EA1);
+  const std::vector<std::vector<DType>> target_sets = {
+      {DType::Float16, DType::BFloat16, DType::Float32, DType::Int32},  // the defaults
+      {DType::Float16, DType::Int8, DType::UInt8},
+      {DType::BFloat16, DType::Int32, DType::Int16, DType::Float8E4M3FN},
+      {DType::Float16, DType::Float32},
+  };
+  for (DType source : {DType::Float64, DType::Float32, DType::Float16, DType::BFloat16, DType::Int64,
+                       DType::Int32, DType::UInt8}) {
+    for (bool swapped : {false, true}) {
+      if (swapped && info(source).size == 1) continue;
+      for (std::size_t set = 0; set < target_sets.size(); ++set) {
+        std::vector<CastRequest> requests;
+        for (DType t : target_sets[set]) requests.push_back(default_request(t));
+        if (set == 3) requests[0].rtol = 1e-3, requests[0].atol = 1e-7;  // a tolerance subnormals breach
+        const std::size_t count = 14 * 512 + rng() % 512;
+        const std::vector<std::byte> bytes = stored_as(source, real_shaped_values(count, rng), swapped);
+        ArrayView view;
+        view.location.path = "real-shaped";
+        view.dtype = source;
+        view.byte_swapped = swapped;
+        view.elements = count;
+        view.shape = {count};
+        view.data = bytes;
+        for (Semantics semantics : kAllSemantics) {
+          const std::string what = std::string(name(source)) + (swapped ? " (swapped)" : "") +
+                                   ", target set " + std::to_string(set) + ", under " +
+                                   std::string(to_string(semantics));
+          const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
+          expect_same(analyse_array(view, semantics, requests, isa), expected, what);
+          ArrayAnalysis got = prepare_analysis(view, requests);
+          ArrayAnalysis tail = prepare_analysis(view, requests);
+          const std::uint64_t split = 1 + rng() % (count - 1);
+          range_kernel(isa)(view, semantics, got, 0, split);
+          range_kernel(isa)(view, semantics, tail, split, count);
+          got.merge(tail);
+          expect_same(got, expected, what + " split");
+          if (HasFailure()) return;
+        }
       }
     }
   }

@@ -81,6 +81,14 @@ Moments block_moments(const double* x, std::size_t n) {
 
 }  // namespace
 
+std::optional<Moments> finite_moments_from_sums(std::size_t n, double shift, double sum, double squares) {
+  if (!std::isfinite(sum) || !std::isfinite(squares))
+    return std::nullopt;  // NaN, ±inf, or values near double's largest
+  const double count = static_cast<double>(n), mean_offset = sum / count;
+  return Moments{n, static_cast<long double>(shift) + mean_offset,
+                 std::max(0.0, squares - sum * mean_offset)};
+}
+
 // The usual block, every value finite: one pass of sums of d = x - shift and
 // d², with the shift a value of the block (the first), so that data far from
 // zero (timestamps) keeps its spread; eight independent accumulators, the same
@@ -103,10 +111,7 @@ static std::optional<Moments> finite_block_moments(const double* x, std::size_t 
   }
   double s = 0, q = 0;
   for (std::size_t j = 0; j < 8; ++j) s += sum[j], q += squares[j];
-  if (!std::isfinite(s) || !std::isfinite(q))
-    return std::nullopt;  // NaN, ±inf, or values near double's largest
-  const double count = static_cast<double>(n), mean_offset = s / count;
-  return Moments{n, static_cast<long double>(shift) + mean_offset, std::max(0.0, q - s * mean_offset)};
+  return finite_moments_from_sums(n, shift, s, q);
 }
 
 void accumulate_moments(Moments& moments, const double* x, std::size_t n) {

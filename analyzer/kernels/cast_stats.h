@@ -62,6 +62,11 @@ struct Moments {
 // its range, so all kernels agree bit for bit.
 inline constexpr std::size_t kMomentsBlock = 512;
 void accumulate_moments(Moments& moments, const double* x, std::size_t n);
+// A block's moments from its sums of d = x − shift and d² (shift = x[0]),
+// each over eight accumulators (element i into i mod 8) added in order: what
+// accumulate_moments computes for a finite block, so that a vector kernel
+// that sums the same way agrees with it bit for bit. Empty when a sum is not finite.
+std::optional<Moments> finite_moments_from_sums(std::size_t n, double shift, double sum, double squares);
 
 struct SourceStats {
   Counter nan, pos_inf, neg_inf;

@@ -40,6 +40,18 @@ inline VInt count_where(VInt count, Mask m) {
 inline Mask bits_equal(VBits a, VBits b) {
   return _mm512_cmpeq_epi64_mask((__m512i)a, (__m512i)b);
 }
+inline Mask less(VDouble a, VDouble b) {
+  return _mm512_cmp_pd_mask((__m512d)a, (__m512d)b, _CMP_LT_OQ);
+}
+inline Mask greater(VDouble a, VDouble b) {
+  return _mm512_cmp_pd_mask((__m512d)a, (__m512d)b, _CMP_GT_OQ);
+}
+inline Mask equal(VDouble a, VDouble b) {
+  return _mm512_cmp_pd_mask((__m512d)a, (__m512d)b, _CMP_EQ_OQ);
+}
+inline VDouble blend(Mask m, VDouble a, VDouble b) {
+  return (VDouble)_mm512_mask_blend_pd(m, (__m512d)b, (__m512d)a);
+}
 
 inline VDouble min_of(VDouble a, VDouble b) {
   return (VDouble)_mm512_maskz_min_pd(0xFF, (__m512d)a, (__m512d)b);

@@ -48,6 +48,20 @@ inline Mask bits_equal(VBits a, VBits b) {
   return std::bit_cast<VInt>(a == b);
 }
 
+// Comparisons into a Mask (false for NaN, as C++ compares), and a blend by one.
+inline Mask less(VDouble a, VDouble b) {
+  return a < b;
+}
+inline Mask greater(VDouble a, VDouble b) {
+  return a > b;
+}
+inline Mask equal(VDouble a, VDouble b) {
+  return a == b;
+}
+inline VDouble blend(Mask m, VDouble a, VDouble b) {  // a where m is set, else b
+  return m ? a : b;
+}
+
 // x86's min/max semantics: the second operand when either is NaN, so that a
 // running min_of(v, acc) skips NaN.
 inline VDouble min_of(VDouble a, VDouble b) {

@@ -3,7 +3,8 @@
 // same way on every instruction set. Included first by each isa/<name>.h, which
 // then adds what its instruction set does its own way:
 //   truncate, to_floats, to_doubles, float16_round_trip   conversions
-//   Mask, differ, count_where, bits_equal                 comparisons and masks
+//   Mask, differ, count_where, bits_equal, less, greater,  comparisons and masks
+//   equal, blend
 //   min_of, max_of, excess (and kExactExcess), nonfinite_probe
 // (see isa/scalar.h for what each one must do). Everything lives in the kernel's
 // own namespace and an anonymous one: the builds differ in flags, never in names.
