@@ -388,25 +388,35 @@ TEST(Hdf5Helper, AStreamThatCrashesIsAnE901ForItsDatasetAlone) {
   EXPECT_EQ(scan.arrays.size(), expected()["keras2_weights.h5"]["arrays"].size() - 1);
 }
 
+// The build's helper behind a script that writes the mode of each start
+// ("list", "serve") to `log`, one line each.
+fs::path start_logging_helper(const testing_support::TempDir& dir, const fs::path& log) {
+  return fake_helper(
+      dir, "echo \"$3\" >> '" + log.string() + "'\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\"");
+}
+
+// Reads every streamed dataset of `contents` to its end.
+void drain_streams(const ContainerContents& contents) {
+  std::vector<std::byte> buffer(1 << 16);
+  for (std::size_t i = 0; i < contents.array_count(); ++i) {
+    const ArrayView view = contents.source->view(i);
+    if (!view.stream) continue;
+    std::uint64_t total = 0;
+    for (std::size_t got; (got = view.stream->read(buffer)) != 0;) total += got;
+    EXPECT_EQ(total, view.elements * 4);
+  }
+}
+
 // A serving child that finished a stream is kept for the file's next one:
 // one list child and one serving child for two streams read one after the other.
 TEST(Hdf5Helper, StreamsReadOneAfterTheOtherShareOneServingChild) {
   testing_support::TempDir dir;
   const fs::path log = dir.path() / "starts.log";
-  const HelperOverride logging(fake_helper(
-      dir, "echo \"$3\" >> '" + log.string() + "'\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\""));
+  const HelperOverride logging(start_logging_helper(dir, log));
   const std::string file = kFixtures + "/keras2_weights.h5";
   const ContainerContents contents = read_path(&read_hdf5, file, file);
-  std::vector<std::byte> buffer(1 << 16);
-  for (int round = 0; round < 2; ++round) {
-    for (std::size_t i = 0; i < contents.array_count(); ++i) {
-      const ArrayView view = contents.source->view(i);
-      if (!view.stream) continue;
-      std::uint64_t total = 0;
-      for (std::size_t got; (got = view.stream->read(buffer)) != 0;) total += got;
-      EXPECT_EQ(total, view.elements * 4);
-    }
-  }
+  drain_streams(contents);
+  drain_streams(contents);
   EXPECT_EQ(testing_support::read_file(log.string()), "list\nserve\n");
 }
 
@@ -418,26 +428,16 @@ TEST(Hdf5Helper, StreamsReadOneAfterTheOtherShareOneServingChild) {
 TEST(Hdf5Helper, AServingChildOutlivesTheThreadThatStartedIt) {
   testing_support::TempDir dir;
   const fs::path log = dir.path() / "starts.log";
-  const HelperOverride logging(fake_helper(
-      dir, "echo \"$3\" >> '" + log.string() + "'\nexec '" + std::string(DTLINT_HDF5_HELPER) + "' \"$@\""));
+  const HelperOverride logging(start_logging_helper(dir, log));
   const std::string file = kFixtures + "/keras2_weights.h5";
   const ContainerContents contents = read_path(&read_hdf5, file, file);
-  auto drain_streams = [&contents] {
-    std::vector<std::byte> buffer(1 << 16);
-    for (std::size_t i = 0; i < contents.array_count(); ++i) {
-      const ArrayView view = contents.source->view(i);
-      if (!view.stream) continue;
-      std::uint64_t total = 0;
-      for (std::size_t got; (got = view.stream->read(buffer)) != 0;) total += got;
-      EXPECT_EQ(total, view.elements * 4);
-    }
-  };
-  std::thread first(drain_streams);
+  std::thread first([&contents] { drain_streams(contents); });
   first.join();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a death signal would have come
-  drain_streams();
+  drain_streams(contents);
   EXPECT_EQ(testing_support::read_file(log.string()), "list\nserve\n");
 }
+
 // A serving child's answer is checked as strictly as a listing: its reason
 // for failing is the dataset's E901, and an answer about another dataset is refused.
 TEST(Hdf5Helper, AServingChildsAnswerIsCheckedAgainstTheListing) {

@@ -162,6 +162,30 @@ void expect_same(const ArrayAnalysis& a, const ArrayAnalysis& b, const std::stri
   }
 }
 
+// A one-dimensional array of `bytes`, as a reader would describe it.
+ArrayView array_of(const char* path, DType dtype, std::span<const std::byte> bytes, bool swapped = false) {
+  ArrayView view;
+  view.location.path = path;
+  view.dtype = dtype;
+  view.byte_swapped = swapped;
+  view.elements = bytes.size() / info(dtype).size;
+  view.shape = {view.elements};
+  view.data = bytes;
+  return view;
+}
+
+// `kernel` over the array split at a random point, as threads split it, and merged.
+ArrayAnalysis split_and_merged(KernelIsa kernel, const ArrayView& view, Semantics semantics,
+                               std::span<const CastRequest> requests, std::mt19937_64& rng) {
+  ArrayAnalysis got = prepare_analysis(view, requests);
+  ArrayAnalysis tail = prepare_analysis(view, requests);
+  const std::uint64_t split = 1 + rng() % (view.elements - 1);
+  range_kernel(kernel)(view, semantics, got, 0, split);
+  range_kernel(kernel)(view, semantics, tail, split, view.elements);
+  got.merge(tail);
+  return got;
+}
+
 class KernelDifferential : public testing::TestWithParam<KernelIsa> {};
 
 TEST_P(KernelDifferential, AgreesWithTheReference) {
@@ -183,25 +207,12 @@ TEST_P(KernelDifferential, AgreesWithTheReference) {
       if (swapped && info(source).size == 1) continue;
       const std::size_t count = 5000 + rng() % 700;  // several blocks and a ragged end
       const std::vector<std::byte> bytes = edge_bytes(source, count, rng);
-      ArrayView view;
-      view.location.path = "random";
-      view.dtype = source;
-      view.byte_swapped = swapped;
-      view.elements = count;
-      view.shape = {count};
-      view.data = bytes;
+      const ArrayView view = array_of("random", source, bytes, swapped);
       for (Semantics semantics : kAllSemantics) {
         const std::string what = std::string(name(source)) + (swapped ? " (swapped)" : "") + " under " +
                                  std::string(to_string(semantics));
         const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
-        // Split at an arbitrary point, as threads do, and merge.
-        ArrayAnalysis got = prepare_analysis(view, requests);
-        ArrayAnalysis tail = prepare_analysis(view, requests);
-        const std::uint64_t split = 1 + rng() % (count - 1);
-        range_kernel(isa)(view, semantics, got, 0, split);
-        range_kernel(isa)(view, semantics, tail, split, count);
-        got.merge(tail);
-        expect_same(got, expected, what);
+        expect_same(split_and_merged(isa, view, semantics, requests, rng), expected, what);
         if (HasFailure()) return;
       }
     }
@@ -466,26 +477,14 @@ TEST_P(KernelDifferential, RealShapedBlocksWithEveryKindOfEventAgreeWithTheRefer
         if (set == 3) requests[0].rtol = 1e-3, requests[0].atol = 1e-7;  // a tolerance subnormals breach
         const std::size_t count = 14 * 512 + rng() % 512;
         const std::vector<std::byte> bytes = stored_as(source, real_shaped_values(count, rng), swapped);
-        ArrayView view;
-        view.location.path = "real-shaped";
-        view.dtype = source;
-        view.byte_swapped = swapped;
-        view.elements = count;
-        view.shape = {count};
-        view.data = bytes;
+        const ArrayView view = array_of("real-shaped", source, bytes, swapped);
         for (Semantics semantics : kAllSemantics) {
           const std::string what = std::string(name(source)) + (swapped ? " (swapped)" : "") +
                                    ", target set " + std::to_string(set) + ", under " +
                                    std::string(to_string(semantics));
           const ArrayAnalysis expected = analyse_array(view, semantics, requests, KernelIsa::Reference);
           expect_same(analyse_array(view, semantics, requests, isa), expected, what);
-          ArrayAnalysis got = prepare_analysis(view, requests);
-          ArrayAnalysis tail = prepare_analysis(view, requests);
-          const std::uint64_t split = 1 + rng() % (count - 1);
-          range_kernel(isa)(view, semantics, got, 0, split);
-          range_kernel(isa)(view, semantics, tail, split, count);
-          got.merge(tail);
-          expect_same(got, expected, what + " split");
+          expect_same(split_and_merged(isa, view, semantics, requests, rng), expected, what + " split");
           if (HasFailure()) return;
         }
       }

@@ -6,6 +6,7 @@
 
 #define DTLINT_VECTOR_BYTES 32
 #include "analyzer/kernels/isa/vector.h"
+#include "analyzer/kernels/isa/vector_masks.h"
 
 namespace dtlint::DTLINT_KERNEL_NS {
 namespace {
@@ -27,30 +28,7 @@ inline VDouble float16_round_trip(VBits32 single) {
   return to_doubles((VFloat)_mm_cvtph_ps(h));
 }
 
-using Mask = VInt;
-inline Mask differ(VDouble a, VDouble b) {
-  return a != b;
-}
-inline VInt count_where(VInt count, Mask m) {
-  return count - m;
-}
-inline Mask bits_equal(VBits a, VBits b) {
-  return std::bit_cast<VInt>(a == b);
-}
-
-// Comparisons into a Mask (false for NaN, as C++ compares), and a blend by one.
-inline Mask less(VDouble a, VDouble b) {
-  return a < b;
-}
-inline Mask greater(VDouble a, VDouble b) {
-  return a > b;
-}
-inline Mask equal(VDouble a, VDouble b) {
-  return a == b;
-}
-inline VDouble blend(Mask m, VDouble a, VDouble b) {  // a where m is set, else b
-  return m ? a : b;
-}
+// Masks are vectors (isa/vector_masks.h): AVX2 has no mask registers.
 
 inline VDouble min_of(VDouble a, VDouble b) {
   return (VDouble)_mm256_min_pd((__m256d)a, (__m256d)b);

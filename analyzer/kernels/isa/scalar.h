@@ -6,6 +6,7 @@
 
 #define DTLINT_VECTOR_BYTES 16
 #include "analyzer/kernels/isa/vector.h"
+#include "analyzer/kernels/isa/vector_masks.h"
 
 namespace dtlint::DTLINT_KERNEL_NS {
 namespace {
@@ -35,32 +36,8 @@ inline VDouble float16_round_trip(VBits32 single) {
   return to_doubles(as_floats(float32_from_float16(float16_from_float32(single))));
 }
 
-// A lane mask as the comparisons of this instruction set give it, and what the
-// fused loop does with one: count where it is set, or compare bit patterns.
-using Mask = VInt;
-inline Mask differ(VDouble a, VDouble b) {  // a != b (true for NaN), as C++ compares
-  return a != b;
-}
-inline VInt count_where(VInt count, Mask m) {
-  return count - m;
-}
-inline Mask bits_equal(VBits a, VBits b) {
-  return std::bit_cast<VInt>(a == b);
-}
-
-// Comparisons into a Mask (false for NaN, as C++ compares), and a blend by one.
-inline Mask less(VDouble a, VDouble b) {
-  return a < b;
-}
-inline Mask greater(VDouble a, VDouble b) {
-  return a > b;
-}
-inline Mask equal(VDouble a, VDouble b) {
-  return a == b;
-}
-inline VDouble blend(Mask m, VDouble a, VDouble b) {  // a where m is set, else b
-  return m ? a : b;
-}
+// A lane mask is a vector of all-ones or zero lanes, as the comparisons give
+// it; what the fused loop does with one is in isa/vector_masks.h.
 
 // x86's min/max semantics: the second operand when either is NaN, so that a
 // running min_of(v, acc) skips NaN.
