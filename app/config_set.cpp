@@ -1,6 +1,7 @@
 #include "app/config_set.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "rules/baseline.h"
 
@@ -74,7 +75,36 @@ fs::path ConfigSet::absolute(const std::string& path) const {
   return (given.is_absolute() ? given : working_ / given).lexically_normal();
 }
 
+namespace {
+
+// Whether `path` is spelled plainly: no empty, "." or ".." name, so that
+// joined to a normal absolute folder it is in normal form already.
+bool plain_spelling(std::string_view path) {
+  if (path.empty()) return false;
+  for (std::size_t start = path.front() == '/' ? 1 : 0;;) {
+    const std::size_t slash = path.find('/', start);
+    const std::string_view name = path.substr(start, slash == std::string_view::npos ? slash : slash - start);
+    if (name.empty() || name == "." || name == "..") return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
 std::string ConfigSet::relative_path(const ScopedConfig& scoped, const std::string& path) const {
+  // A plain path below the root by string alone: a scan of many files asks once
+  // per file, and std::filesystem's normalisation cost more than reading a small file.
+  if (plain_spelling(path) && scoped.root.is_absolute()) {
+    const std::string& working = working_.native();
+    const std::string full = path.front() == '/' ? path : working + (working.back() == '/' ? "" : "/") + path;
+    std::string prefix = scoped.root.native();
+    if (prefix.back() != '/') prefix += '/';
+    if (full.size() > prefix.size() && full.compare(0, prefix.size(), prefix) == 0)
+      return full.substr(prefix.size());
+    if (full.size() + 1 != prefix.size() || prefix.compare(0, full.size(), full) != 0)
+      return full;  // outside
+  }
   const fs::path absolute_path = absolute(path);
   const fs::path relative = absolute_path.lexically_relative(scoped.root);
   if (relative.empty() || *relative.begin() == "..") return absolute_path.generic_string();

@@ -8,12 +8,14 @@
 #include <set>
 
 #include "app/app.h"
+#include "app/config_set.h"
 #include "scan_support.h"
 #include "test_support.h"
 
 namespace dtlint {
 namespace {
 
+namespace fs = std::filesystem;
 using testing_support::findings_of;
 using testing_support::npy_bytes;
 using testing_support::run_dtlint;
@@ -60,6 +62,32 @@ struct Monorepo {
     write_text(dir.path() / "b/y.npy", overflowing_npy());
   }
 };
+
+// A file's path as its configuration's globs see it, whatever its spelling:
+// relative to the root of the configuration in force, else absolute.
+TEST(NestedConfig, PathsRelativeToTheirConfigurationsRootWhateverTheirSpelling) {
+  const Monorepo repo;
+  const fs::path root = fs::canonical(repo.dir.path());
+  const WorkingDirectory here(root);
+  const ConfigSet::Complete none = [](Config&) {};
+  ConfigSet configs(std::nullopt, root, none, none);
+  const ScopedConfig& a = configs.for_file("a/x.npy");
+  const ScopedConfig& run = configs.run();
+  const std::string outside = (root.parent_path() / "elsewhere/z.npy").string();
+  const std::vector<std::pair<std::string, std::string>> spellings = {
+      {"a/x.npy", "x.npy"},
+      {"./a/x.npy", "x.npy"},
+      {"a//x.npy", "x.npy"},
+      {"b/../a/x.npy", "x.npy"},
+      {(root / "a/x.npy").string(), "x.npy"},
+      {(root / "a/./sub/x.npy").string(), "sub/x.npy"},
+      {"a/sub/deeper/x.npy", "sub/deeper/x.npy"},
+      {"ab/x.npy", (root / "ab/x.npy").string()},  // a sibling whose name starts as a's
+      {outside, outside}};
+  for (const auto& [path, want] : spellings) EXPECT_EQ(configs.relative_path(a, path), want) << path;
+  EXPECT_EQ(configs.relative_path(run, "b/y.npy"), "b/y.npy");
+  EXPECT_EQ(configs.relative_path(run, (root / "b/y.npy").string()), "b/y.npy");
+}
 
 TEST(NestedConfig, ScanOfTwoFoldersGivesEachFileItsOwnTargets) {
   Monorepo repo;
